@@ -1,0 +1,124 @@
+package org.nodulab.core.experiment;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.nodulab.core.registry.ContributionCatalog;
+import org.nodulab.core.registry.ContributionDescriptor;
+import org.nodulab.core.registry.ContributionException;
+import org.nodulab.core.registry.ContributionRegistry;
+import org.nodulab.core.settings.SettingsCodec;
+import org.nodulab.core.settings.SettingsException;
+import org.nodulab.core.settings.SettingsProblem;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Reads an experiment file and checks everything that can be checked before work starts: syntax,
+ * unknown keys, types, ranges, cross-field rules, and every contribution it names (architectures,
+ * augmentations, evaluators, the HU window) with that contribution's own settings class. All problems
+ * are reported at once, each with file, line, key path and what is allowed.
+ */
+@Component(service = ExperimentValidator.class)
+public class ExperimentValidator {
+
+	private final ContributionCatalog catalog;
+	private final SettingsCodec codec = new SettingsCodec();
+
+	@Activate
+	public ExperimentValidator(@Reference ContributionCatalog catalog) {
+		this.catalog = catalog;
+	}
+
+	public SettingsCodec codec() {
+		return codec;
+	}
+
+	/**
+	 * Loads and validates an experiment file.
+	 *
+	 * @return the experiment, every contribution reference resolved to its validated settings
+	 * @throws SettingsException listing every problem found
+	 */
+	public Experiment load(Path file) throws SettingsException {
+		return validate(codec.parse(file));
+	}
+
+	/** Validates an already parsed document. */
+	public Experiment validate(SettingsCodec.Document document) throws SettingsException {
+		List<SettingsProblem> problems = new ArrayList<>();
+		Experiment experiment = codec.convert(document.root(), Experiment.class, "", problems);
+		if (experiment != null) {
+			experiment.withDefaults();
+			resolve("augmentations", "augmentations", experiment.augmentations, problems);
+			resolve("architectures", "architectures", experiment.architectures, problems);
+			resolve("evaluators", "evaluation.evaluators", experiment.evaluation.evaluators, problems);
+			checkDeclarative("windows", "preprocessing.window", experiment.preprocessing.window, problems);
+		}
+		codec.throwIfAny(document, problems);
+		return experiment;
+	}
+
+	private void resolve(String kind, String path, List<? extends ContributionRef> refs,
+			List<SettingsProblem> problems) {
+		for (int i = 0; i < refs.size(); i++) {
+			ContributionRef ref = refs.get(i);
+			String refPath = path + "[" + i + "]";
+			if (ref == null) {
+				problems.add(new SettingsProblem(refPath, 0, "expected a mapping with an 'id'"));
+				continue;
+			}
+			if (ref.id == null) {
+				continue; // reported as a missing required key
+			}
+			Optional<ContributionDescriptor> descriptor = lookup(kind, refPath + ".id", ref.id, problems);
+			if (descriptor.isEmpty()) {
+				continue;
+			}
+			ContributionRegistry registry = catalog.registry(kind).orElseThrow();
+			try {
+				Optional<Class<?>> settingsClass = registry.settingsClass(descriptor.get());
+				if (settingsClass.isEmpty()) {
+					if (ref.settings != null && !ref.settings.isNull() && !ref.settings.isEmpty()) {
+						problems.add(new SettingsProblem(refPath + ".settings", 0,
+								registry.singular() + " '" + ref.id + "' has no settings"));
+					}
+					continue;
+				}
+				JsonNode tree = ref.settings;
+				Object settings = codec.convert(tree, settingsClass.get(), refPath + ".settings", problems);
+				ref.resolve(settings);
+			} catch (ContributionException e) {
+				problems.add(new SettingsProblem(refPath + ".id", 0, e.getMessage()));
+			}
+		}
+	}
+
+	private void checkDeclarative(String kind, String path, String id, List<SettingsProblem> problems) {
+		if (id == null || id.isBlank()) {
+			problems.add(new SettingsProblem(path, 0, "missing required key"));
+			return;
+		}
+		lookup(kind, path, id, problems);
+	}
+
+	private Optional<ContributionDescriptor> lookup(String kind, String path, String id,
+			List<SettingsProblem> problems) {
+		Optional<ContributionRegistry> registry = catalog.registry(kind);
+		if (registry.isEmpty()) {
+			problems.add(new SettingsProblem(path, 0, "no bundle providing " + kind + " is installed"));
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(registry.get().require(id));
+		} catch (ContributionException e) {
+			problems.add(new SettingsProblem(path, 0, e.getMessage()));
+			return Optional.empty();
+		}
+	}
+}

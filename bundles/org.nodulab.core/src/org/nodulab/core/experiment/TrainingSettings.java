@@ -1,0 +1,68 @@
+package org.nodulab.core.experiment;
+
+import org.nodulab.core.settings.Range;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** Optimisation of the network(s). */
+@JsonPropertyOrder({ "backend", "optimizer", "learningRate", "momentum", "lrDecay", "epochs", "batchSize", "l2",
+		"loss", "focalGamma", "focalAlpha", "earlyStoppingPatience" })
+public class TrainingSettings {
+
+	public enum Optimizer {
+		ADAM, SGD
+	}
+
+	public enum Loss {
+		/** Binary cross-entropy. */
+		BCE,
+		/** Focal loss (gamma, alpha). */
+		FOCAL
+	}
+
+	@JsonPropertyDescription("Compute backend that trains the network")
+	public String backend = "dl4j";
+
+	@JsonPropertyDescription("adam or sgd (with momentum)")
+	public Optimizer optimizer = Optimizer.ADAM;
+
+	@Range(min = 0, max = 1, minExclusive = true)
+	@JsonPropertyDescription("Initial learning rate (0.001 in the notebook; 0.0002-0.0001 for fine-tuning)")
+	public double learningRate = 0.001;
+
+	@Range(min = 0, max = 1, maxExclusive = true)
+	@JsonPropertyDescription("Momentum for sgd")
+	public double momentum = 0.9;
+
+	@Range(min = 0, max = 1, minExclusive = true)
+	@JsonPropertyDescription("Learning rate factor applied after each epoch (0.9 in the notebook; 0.7 for fine-tuning)")
+	public double lrDecay = 0.9;
+
+	@Range(min = 1, max = 10000)
+	@JsonPropertyDescription("Number of epochs")
+	public int epochs = 10;
+
+	@Range(min = 1, max = 4096)
+	@JsonPropertyDescription("Samples per batch")
+	public int batchSize = 16;
+
+	@Range(min = 0, max = 1)
+	@JsonPropertyDescription("L2 penalty on weights (never on biases); the notebook tried 0.01-0.1")
+	public double l2 = 0.0;
+
+	@JsonPropertyDescription("bce (binary cross-entropy) or focal")
+	public Loss loss = Loss.BCE;
+
+	@Range(min = 0, max = 10)
+	@JsonPropertyDescription("Focal loss focusing parameter")
+	public double focalGamma = 2.0;
+
+	@Range(min = 0, max = 1)
+	@JsonPropertyDescription("Focal loss weight of the positive class")
+	public double focalAlpha = 0.25;
+
+	@Range(min = 0, max = 1000)
+	@JsonPropertyDescription("Stop after this many epochs without a better validation CPM; 0: never stop early")
+	public int earlyStoppingPatience = 0;
+}

@@ -1,0 +1,25 @@
+package org.nodulab.nn.arch.vgg;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nodulab.core.settings.Range;
+import org.nodulab.core.settings.Size;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One input branch: the patch it reads. */
+public class Branch {
+
+	@Size(min = 3, max = 3)
+	@Range(min = 4, max = 128)
+	@JsonPropertyDescription("Patch size in voxels: depth (z), height (y), width (x)")
+	public List<Integer> size = new ArrayList<>(List.of(32, 32, 32));
+
+	public Branch() {
+	}
+
+	public Branch(int depth, int height, int width) {
+		size = new ArrayList<>(List.of(depth, height, width));
+	}
+}

@@ -1,0 +1,45 @@
+package org.nodulab.nn.arch.vgg;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nodulab.nn.Architecture;
+import org.nodulab.nn.graph.GraphBuilder;
+import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.nn.graph.Node;
+import org.nodulab.nn.graph.Op;
+
+/**
+ * VGG-like 3D CNN: per branch, stages of 3x3x3 convolutions with ReLU, max pooling after the first
+ * {@code poolings} stages, then global average pooling or flattening; branches are concatenated, then
+ * a dense layer with ReLU and dropout, then the classifier. Layer names ({@code b0_s1_conv2},
+ * {@code fc}, {@code out}) do not depend on input sizes, so weights transfer between patch sizes.
+ */
+public class VggArchitecture implements Architecture<VggSettings> {
+
+	@Override
+	public NetworkGraph build(VggSettings s) {
+		GraphBuilder g = new GraphBuilder("vgg");
+		List<Node> features = new ArrayList<>();
+		for (int b = 0; b < s.branches.size(); b++) {
+			List<Integer> size = s.branches.get(b).size;
+			Node x = g.input("input" + b, 1, size.get(0), size.get(1), size.get(2));
+			for (int stage = 0; stage < s.filters.size(); stage++) {
+				for (int c = 0; c < s.convsPerStage; c++) {
+					String prefix = "b" + b + "_s" + stage + "_conv" + c;
+					x = g.relu(prefix + "_relu", g.conv3d(prefix, x, s.filters.get(stage), 3));
+				}
+				if (stage < s.poolings) {
+					x = g.maxPool("b" + b + "_s" + stage + "_pool", x, 2);
+				}
+			}
+			features.add(s.head == VggSettings.Head.FLATTEN ? g.flatten("b" + b + "_flatten", x)
+					: g.globalAveragePool("b" + b + "_gap", x));
+		}
+		Node merged = features.size() == 1 ? features.get(0) : g.concat("merge", features.toArray(Node[]::new));
+		Node fc = g.relu("fc_relu", g.dense("fc", merged, s.denseUnits));
+		Node dropped = s.dropout > 0 ? g.dropout("fc_dropout", fc, s.dropout) : fc;
+		return g.build(g.classifier("out", dropped,
+				s.output == VggSettings.Output.SOFTMAX ? Op.Classifier.Output.SOFTMAX : Op.Classifier.Output.SIGMOID));
+	}
+}

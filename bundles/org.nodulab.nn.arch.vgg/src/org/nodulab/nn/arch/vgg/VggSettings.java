@@ -1,0 +1,65 @@
+package org.nodulab.nn.arch.vgg;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nodulab.core.settings.Range;
+import org.nodulab.core.settings.SelfValidating;
+import org.nodulab.core.settings.Size;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** Settings of the VGG architecture. Defaults: the notebook's single-branch isotropic 32^3 VGG. */
+@JsonPropertyOrder({ "branches", "filters", "convsPerStage", "poolings", "head", "denseUnits", "dropout", "output" })
+public class VggSettings implements SelfValidating {
+
+	public enum Head {
+		/** Global average pooling of each branch's last stage. */
+		GLOBAL_AVERAGE,
+		/** Flatten each branch's last stage (keeps where features are, which the LUNA16 hit test rewards). */
+		FLATTEN
+	}
+
+	public enum Output {
+		SIGMOID, SOFTMAX
+	}
+
+	@Size(min = 1, max = 3)
+	@JsonPropertyDescription("Input branches, one patch each, merged before the classifier")
+	public List<Branch> branches = new ArrayList<>(List.of(new Branch()));
+
+	@Size(min = 1, max = 6)
+	@Range(min = 1, max = 1024)
+	@JsonPropertyDescription("Filters of the 3x3x3 convolutions in each stage")
+	public List<Integer> filters = new ArrayList<>(List.of(16, 32, 64));
+
+	@Range(min = 1, max = 4)
+	@JsonPropertyDescription("Convolutions per stage")
+	public int convsPerStage = 2;
+
+	@Range(min = 0, max = 6)
+	@JsonPropertyDescription("Number of stages followed by 2x2x2 max pooling (the notebook compared one and two)")
+	public int poolings = 1;
+
+	@JsonPropertyDescription("global_average or flatten before the dense layer")
+	public Head head = Head.GLOBAL_AVERAGE;
+
+	@Range(min = 1, max = 8192)
+	@JsonPropertyDescription("Units of the dense layer before the classifier")
+	public int denseUnits = 128;
+
+	@Range(min = 0, max = 1, maxExclusive = true)
+	@JsonPropertyDescription("Dropout rate before the classifier (removing it cost the notebook 3 CPM points)")
+	public double dropout = 0.5;
+
+	@JsonPropertyDescription("sigmoid (one unit) or softmax (two units)")
+	public Output output = Output.SIGMOID;
+
+	@Override
+	public void validate(ProblemSink problems) {
+		if (filters != null && poolings > filters.size()) {
+			problems.add("poolings", "at most one pooling per stage: " + filters.size() + " stage(s), got " + poolings);
+		}
+	}
+}

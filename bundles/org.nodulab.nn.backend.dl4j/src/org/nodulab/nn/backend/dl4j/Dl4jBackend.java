@@ -1,0 +1,129 @@
+package org.nodulab.nn.backend.dl4j;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nodulab.core.experiment.TrainingSettings;
+import org.nodulab.nn.BackendException;
+import org.nodulab.nn.ComputeBackend;
+import org.nodulab.nn.TrainableNetwork;
+import org.nodulab.nn.graph.NetworkGraph;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The Deeplearning4j / ND4J compute backend. ND4J's native backend comes from the
+ * {@code org.nodulab.dl4j.natives} fragment (CPU oneDNN by default, CUDA with the -Pcuda build), so
+ * this bundle is the same for both.
+ */
+@Component(service = ComputeBackend.class)
+public class Dl4jBackend implements ComputeBackend {
+
+	public static final String ID = "dl4j";
+
+	@Override
+	public String id() {
+		return ID;
+	}
+
+	@Override
+	public String name() {
+		return "Deeplearning4j " + libraryVersion();
+	}
+
+	@Override
+	public Map<String, String> describe() throws BackendException {
+		start();
+		Map<String, String> facts = new LinkedHashMap<>();
+		facts.put("library", "Deeplearning4j / ND4J " + libraryVersion());
+		Bundle natives = nativesFragment();
+		facts.put("native bundle", natives == null ? "none"
+				: natives.getSymbolicName() + " " + natives.getVersion() + " (" + natives.getHeaders().get("Bundle-Name") + ")");
+		facts.put("nd4j backend", Nd4j.getBackend().getClass().getName());
+		Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+		for (String key : List.of("backend", "cores", "omp.threads", "blas.vendor", "blas.threads", "os", "cuda.devicesInformation")) {
+			if (env.get(key) != null) {
+				facts.put(key, String.valueOf(env.get(key)));
+			}
+		}
+		facts.put("helpers (oneDNN/cuDNN)", Nd4j.getEnvironment().helpersAllowed() ? "allowed" : "disabled");
+		facts.put("javacpp maxbytes", mib(Pointer.maxBytes()));
+		facts.put("javacpp maxphysicalbytes", mib(Pointer.maxPhysicalBytes()));
+		facts.put("javacpp cache", System.getProperty("org.bytedeco.javacpp.cachedir",
+				System.getProperty("user.home") + "/.javacpp/cache"));
+		return facts;
+	}
+
+	@Override
+	public List<String> devices() throws BackendException {
+		start();
+		Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+		Object devices = env.get("cuda.devicesInformation");
+		if (devices instanceof List<?> list && !list.isEmpty()) {
+			return java.util.stream.IntStream.range(0, list.size()).mapToObj(i -> "cuda:" + i + " " + list.get(i))
+					.toList();
+		}
+		return List.of("cpu (" + env.getOrDefault("cores", Runtime.getRuntime().availableProcessors()) + " cores)");
+	}
+
+	@Override
+	public TrainableNetwork create(NetworkGraph graph, TrainingSettings training, long seed) throws BackendException {
+		start();
+		ComputationGraphConfiguration conf = Dl4jGraphCompiler.compile(graph, training, seed);
+		Nd4j.getRandom().setSeed(seed);
+		ComputationGraph net = new ComputationGraph(conf);
+		net.init();
+		if (net.numParams() != graph.parameterCount()) {
+			throw new BackendException("dl4j backend: network '" + graph.name() + "' has " + net.numParams()
+					+ " parameters, the graph " + graph.parameterCount() + "; the compiler mistranslated it");
+		}
+		return new Dl4jNetwork(graph, net, training);
+	}
+
+	/** Loads ND4J and its native backend, with a clear error when the native fragment is missing. */
+	private static void start() throws BackendException {
+		try {
+			Nd4j.getBackend();
+		} catch (Throwable e) {
+			throw new BackendException("dl4j backend: ND4J could not load its native backend (" + e
+					+ "). The product needs the org.nodulab.dl4j.natives fragment for this platform; on first use"
+					+ " it unpacks ~400 MB into ~/.javacpp/cache, which must be writable.", e);
+		}
+	}
+
+	private static Bundle nativesFragment() {
+		Bundle self = FrameworkUtil.getBundle(Dl4jBackend.class);
+		if (self == null) {
+			return null;
+		}
+		for (Bundle b : self.getBundleContext().getBundles()) {
+			if ("org.nodulab.dl4j.natives".equals(b.getSymbolicName())) {
+				return b;
+			}
+		}
+		return null;
+	}
+
+	private static String libraryVersion() {
+		Bundle libs = FrameworkUtil.getBundle(Nd4j.class);
+		String vendor = libs == null ? null : libs.getHeaders().get("Bundle-Vendor");
+		if (vendor != null) {
+			java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+\\.\\d+\\.\\d+(-M[0-9.]+)?").matcher(vendor);
+			if (m.find()) {
+				return m.group();
+			}
+		}
+		return "unknown version";
+	}
+
+	private static String mib(long bytes) {
+		return bytes <= 0 ? "unlimited" : (bytes >> 20) + " MiB";
+	}
+}

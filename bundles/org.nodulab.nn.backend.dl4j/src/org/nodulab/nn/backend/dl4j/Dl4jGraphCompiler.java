@@ -1,0 +1,167 @@
+package org.nodulab.nn.backend.dl4j;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.Subsampling3DLayer;
+import org.deeplearning4j.nn.conf.preprocessor.Cnn3DToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nodulab.core.experiment.TrainingSettings;
+import org.nodulab.nn.BackendException;
+import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.nn.graph.Node;
+import org.nodulab.nn.graph.Op;
+import org.nodulab.nn.graph.Shape;
+
+/**
+ * Compiles a backend-neutral {@link NetworkGraph} into a DL4J {@link ComputationGraphConfiguration}.
+ * Every DL4J-specific decision lives here: NCDHW everywhere, explicit flatten preprocessors (DL4J
+ * loses the NCDHW format after some layers and would otherwise flatten wrongly), activations fused
+ * into the preceding convolution or dense layer, dropout given as DL4J's retain probability, the
+ * per-epoch exponential learning-rate schedule, L2 on weights only, He initialisation.
+ */
+final class Dl4jGraphCompiler {
+
+	private Dl4jGraphCompiler() {
+	}
+
+	static ComputationGraphConfiguration compile(NetworkGraph graph, TrainingSettings training, long seed)
+			throws BackendException {
+		ISchedule schedule = new ExponentialSchedule(ScheduleType.EPOCH, training.learningRate, training.lrDecay);
+		IUpdater updater = switch (training.optimizer) {
+		case ADAM -> new Adam(schedule);
+		case SGD -> new Nesterovs(schedule, training.momentum);
+		};
+		ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder()
+				.seed(seed)
+				.dataType(DataType.FLOAT)
+				.updater(updater)
+				.weightInit(WeightInit.RELU)
+				.l2(training.l2)
+				.trainingWorkspaceMode(WorkspaceMode.ENABLED)
+				.inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+				.graphBuilder();
+
+		Map<Node, String> vertexOf = new HashMap<>();
+		InputType[] inputTypes = new InputType[graph.inputs().size()];
+		String[] inputNames = new String[graph.inputs().size()];
+		for (int i = 0; i < graph.inputs().size(); i++) {
+			Node input = graph.inputs().get(i);
+			Shape s = input.shape();
+			inputNames[i] = input.name();
+			inputTypes[i] = InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, s.depth(), s.height(), s.width(),
+					s.channels());
+			vertexOf.put(input, input.name());
+		}
+		builder.addInputs(inputNames);
+		builder.setInputTypes(inputTypes);
+
+		for (Node node : graph.nodes()) {
+			if (node.op() instanceof Op.Input) {
+				continue;
+			}
+			String[] in = node.inputs().stream().map(vertexOf::get).toArray(String[]::new);
+			Op op = node.op();
+			if (op instanceof Op.Activation a && canFuse(graph, node)) {
+				vertexOf.put(node, vertexOf.get(node.inputs().get(0))); // folded into the layer before
+				continue;
+			}
+			Activation fused = fusedActivation(graph, node);
+			switch (op) {
+			case Op.Conv3d c -> builder.addLayer(node.name(),
+					new Convolution3D.Builder().kernelSize(c.kernel()).stride(c.stride()).dilation(c.dilation())
+							.nOut(c.filters()).hasBias(c.bias()).convolutionMode(mode(c.padding()))
+							.dataFormat(Convolution3D.DataFormat.NCDHW).activation(fused).build(),
+					in);
+			case Op.Pool3d p -> builder.addLayer(node.name(),
+					new Subsampling3DLayer.Builder(p.pooling() == Op.Pooling.MAX ? PoolingType.MAX : PoolingType.AVG)
+							.kernelSize(p.kernel()).stride(p.stride()).convolutionMode(mode(p.padding()))
+							.dataFormat(Convolution3D.DataFormat.NCDHW).build(),
+					in);
+			case Op.GlobalPool p -> builder.addLayer(node.name(), new GlobalPoolingLayer.Builder(
+					p.pooling() == Op.Pooling.MAX ? PoolingType.MAX : PoolingType.AVG).build(), in);
+			case Op.Flatten f -> {
+				Shape s = node.inputs().get(0).shape();
+				builder.addVertex(node.name(), new PreprocessorVertex(
+						new Cnn3DToFeedForwardPreProcessor(s.depth(), s.height(), s.width(), s.channels(), true)), in);
+			}
+			case Op.Concat c -> builder.addVertex(node.name(), new MergeVertex(), in);
+			case Op.Dense d -> builder.addLayer(node.name(),
+					new DenseLayer.Builder().nOut(d.units()).hasBias(d.bias()).activation(fused).build(), in);
+			case Op.Dropout d -> builder.addLayer(node.name(), new DropoutLayer.Builder(1.0 - d.rate()).build(), in);
+			case Op.Activation a -> builder.addLayer(node.name(),
+					new ActivationLayer.Builder().activation(activation(a.function())).build(), in);
+			case Op.Classifier c -> {
+				if (node != graph.output()) {
+					throw new BackendException("dl4j backend: classifier '" + node.name() + "' must be the output");
+				}
+				builder.addLayer(node.name(), c.output() == Op.Classifier.Output.SIGMOID
+						? new OutputLayer.Builder(LossFunction.XENT).nOut(1).activation(Activation.SIGMOID).build()
+						: new OutputLayer.Builder(LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build(),
+						in);
+			}
+			case Op.Input i -> throw new IllegalStateException("inputs are added first");
+			}
+			vertexOf.put(node, node.name());
+		}
+		builder.setOutputs(graph.output().name());
+		try {
+			return builder.build();
+		} catch (RuntimeException e) {
+			throw new BackendException("dl4j backend cannot build network '" + graph.name() + "': " + e.getMessage(), e);
+		}
+	}
+
+	/** An activation directly after a convolution or dense layer that nothing else reads is folded into it. */
+	private static boolean canFuse(NetworkGraph graph, Node activation) {
+		Node producer = activation.inputs().get(0);
+		return (producer.op() instanceof Op.Conv3d || producer.op() instanceof Op.Dense)
+				&& graph.consumers(producer).size() == 1;
+	}
+
+	private static Activation fusedActivation(NetworkGraph graph, Node node) {
+		List<Node> consumers = graph.consumers(node);
+		if (consumers.size() == 1 && consumers.get(0).op() instanceof Op.Activation a
+				&& (node.op() instanceof Op.Conv3d || node.op() instanceof Op.Dense)) {
+			return activation(a.function());
+		}
+		return Activation.IDENTITY;
+	}
+
+	private static Activation activation(Op.Activation.Function function) {
+		return switch (function) {
+		case RELU -> Activation.RELU;
+		case SIGMOID -> Activation.SIGMOID;
+		case TANH -> Activation.TANH;
+		case IDENTITY -> Activation.IDENTITY;
+		};
+	}
+
+	private static ConvolutionMode mode(Op.Padding padding) {
+		return padding == Op.Padding.SAME ? ConvolutionMode.Same : ConvolutionMode.Truncate;
+	}
+}

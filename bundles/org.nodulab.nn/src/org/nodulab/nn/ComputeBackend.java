@@ -1,0 +1,37 @@
+package org.nodulab.nn;
+
+import java.util.List;
+import java.util.Map;
+
+import org.nodulab.core.experiment.TrainingSettings;
+import org.nodulab.nn.graph.NetworkGraph;
+
+/**
+ * A compute backend (DL4J; later libtorch), published as an OSGi service. It compiles
+ * backend-neutral {@link NetworkGraph}s into trainable networks.
+ */
+public interface ComputeBackend {
+
+	/** Id used in experiment files ({@code training.backend}) and on the command line, e.g. {@code dl4j}. */
+	String id();
+
+	/** Human-readable name and version, e.g. "Deeplearning4j 1.0.0-M2.1". */
+	String name();
+
+	/**
+	 * Facts for {@code nodulab info}: library versions, native backend, BLAS, threads, memory limits.
+	 * Starts the backend if needed.
+	 */
+	Map<String, String> describe() throws BackendException;
+
+	/** Compute devices this backend can use, e.g. {@code cpu} or {@code cuda:0}. */
+	List<String> devices() throws BackendException;
+
+	/**
+	 * Compiles a network with freshly initialised weights.
+	 *
+	 * @param seed seed of the weight initialisation and dropout
+	 * @throws BackendException when the graph uses something this backend cannot run
+	 */
+	TrainableNetwork create(NetworkGraph graph, TrainingSettings training, long seed) throws BackendException;
+}

@@ -1,0 +1,30 @@
+package org.nodulab.nn;
+
+import org.nodulab.nn.graph.NetworkGraph;
+
+/** A network compiled by a compute backend, with its optimiser state. */
+public interface TrainableNetwork extends AutoCloseable {
+
+	NetworkGraph graph();
+
+	/** One optimisation step on a labelled batch; returns the batch loss (mean over samples, without the L2 term). */
+	double fit(Batch batch);
+
+	/** Probability that each sample is a nodule. */
+	float[] predict(Batch batch);
+
+	/** Marks the end of an epoch: applies the per-epoch learning rate decay. */
+	void endEpoch();
+
+	/** Epochs completed so far. */
+	int epoch();
+
+	/** The learning rate the next step uses. */
+	double learningRate();
+
+	/** Trainable parameters as the backend counts them (must equal the graph's count). */
+	long parameterCount();
+
+	@Override
+	void close();
+}
