@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.nodulab.core.registry.ContributionCatalog;
 import org.nodulab.core.registry.ContributionDescriptor;
@@ -15,6 +16,8 @@ import org.nodulab.core.settings.SettingsProblem;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -29,10 +32,20 @@ public class ExperimentValidator {
 
 	private final ContributionCatalog catalog;
 	private final SettingsCodec codec = new SettingsCodec();
+	private final List<ExperimentCheck> checks = new CopyOnWriteArrayList<>();
 
 	@Activate
 	public ExperimentValidator(@Reference ContributionCatalog catalog) {
 		this.catalog = catalog;
+	}
+
+	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+	void addCheck(ExperimentCheck check) {
+		checks.add(check);
+	}
+
+	void removeCheck(ExperimentCheck check) {
+		checks.remove(check);
 	}
 
 	public SettingsCodec codec() {
@@ -59,6 +72,11 @@ public class ExperimentValidator {
 			resolve("architectures", "architectures", experiment.architectures, problems);
 			resolve("evaluators", "evaluation.evaluators", experiment.evaluation.evaluators, problems);
 			checkDeclarative("windows", "preprocessing.window", experiment.preprocessing.window, problems);
+			if (problems.isEmpty()) {
+				for (ExperimentCheck check : checks) {
+					check.check(experiment, problems);
+				}
+			}
 		}
 		codec.throwIfAny(document, problems);
 		return experiment;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** Optimisation of the network(s). */
 @JsonPropertyOrder({ "backend", "optimizer", "learningRate", "momentum", "lrDecay", "epochs", "batchSize", "l2",
-		"loss", "focalGamma", "focalAlpha", "earlyStoppingPatience" })
+		"loss", "earlyStoppingPatience" })
 public class TrainingSettings {
 
 	public enum Optimizer {
@@ -15,16 +15,14 @@ public class TrainingSettings {
 	}
 
 	public enum Loss {
-		/** Binary cross-entropy. */
-		BCE,
-		/** Focal loss (gamma, alpha). */
-		FOCAL
+		/** Binary cross-entropy (categorical cross-entropy for a softmax output). */
+		BCE
 	}
 
 	@JsonPropertyDescription("Compute backend that trains the network")
 	public String backend = "dl4j";
 
-	@JsonPropertyDescription("adam or sgd (with momentum)")
+	@JsonPropertyDescription("adam, or sgd with Nesterov momentum")
 	public Optimizer optimizer = Optimizer.ADAM;
 
 	@Range(min = 0, max = 1, minExclusive = true)
@@ -51,16 +49,8 @@ public class TrainingSettings {
 	@JsonPropertyDescription("L2 penalty on weights (never on biases); the notebook tried 0.01-0.1")
 	public double l2 = 0.0;
 
-	@JsonPropertyDescription("bce (binary cross-entropy) or focal")
+	@JsonPropertyDescription("Loss function: bce (binary cross-entropy)")
 	public Loss loss = Loss.BCE;
-
-	@Range(min = 0, max = 10)
-	@JsonPropertyDescription("Focal loss focusing parameter")
-	public double focalGamma = 2.0;
-
-	@Range(min = 0, max = 1)
-	@JsonPropertyDescription("Focal loss weight of the positive class")
-	public double focalAlpha = 0.25;
 
 	@Range(min = 0, max = 1000)
 	@JsonPropertyDescription("Stop after this many epochs without a better validation CPM; 0: never stop early")

@@ -137,6 +137,13 @@ public final class SettingsCodec {
 	public <T> T convert(JsonNode node, Class<T> type, String pathPrefix, List<SettingsProblem> problems) {
 		JsonNode tree = node == null || node.isNull() || node.isMissingNode() ? mapper.createObjectNode() : node;
 		UnknownKeyCollector unknownKeys = new UnknownKeyCollector(pathPrefix);
+		List<SettingsProblem> typeProblems = new ArrayList<>();
+		tree = tree.deepCopy();
+		if (!new TypeChecker(mapper, typeProblems).check(tree, mapper.constructType(type), pathPrefix)) {
+			problems.addAll(typeProblems);
+			return null;
+		}
+		problems.addAll(typeProblems);
 		T value;
 		try {
 			value = mapper.readerFor(type).withHandler(unknownKeys).readValue(tree);
@@ -151,7 +158,10 @@ public final class SettingsCodec {
 		}
 		problems.addAll(unknownKeys.problems);
 		if (value != null) {
-			problems.addAll(validator.validate(value, pathPrefix));
+			java.util.Set<String> mistyped = new java.util.HashSet<>();
+			typeProblems.forEach(p -> mistyped.add(p.path()));
+			validator.validate(value, pathPrefix).stream().filter(p -> !mistyped.contains(p.path()))
+					.forEach(problems::add);
 		}
 		return value;
 	}
@@ -161,6 +171,7 @@ public final class SettingsCodec {
 		if (!problems.isEmpty()) {
 			List<SettingsProblem> located = problems.stream()
 					.map(p -> p.line() > 0 ? p : p.withLine(document.lines().lineOf(p.path())))
+					.sorted(java.util.Comparator.comparingInt((SettingsProblem p) -> p.line() == 0 ? Integer.MAX_VALUE : p.line()))
 					.toList();
 			throw new SettingsException(document.source(), located);
 		}
@@ -272,7 +283,7 @@ public final class SettingsCodec {
 		return node.toString();
 	}
 
-	/** Records unknown keys and keeps going, so one run reports all of them. */
+	/** Records unknown keys and keeps going, so one pass reports all of them. */
 	private static final class UnknownKeyCollector extends DeserializationProblemHandler {
 		private final String prefix;
 		final List<SettingsProblem> problems = new ArrayList<>();

@@ -1,0 +1,31 @@
+package org.nodulab.cli;
+
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.nodulab.cli.internal.NodulabCommand;
+import org.nodulab.cli.internal.Services;
+import org.osgi.framework.FrameworkUtil;
+
+/**
+ * The {@code org.nodulab.cli.app} Equinox application: parses the command line with picocli and runs
+ * the subcommand; its return value is the process exit code.
+ */
+public class NodulabApplication implements IApplication {
+
+	@Override
+	public Object start(IApplicationContext context) {
+		String[] args = (String[]) context.getArguments().get(IApplicationContext.APPLICATION_ARGS);
+		context.applicationRunning();
+		try (Services services = new Services(FrameworkUtil.getBundle(getClass()).getBundleContext())) {
+			int code = NodulabCommand.run(services, args == null ? new String[0] : args, System.out, System.err);
+			System.out.flush();
+			System.err.flush();
+			return Integer.valueOf(code);
+		}
+	}
+
+	@Override
+	public void stop() {
+		// commands stop at their next check of Thread.interrupted()
+	}
+}

@@ -1,0 +1,59 @@
+package org.nodulab.cli.internal;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IFactory;
+
+/** The {@code nodulab} command and its subcommands. */
+@Command(name = "nodulab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+		description = "False-positive reduction of lung nodule candidates in CT (LUNA16): experiments, training, evaluation.",
+		subcommands = { InfoCommand.class, ListCommand.class, ValidateCommand.class,
+				CommandLine.HelpCommand.class })
+public final class NodulabCommand implements Runnable {
+
+	/** Exit code of a command that found invalid input (an invalid experiment file...). */
+	public static final int INVALID_INPUT = 1;
+
+	@CommandLine.Spec
+	CommandLine.Model.CommandSpec spec;
+
+	@Override
+	public void run() {
+		spec.commandLine().usage(spec.commandLine().getOut());
+	}
+
+	/**
+	 * Runs the command line; returns the exit code (0 success, 1 invalid input, 2 usage error).
+	 */
+	public static int run(Services services, String[] args, PrintStream out, PrintStream err) {
+		IFactory factory = new IFactory() {
+			@Override
+			public <K> K create(Class<K> type) throws Exception {
+				try {
+					return type.getConstructor(Services.class).newInstance(services);
+				} catch (NoSuchMethodException e) {
+					return CommandLine.defaultFactory().create(type);
+				}
+			}
+		};
+		CommandLine commandLine = new CommandLine(new NodulabCommand(), factory);
+		commandLine.setOut(new PrintWriter(out, true));
+		commandLine.setErr(new PrintWriter(err, true));
+		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+		commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+			cl.getErr().println("nodulab " + cl.getCommandName() + ": " + message(e));
+			if (Boolean.getBoolean("nodulab.debug")) {
+				e.printStackTrace(cl.getErr());
+			}
+			return INVALID_INPUT;
+		});
+		return commandLine.execute(args);
+	}
+
+	private static String message(Throwable e) {
+		return e.getMessage() == null ? e.toString() : e.getMessage();
+	}
+}

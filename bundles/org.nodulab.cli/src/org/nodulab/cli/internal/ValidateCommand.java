@@ -1,0 +1,73 @@
+package org.nodulab.cli.internal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import org.nodulab.core.experiment.ContributionRef;
+import org.nodulab.core.experiment.Experiment;
+import org.nodulab.core.experiment.ExperimentValidator;
+import org.nodulab.core.settings.SettingsException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nodulab validate <experiment.yaml>...}: checks experiment files before any work starts. */
+@Command(name = "validate", description = "Check experiment files: syntax, keys, types, ranges, and every contribution they name with its settings. Exit code 1 if any is invalid.")
+public final class ValidateCommand implements Callable<Integer> {
+
+	private final Services services;
+
+	@Spec
+	CommandSpec spec;
+
+	@Parameters(arity = "1..*", paramLabel = "<experiment.yaml>", description = "Experiment file(s).")
+	List<Path> files;
+
+	@Option(names = "--print", description = "Print each valid experiment with every default filled in (the resolved experiment a run would record).")
+	boolean print;
+
+	public ValidateCommand(Services services) {
+		this.services = services;
+	}
+
+	@Override
+	public Integer call() {
+		ExperimentValidator validator = services.get(ExperimentValidator.class);
+		PrintWriter out = spec.commandLine().getOut();
+		PrintWriter err = spec.commandLine().getErr();
+		int invalid = 0;
+		for (Path file : files) {
+			try {
+				Experiment experiment = validator.load(file);
+				out.println(file + ": valid experiment '" + experiment.name + "': "
+						+ describe("architecture", experiment.architectures) + ", "
+						+ describe("augmentation", experiment.augmentations) + ", window "
+						+ experiment.preprocessing.window + ", " + experiment.training.epochs + " epoch(s)");
+				if (print) {
+					out.print(validator.codec().toYaml(experiment));
+				}
+			} catch (SettingsException e) {
+				invalid++;
+				err.println(e.getMessage());
+			}
+		}
+		if (invalid > 0 && files.size() > 1) {
+			err.println(invalid + " of " + files.size() + " experiment files are invalid");
+		}
+		return invalid == 0 ? 0 : NodulabCommand.INVALID_INPUT;
+	}
+
+	private static String describe(String noun, List<? extends ContributionRef> refs) {
+		if (refs.isEmpty()) {
+			return "no " + noun + "s";
+		}
+		return refs.size() + " " + noun + (refs.size() == 1 ? "" : "s") + " ("
+				+ refs.stream().map(r -> r.id).collect(Collectors.joining(", ")) + ")";
+	}
+}

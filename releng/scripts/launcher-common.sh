@@ -1,0 +1,55 @@
+# Shared by ./nodulab and ./nodulab-workbench (sourced, not run).
+# Finds Java 21+, builds the product when it is missing, and sets the JVM options every Nodulab JVM
+# needs: heap and off-heap caps for ND4J/JavaCPP (off-heap memory is freed only when the JVM
+# collects, so without caps a training process grows to 8-9 GB).
+
+NODULAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+NODULAB_PRODUCT="${NODULAB_PRODUCT:-$NODULAB_ROOT/releng/org.nodulab.product/target/products/org.nodulab.product/linux/gtk/x86_64/nodulab}"
+NODULAB_STATE="${NODULAB_STATE:-$HOME/.nodulab}"
+
+nodulab_java() {
+  local candidates=()
+  if [ -n "${JAVA_HOME:-}" ]; then candidates+=("$JAVA_HOME/bin/java"); fi
+  candidates+=("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
+  if command -v java >/dev/null 2>&1; then candidates+=("$(command -v java)"); fi
+  local j v
+  for j in "${candidates[@]}"; do
+    [ -x "$j" ] || continue
+    v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
+      echo "$j"
+      return 0
+    fi
+  done
+  echo "nodulab: needs Java 21 or newer (set JAVA_HOME; Temurin 25 is expected at /usr/lib/jvm/temurin-25-jdk-amd64)" >&2
+  return 1
+}
+
+nodulab_ensure_product() {
+  if ! ls "$NODULAB_PRODUCT"/plugins/org.eclipse.equinox.launcher_*.jar >/dev/null 2>&1; then
+    if [ -n "${NODULAB_PRODUCT_EXPLICIT:-}" ]; then
+      echo "nodulab: no product at $NODULAB_PRODUCT" >&2
+      return 1
+    fi
+    echo "nodulab: the product is not built yet; building it (./mvnw -B -DskipTests verify, a few minutes)..." >&2
+    (cd "$NODULAB_ROOT" && JAVA_HOME="$(dirname "$(dirname "$JAVA")")" ./mvnw -B -q -DskipTests verify) >&2 || {
+      echo "nodulab: the build failed; run ./mvnw -B verify to see why" >&2
+      return 1
+    }
+  fi
+  NODULAB_LAUNCHER_JAR=$(ls "$NODULAB_PRODUCT"/plugins/org.eclipse.equinox.launcher_*.jar | head -n 1)
+}
+
+JAVA="$(nodulab_java)" || exit 1
+NODULAB_JVM_OPTS=(
+  -Xmx${NODULAB_HEAP:-2g}
+  -Dorg.bytedeco.javacpp.maxbytes=${NODULAB_OFFHEAP:-3g}
+  -Dorg.bytedeco.javacpp.maxphysicalbytes=${NODULAB_MAXRSS:-5g}
+  -Dorg.bytedeco.javacpp.cachedir="${NODULAB_JAVACPP_CACHE:-$HOME/.javacpp/cache}"
+  --enable-native-access=ALL-UNNAMED
+  --sun-misc-unsafe-memory-access=allow
+)
+if [ -n "${NODULAB_JAVA_OPTS:-}" ]; then
+  # shellcheck disable=SC2206
+  NODULAB_JVM_OPTS+=(${NODULAB_JAVA_OPTS})
+fi
