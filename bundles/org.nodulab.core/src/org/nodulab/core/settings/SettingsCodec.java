@@ -62,6 +62,7 @@ public final class SettingsCodec {
 				.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
 				.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
 				.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+				.enable(DeserializationFeature.ACCEPT_EMPTY_STRING_AS_NULL_OBJECT)
 				.enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
 				.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
 				.enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)

@@ -33,7 +33,9 @@ final class TypeChecker {
 
 	/** Returns false when {@code node} does not fit {@code type} at all (the caller drops it). */
 	boolean check(JsonNode node, JavaType type, String path) {
-		if (node == null || node.isNull() || node.isMissingNode()) {
+		// YAML "key:" with no value: absent (the default) for anything but text
+		boolean empty = node != null && node.isTextual() && node.asText().isEmpty() && type.getRawClass() != String.class;
+		if (node == null || node.isNull() || node.isMissingNode() || empty) {
 			if (type.isPrimitive()) {
 				return fail(path, type, "nothing");
 			}

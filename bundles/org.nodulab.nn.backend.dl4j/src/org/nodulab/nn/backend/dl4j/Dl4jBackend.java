@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.common.config.ND4JClassLoading;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.BackendException;
@@ -87,14 +88,24 @@ public class Dl4jBackend implements ComputeBackend {
 		return new Dl4jNetwork(graph, net, training);
 	}
 
-	/** Loads ND4J and its native backend, with a clear error when the native fragment is missing. */
-	private static void start() throws BackendException {
+	/**
+	 * Loads ND4J and its native backend, with a clear error when the native fragment is missing.
+	 * ND4J finds its backend with a ServiceLoader on the class loader it captured from the calling
+	 * thread when it was first loaded; inside OSGi that must be the library bundle's own class loader,
+	 * which also sees the native fragment, whatever thread happens to start ND4J.
+	 */
+	private static synchronized void start() throws BackendException {
+		ND4JClassLoading.setNd4jClassloader(Nd4j.class.getClassLoader());
 		try {
 			Nd4j.getBackend();
 		} catch (Throwable e) {
-			throw new BackendException("dl4j backend: ND4J could not load its native backend (" + e
-					+ "). The product needs the org.nodulab.dl4j.natives fragment for this platform; on first use"
-					+ " it unpacks ~400 MB into ~/.javacpp/cache, which must be writable.", e);
+			Bundle natives = nativesFragment();
+			String fragment = natives == null ? "the org.nodulab.dl4j.natives fragment is not installed"
+					: "the org.nodulab.dl4j.natives fragment is installed (" + natives.getHeaders().get("Bundle-Name")
+							+ ", state " + natives.getState() + ")";
+			throw new BackendException("dl4j backend: ND4J could not load its native backend (" + e + "); " + fragment
+					+ ". The product needs that fragment for this platform; on first use it unpacks ~400 MB into"
+					+ " the JavaCPP cache (org.bytedeco.javacpp.cachedir), which must be writable.", e);
 		}
 	}
 

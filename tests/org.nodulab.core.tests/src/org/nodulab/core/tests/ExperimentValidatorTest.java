@@ -1,0 +1,113 @@
+package org.nodulab.core.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nodulab.core.experiment.Experiment;
+import org.nodulab.core.experiment.ExperimentValidator;
+import org.nodulab.core.experiment.SplitSettings;
+import org.nodulab.core.experiment.TrainingSettings;
+import org.nodulab.core.settings.SettingsException;
+
+class ExperimentValidatorTest {
+
+	/** The shipped example experiments, at the repository root. */
+	static final Path EXAMPLES = Path.of("../../experiments");
+
+	private final ExperimentValidator validator = Osgi.service(ExperimentValidator.class);
+
+	@Test
+	void everyShippedExampleIsValid() throws Exception {
+		List<Path> examples;
+		try (Stream<Path> files = Files.list(EXAMPLES)) {
+			examples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+		}
+		assertTrue(examples.size() >= 2, "examples found: " + examples);
+		for (Path example : examples) {
+			Experiment e = validator.load(example);
+			assertNotNull(e.name, example.toString());
+			assertTrue(e.architectures.size() >= 1);
+			e.architectures.forEach(a -> assertNotNull(a.resolvedSettings(), example + ": " + a.id));
+		}
+	}
+
+	@Test
+	void quickstartIsReadAsWritten() throws Exception {
+		Experiment e = validator.load(EXAMPLES.resolve("vgg-quickstart.yaml"));
+		assertEquals("vgg-quickstart", e.name);
+		assertEquals(42, e.seed);
+		assertEquals(SplitSettings.Mode.SUBSETS, e.dataset.split.mode);
+		assertEquals(List.of(8), e.dataset.split.validation);
+		assertEquals("lung", e.preprocessing.window);
+		assertEquals(108, e.sampling.positiveFactor);
+		assertEquals(List.of("translate", "rotate90", "flip"), e.augmentations.stream().map(a -> a.id).toList());
+		assertEquals(0.5, e.augmentations.get(2).probability);
+		assertEquals(TrainingSettings.Optimizer.ADAM, e.training.optimizer);
+		assertEquals(0.001, e.training.learningRate);
+		Object vgg = e.architectures.get(0).resolvedSettings();
+		assertEquals("org.nodulab.nn.arch.vgg.VggSettings", vgg.getClass().getName());
+	}
+
+	@Test
+	void aBrokenExperimentGetsEveryProblemWithLineAndPath() {
+		Path broken = Path.of("data/broken-experiment.yaml");
+		SettingsException e = assertThrows(SettingsException.class, () -> validator.load(broken));
+		List<String> problems = e.problems().stream().map(p -> p.line() + " " + p.path() + ": " + p.message()).toList();
+		assertEquals(List.of(
+				"1 name: use letters, digits, '.', '-' and '_' (it names run folders), got 'broken run'",
+				"2 seed: must be at least 0, got -3",
+				"7 dataset.split.validation[0]: subset 2 is used twice; train, validation and test must not share subsets",
+				"8 dataset.split.test[0]: must be between 0 and 9, got 12",
+				"10 preprocessing.window: unknown window 'soft'; installed: lung, lung-wide, mediastinum, test-level, test-narrow",
+				"11 preprocessing.spacing: expected a number, got 'fine'",
+				"14 augmentations[0].probability: must be between 0 and 1, got 1.5",
+				"15 augmentations[0].settings.axis: expected one of x, y, z, got 'w'",
+				"16 augmentations[1].id: unknown augmentation 'twist'; installed: flip, rotate, rotate90, scale, test-exploding, test-missing-class, test-wrong-type, translate",
+				"21 architectures[0].settings.branches[0].size: must have exactly 3 entries, has 2",
+				"23 architectures[0].settings.poolings: at most one pooling per stage: 2 stage(s), got 3",
+				"24 architectures[0].settings.dropot: unknown key 'dropot'; allowed keys: branches, convsPerStage, denseUnits, dropout, filters, head, output, poolings",
+				"26 training.learningRate: must be between 0 (excluded) and 1, got 5",
+				"27 training.epochs: expected a whole number, got 2.5",
+				"28 training.optimiser: unknown key 'optimiser'; allowed keys: backend, batchSize, earlyStoppingPatience, epochs, l2, learningRate, loss, lrDecay, momentum, optimizer"),
+				problems);
+		assertTrue(e.getMessage().startsWith("15 problems in data/broken-experiment.yaml:\ndata/broken-experiment.yaml:1: name:"),
+				e.getMessage());
+	}
+
+	@Test
+	void missingSectionsAndEmptySectionsTakeDefaults(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("minimal.yaml");
+		Files.writeString(file, """
+				name: minimal
+				dataset: {path: data}
+				training:
+				architectures:
+				  - id: vgg
+				""");
+		Experiment e = validator.load(file);
+		assertEquals(10, e.training.epochs);
+		assertEquals("candidates_V2.csv", e.dataset.candidates);
+		assertEquals("lung", e.preprocessing.window);
+		assertInstanceOf(Object.class, e.architectures.get(0).resolvedSettings());
+	}
+
+	@Test
+	void anExperimentNeedsANameADatasetAndAnArchitecture(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("empty.yaml");
+		Files.writeString(file, "description: nothing else\n");
+		SettingsException e = assertThrows(SettingsException.class, () -> validator.load(file));
+		List<String> paths = e.problems().stream().map(p -> p.path() + ": " + p.message()).toList();
+		assertEquals(List.of("name: missing required key", "dataset: missing required key",
+				"architectures: must have at least 1 entries, has 0"), paths);
+	}
+}

@@ -1,0 +1,132 @@
+package org.nodulab.nn.backend.dl4j.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.nodulab.core.experiment.TrainingSettings;
+import org.nodulab.nn.Batch;
+import org.nodulab.nn.ComputeBackend;
+import org.nodulab.nn.TrainableNetwork;
+import org.nodulab.nn.arch.vgg.Branch;
+import org.nodulab.nn.arch.vgg.VggArchitecture;
+import org.nodulab.nn.arch.vgg.VggSettings;
+import org.nodulab.nn.graph.NetworkGraph;
+
+/** ND4J/DL4J inside OSGi: the backend finds its native fragment and a 3D CNN learns. */
+class Dl4jBackendTest {
+
+	private final ComputeBackend backend = Osgi.service(ComputeBackend.class);
+
+	private static NetworkGraph smallVgg() {
+		VggSettings s = new VggSettings();
+		s.branches = List.of(new Branch(16, 16, 16));
+		s.filters = List.of(8, 16);
+		s.convsPerStage = 1;
+		s.poolings = 2;
+		s.denseUnits = 16;
+		s.dropout = 0.2;
+		return new VggArchitecture().build(s);
+	}
+
+	private static TrainingSettings adam(double lr) {
+		TrainingSettings t = new TrainingSettings();
+		t.learningRate = lr;
+		return t;
+	}
+
+	@Test
+	void theCpuBackendIsLoadedFromTheNativeFragment() throws Exception {
+		assertEquals("dl4j", backend.id());
+		Map<String, String> facts = backend.describe();
+		assertEquals("org.nd4j.linalg.cpu.nativecpu.CpuBackend", facts.get("nd4j backend"));
+		assertTrue(facts.get("native bundle").startsWith("org.nodulab.dl4j.natives"), facts.toString());
+		assertTrue(backend.devices().get(0).startsWith("cpu"), backend.devices().toString());
+		assertEquals("3072 MiB", facts.get("javacpp maxbytes"), "the test JVM must run with the DL4J memory caps");
+	}
+
+	@Test
+	void aSmallConvolution3dNetworkLearnsBrightSpheres() throws Exception {
+		NetworkGraph graph = smallVgg();
+		SphereTask task = new SphereTask(16, 1234);
+		try (TrainableNetwork net = backend.create(graph, adam(0.003), 42)) {
+			assertEquals(graph.parameterCount(), net.parameterCount());
+			List<Double> losses = new ArrayList<>();
+			int steps = 200;
+			for (int step = 0; step < steps; step++) {
+				losses.add(net.fit(task.batch(16)));
+			}
+			double first = losses.subList(0, 10).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+			double last = losses.subList(steps - 10, steps).stream().mapToDouble(Double::doubleValue).average()
+					.orElseThrow();
+			System.out.printf("sphere task: loss %.3f -> %.3f over %d steps%n", first, last, steps);
+			assertTrue(last < 0.5 * first, "loss should fall: first " + first + ", last " + last + ", all " + losses);
+
+			Batch test = new SphereTask(16, 99).batch(64);
+			float[] p = net.predict(test);
+			int correct = 0;
+			for (int i = 0; i < p.length; i++) {
+				assertTrue(p[i] >= 0 && p[i] <= 1);
+				correct += (p[i] >= 0.5f) == (test.labels()[i] == 1f) ? 1 : 0;
+			}
+			System.out.println("sphere task: held-out accuracy " + correct + "/64");
+			assertTrue(correct >= 58, "accuracy on held-out samples: " + correct + "/64");
+		}
+	}
+
+	@Test
+	void theSameSeedGivesTheSameNetworkAndTheSameTraining() throws Exception {
+		NetworkGraph graph = smallVgg();
+		float[][] predictions = new float[2][];
+		double[][] losses = new double[2][3];
+		for (int run = 0; run < 2; run++) {
+			SphereTask task = new SphereTask(16, 7);
+			try (TrainableNetwork net = backend.create(graph, adam(0.001), 2024)) {
+				for (int step = 0; step < 3; step++) {
+					losses[run][step] = net.fit(task.batch(8));
+				}
+				predictions[run] = net.predict(new SphereTask(16, 8).batch(8));
+			}
+		}
+		assertArrayEquals(losses[0], losses[1]);
+		assertArrayEquals(predictions[0], predictions[1]);
+	}
+
+	@Test
+	void parameterCountsMatchTheGraphForMultiBranchSoftmaxNetworks() throws Exception {
+		VggSettings s = new VggSettings();
+		s.branches = List.of(new Branch(26, 40, 40), new Branch(10, 30, 30), new Branch(6, 20, 20));
+		s.filters = List.of(8, 16);
+		s.poolings = 2;
+		s.head = VggSettings.Head.FLATTEN;
+		s.output = VggSettings.Output.SOFTMAX;
+		NetworkGraph graph = new VggArchitecture().build(s);
+		try (TrainableNetwork net = backend.create(graph, adam(0.001), 1)) {
+			assertEquals(graph.parameterCount(), net.parameterCount());
+			Batch batch = new Batch(2, List.of(new float[2 * 26 * 40 * 40], new float[2 * 10 * 30 * 30],
+					new float[2 * 6 * 20 * 20]), new float[] { 1, 0 });
+			double loss = net.fit(batch);
+			assertTrue(Double.isFinite(loss) && loss > 0, "loss " + loss);
+			float[] p = net.predict(batch);
+			assertEquals(2, p.length);
+		}
+	}
+
+	@Test
+	void theLearningRateDecaysPerEpoch() throws Exception {
+		TrainingSettings t = adam(0.001);
+		t.lrDecay = 0.9;
+		try (TrainableNetwork net = backend.create(smallVgg(), t, 3)) {
+			assertEquals(0, net.epoch());
+			net.endEpoch();
+			net.endEpoch();
+			assertEquals(2, net.epoch());
+			assertEquals(0.001 * 0.81, net.learningRate(), 1e-12);
+		}
+	}
+}
