@@ -24,8 +24,20 @@ public final class SpatialTransform {
 		if (linear.length != 9 || translation.length != 3) {
 			throw new IllegalArgumentException("need a 3x3 matrix and a 3-vector");
 		}
-		this.linear = linear.clone();
-		this.translation = translation.clone();
+		this.linear = normalized(linear);
+		this.translation = normalized(translation);
+	}
+
+	/** Copies, turning -0.0 into 0.0 so that equal transforms compare and hash equal. */
+	private static double[] normalized(double[] values) {
+		double[] copy = new double[values.length];
+		for (int i = 0; i < values.length; i++) {
+			if (!Double.isFinite(values[i])) {
+				throw new IllegalArgumentException("transform values must be finite, got " + Arrays.toString(values));
+			}
+			copy[i] = values[i] + 0.0;
+		}
+		return copy;
 	}
 
 	public static SpatialTransform identity() {

@@ -40,8 +40,10 @@ public final class NodulabCommand implements Runnable {
 			}
 		};
 		CommandLine commandLine = new CommandLine(new NodulabCommand(), factory);
-		commandLine.setOut(new PrintWriter(out, true));
-		commandLine.setErr(new PrintWriter(err, true));
+		PrintWriter outWriter = new PrintWriter(out, true);
+		PrintWriter errWriter = new PrintWriter(err, true);
+		commandLine.setOut(outWriter);
+		commandLine.setErr(errWriter);
 		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
 		commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
 			cl.getErr().println("nodulab " + cl.getCommandName() + ": " + message(e));
@@ -50,7 +52,12 @@ public final class NodulabCommand implements Runnable {
 			}
 			return INVALID_INPUT;
 		});
-		return commandLine.execute(args);
+		try {
+			return commandLine.execute(args);
+		} finally {
+			outWriter.flush();
+			errWriter.flush();
+		}
 	}
 
 	private static String message(Throwable e) {

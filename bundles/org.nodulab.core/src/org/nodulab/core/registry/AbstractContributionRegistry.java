@@ -143,7 +143,7 @@ public abstract class AbstractContributionRegistry<T> implements ContributionReg
 	}
 
 	private Snapshot read() {
-		Map<String, ContributionDescriptor> byId = new LinkedHashMap<>();
+		Map<String, List<ContributionDescriptor>> byId = new LinkedHashMap<>();
 		List<ContributionProblem> problems = new ArrayList<>();
 		for (IConfigurationElement element : extensionRegistry.getConfigurationElementsFor(extensionPointId)) {
 			String contributor = element.getContributor().getName();
@@ -160,12 +160,7 @@ public abstract class AbstractContributionRegistry<T> implements ContributionReg
 				id = attributes.get("id");
 				checkCommonAttributes(attributes);
 				validate(attributes);
-				ContributionDescriptor existing = byId.get(id);
-				if (existing != null) {
-					throw new InvalidContributionException(
-							"duplicate id, already contributed by bundle " + existing.contributor());
-				}
-				byId.put(id, new ContributionDescriptor(kind, element, attributes));
+				byId.computeIfAbsent(id, k -> new ArrayList<>()).add(new ContributionDescriptor(kind, element, attributes));
 			} catch (InvalidContributionException | RuntimeException e) {
 				ContributionProblem problem = new ContributionProblem(kind, contributor, id,
 						e instanceof InvalidContributionException ? e.getMessage() : e.toString());
@@ -173,9 +168,25 @@ public abstract class AbstractContributionRegistry<T> implements ContributionReg
 				log.warn("Skipped " + problem);
 			}
 		}
-		List<ContributionDescriptor> sorted = new ArrayList<>(byId.values());
-		sorted.sort(Comparator.comparing(ContributionDescriptor::id));
-		return new Snapshot(List.copyOf(sorted), List.copyOf(problems));
+		// Duplicate ids: the bundle that declares the extension point keeps its built-ins, otherwise the
+		// contributor whose name sorts first wins; either way the outcome does not depend on load order.
+		IExtensionPoint point = extensionRegistry.getExtensionPoint(extensionPointId);
+		String owner = point == null ? "" : point.getContributor().getName();
+		List<ContributionDescriptor> chosen = new ArrayList<>();
+		for (List<ContributionDescriptor> candidates : byId.values()) {
+			candidates.sort(Comparator.comparing((ContributionDescriptor d) -> !d.contributor().equals(owner))
+					.thenComparing(ContributionDescriptor::contributor));
+			ContributionDescriptor winner = candidates.get(0);
+			chosen.add(winner);
+			for (ContributionDescriptor loser : candidates.subList(1, candidates.size())) {
+				ContributionProblem problem = new ContributionProblem(kind, loser.contributor(), loser.id(),
+						"duplicate id, already contributed by bundle " + winner.contributor());
+				problems.add(problem);
+				log.warn("Skipped " + problem);
+			}
+		}
+		chosen.sort(Comparator.comparing(ContributionDescriptor::id));
+		return new Snapshot(List.copyOf(chosen), List.copyOf(problems));
 	}
 
 	private void checkCommonAttributes(Map<String, String> attributes) throws InvalidContributionException {

@@ -6,6 +6,8 @@ import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.application.ActionBarAdvisor;
+import org.eclipse.ui.application.IActionBarConfigurer;
 import org.eclipse.ui.application.IWorkbenchWindowConfigurer;
 import org.eclipse.ui.application.WorkbenchWindowAdvisor;
 
@@ -18,6 +20,11 @@ public class NodulabWindowAdvisor extends WorkbenchWindowAdvisor {
 
 	public NodulabWindowAdvisor(IWorkbenchWindowConfigurer configurer) {
 		super(configurer);
+	}
+
+	@Override
+	public ActionBarAdvisor createActionBarAdvisor(IActionBarConfigurer configurer) {
+		return new NodulabActionBarAdvisor(configurer);
 	}
 
 	@Override

@@ -1,0 +1,34 @@
+package org.nodulab.augment.tests;
+
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/** Waits for OSGi services in tests. */
+public final class Osgi {
+
+	private Osgi() {
+	}
+
+	public static BundleContext context() {
+		return FrameworkUtil.getBundle(Osgi.class).getBundleContext();
+	}
+
+	/** The service, waiting up to 20 s for Declarative Services to activate it. */
+	public static <T> T service(Class<T> type) {
+		ServiceTracker<T, T> tracker = new ServiceTracker<>(context(), type, null);
+		tracker.open();
+		try {
+			T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(20));
+			if (service == null) {
+				throw new AssertionError("service " + type.getName() + " did not appear");
+			}
+			return service;
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(e);
+		}
+	}
+}
