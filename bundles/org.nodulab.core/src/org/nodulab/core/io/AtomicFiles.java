@@ -1,0 +1,97 @@
+package org.nodulab.core.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes files atomically: the content goes to a temporary file in the same folder, is forced to disk,
+ * and is then renamed into place, so a reader never sees half a file and a failure (disk full, crash)
+ * leaves whatever was there before. By default an existing file is never replaced: results are
+ * immutable once written.
+ */
+public final class AtomicFiles {
+
+	/** Writes the content of a file. */
+	@FunctionalInterface
+	public interface Content {
+		void writeTo(OutputStream out) throws IOException;
+	}
+
+	private AtomicFiles() {
+	}
+
+	/**
+	 * Writes a new file.
+	 *
+	 * @throws FileAlreadyExistsException when {@code file} exists (nothing is changed)
+	 */
+	public static void create(Path file, Content content) throws IOException {
+		write(file, content, false);
+	}
+
+	/** Writes a new text file (UTF-8). */
+	public static void create(Path file, CharSequence text) throws IOException {
+		create(file, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+	}
+
+	/** Writes a file, replacing an existing one atomically (for files that are meant to change, e.g. a status). */
+	public static void replace(Path file, Content content) throws IOException {
+		write(file, content, true);
+	}
+
+	private static void write(Path file, Content content, boolean replace) throws IOException {
+		Path target = file.toAbsolutePath();
+		Path dir = target.getParent();
+		Files.createDirectories(dir);
+		if (!replace && Files.exists(target)) {
+			throw new FileAlreadyExistsException(target.toString(), null, "results are never overwritten");
+		}
+		Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+		try {
+			try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE,
+					StandardOpenOption.TRUNCATE_EXISTING)) {
+				content.writeTo(out);
+			}
+			try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+				channel.force(true);
+			}
+			if (replace) {
+				move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+			} else {
+				// a link cannot replace an existing file: two writers cannot both create it
+				try {
+					Files.createLink(target, tmp);
+				} catch (UnsupportedOperationException | IOException e) {
+					if (e instanceof FileAlreadyExistsException) {
+						throw e;
+					}
+					if (Files.exists(target)) {
+						throw new FileAlreadyExistsException(target.toString(), null, "results are never overwritten");
+					}
+					move(tmp, target);
+				}
+			}
+		} finally {
+			Files.deleteIfExists(tmp);
+		}
+	}
+
+	private static void move(Path from, Path to, StandardCopyOption... options) throws IOException {
+		StandardCopyOption[] atomic = new StandardCopyOption[options.length + 1];
+		System.arraycopy(options, 0, atomic, 0, options.length);
+		atomic[options.length] = StandardCopyOption.ATOMIC_MOVE;
+		try {
+			Files.move(from, to, atomic);
+		} catch (AtomicMoveNotSupportedException e) {
+			Files.move(from, to, options);
+		}
+	}
+}

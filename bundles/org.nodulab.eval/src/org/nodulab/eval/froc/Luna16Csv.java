@@ -1,0 +1,249 @@
+package org.nodulab.eval.froc;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.nodulab.eval.Annotation;
+import org.nodulab.eval.Prediction;
+
+/**
+ * Reads and writes the LUNA16 CSV files (annotations, excluded findings, series lists, results in
+ * submission format, candidate files) with commons-csv, streaming. Columns are found by header name,
+ * as the official script does. Problems raise {@link CsvException} naming file, line and column.
+ */
+public final class Luna16Csv {
+
+	public static final String SERIESUID = "seriesuid";
+	public static final String COORD_X = "coordX";
+	public static final String COORD_Y = "coordY";
+	public static final String COORD_Z = "coordZ";
+	public static final String DIAMETER = "diameter_mm";
+	public static final String PROBABILITY = "probability";
+	public static final String CLASS = "class";
+
+	private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
+			.setIgnoreEmptyLines(true).setTrim(true).get();
+
+	private Luna16Csv() {
+	}
+
+	/** A malformed CSV file: the message names the file, the line and what was expected. */
+	public static final class CsvException extends IOException {
+		private static final long serialVersionUID = 1L;
+
+		public CsvException(Path file, long line, String message) {
+			super(file + (line > 0 ? ":" + line : "") + ": " + message);
+		}
+	}
+
+	/** Reads annotations ({@code seriesuid, coordX, coordY, coordZ, diameter_mm}) in file order. */
+	public static List<Annotation> readAnnotations(Path file) throws IOException {
+		List<Annotation> out = new ArrayList<>();
+		try (CSVParser parser = open(file)) {
+			Columns c = new Columns(file, parser, SERIESUID, COORD_X, COORD_Y, COORD_Z, DIAMETER);
+			for (CSVRecord r : parser) {
+				String x = c.text(r, COORD_X);
+				String y = c.text(r, COORD_Y);
+				String z = c.text(r, COORD_Z);
+				out.add(new Annotation(c.uid(r), c.number(r, COORD_X), c.number(r, COORD_Y), c.number(r, COORD_Z),
+						c.number(r, DIAMETER), x + "," + y + "," + z));
+			}
+		}
+		return out;
+	}
+
+	/** Reads a series list: the first column of every non-empty line, no header (as seriesuids.csv). */
+	public static List<String> readSeriesUids(Path file) throws IOException {
+		Set<String> uids = new LinkedHashSet<>();
+		try (Reader reader = reader(file);
+				CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(true).get()
+						.parse(reader)) {
+			for (CSVRecord r : parser) {
+				String uid = r.get(0);
+				if (uid.isEmpty()) {
+					throw new CsvException(file, parser.getCurrentLineNumber(), "empty seriesuid");
+				}
+				if (uid.equalsIgnoreCase(SERIESUID) && r.getRecordNumber() == 1) {
+					continue; // tolerate a header line
+				}
+				if (!uids.add(uid)) {
+					throw new CsvException(file, parser.getCurrentLineNumber(), "seriesuid " + uid + " is listed twice");
+				}
+			}
+		}
+		return List.copyOf(uids);
+	}
+
+	/**
+	 * Reads CAD marks or candidates: {@code seriesuid, coordX, coordY, coordZ} and {@code probability}
+	 * and/or {@code class}. A file with only {@code class} (a LUNA16 candidates file) gets probability
+	 * NaN and its labels; a file with {@code probability} must have finite values in [0, 1].
+	 *
+	 * @param requireProbability whether the file must have a probability column (a results file)
+	 */
+	public static List<Prediction> readPredictions(Path file, boolean requireProbability) throws IOException {
+		List<Prediction> out = new ArrayList<>();
+		Map<String, Long> seen = new HashMap<>();
+		try (CSVParser parser = open(file)) {
+			Columns c = new Columns(file, parser, SERIESUID, COORD_X, COORD_Y, COORD_Z);
+			boolean hasProbability = c.has(PROBABILITY);
+			boolean hasClass = c.has(CLASS);
+			if (requireProbability && !hasProbability) {
+				throw new CsvException(file, 1, "missing column '" + PROBABILITY + "'; columns: " + c.names());
+			}
+			if (!hasProbability && !hasClass) {
+				throw new CsvException(file, 1,
+						"need a '" + PROBABILITY + "' or a '" + CLASS + "' column; columns: " + c.names());
+			}
+			for (CSVRecord r : parser) {
+				long line = parser.getCurrentLineNumber();
+				String uid = c.uid(r);
+				double x = c.number(r, COORD_X);
+				double y = c.number(r, COORD_Y);
+				double z = c.number(r, COORD_Z);
+				double p = Double.NaN;
+				if (hasProbability) {
+					p = c.number(r, PROBABILITY);
+					if (!(p >= 0 && p <= 1)) {
+						throw new CsvException(file, line, "probability must be between 0 and 1, got " + c.text(r, PROBABILITY)
+								+ (p > 1 || p < 0 ? " (scores that are not probabilities, e.g. logits, need a sigmoid first)" : ""));
+					}
+				}
+				int label = Prediction.UNKNOWN;
+				if (hasClass) {
+					String text = c.text(r, CLASS);
+					if (!text.equals("0") && !text.equals("1")) {
+						throw new CsvException(file, line, "column '" + CLASS + "' must be 0 or 1, got '" + text + "'");
+					}
+					label = Integer.parseInt(text);
+				}
+				String key = uid + "," + x + "," + y + "," + z;
+				Long previous = seen.putIfAbsent(key, line);
+				if (previous != null) {
+					throw new CsvException(file, line, "duplicate candidate (same seriesuid and position as line " + previous + ")");
+				}
+				out.add(new Prediction(uid, x, y, z, p, label));
+			}
+		}
+		return out;
+	}
+
+	/** Writes predictions in the LUNA16 submission format, atomically (temporary file, then rename). */
+	public static void writeSubmission(Path file, List<Prediction> predictions) throws IOException {
+		Path parent = file.toAbsolutePath().getParent();
+		Files.createDirectories(parent);
+		Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+		try {
+			try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+				w.write("seriesuid,coordX,coordY,coordZ,probability\n");
+				for (Prediction p : predictions) {
+					w.write(p.seriesuid() + "," + Formats.shortest(p.x()) + "," + Formats.shortest(p.y()) + ","
+							+ Formats.shortest(p.z()) + "," + Formats.shortest(p.probability()) + "\n");
+				}
+			}
+			Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+		} finally {
+			Files.deleteIfExists(tmp);
+		}
+	}
+
+	private static Reader reader(Path file) throws IOException {
+		try {
+			return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+		} catch (NoSuchFileException e) {
+			throw new CsvException(file, 0, "file does not exist");
+		}
+	}
+
+	private static CSVParser open(Path file) throws IOException {
+		Reader reader = reader(file);
+		try {
+			return FORMAT.parse(reader);
+		} catch (IOException | RuntimeException e) {
+			reader.close();
+			throw new CsvException(file, 1, "cannot read the header: " + e.getMessage());
+		}
+	}
+
+	/** Header lookup and typed field access with errors naming file, line and column. */
+	private static final class Columns {
+		private final Path file;
+		private final CSVParser parser;
+		private final Map<String, Integer> index;
+
+		Columns(Path file, CSVParser parser, String... required) throws CsvException {
+			this.file = file;
+			this.parser = parser;
+			this.index = parser.getHeaderMap();
+			if (index == null || index.isEmpty()) {
+				throw new CsvException(file, 1, "the file is empty; expected a header line with " + String.join(", ", required));
+			}
+			for (String column : required) {
+				if (!index.containsKey(column)) {
+					throw new CsvException(file, 1, "missing column '" + column + "'; columns: " + names());
+				}
+			}
+		}
+
+		boolean has(String column) {
+			return index.containsKey(column);
+		}
+
+		String names() {
+			return String.join(", ", index.keySet());
+		}
+
+		String text(CSVRecord r, String column) throws CsvException {
+			int i = index.get(column);
+			if (i >= r.size()) {
+				throw new CsvException(file, parser.getCurrentLineNumber(),
+						"missing field '" + column + "' (the line has " + r.size() + " fields)");
+			}
+			return r.get(i);
+		}
+
+		String uid(CSVRecord r) throws CsvException {
+			String uid = text(r, SERIESUID);
+			if (uid.isEmpty()) {
+				throw new CsvException(file, parser.getCurrentLineNumber(), "empty seriesuid");
+			}
+			return uid;
+		}
+
+		double number(CSVRecord r, String column) throws CsvException {
+			String text = text(r, column);
+			double value;
+			try {
+				value = Double.parseDouble(text);
+			} catch (NumberFormatException e) {
+				throw new CsvException(file, parser.getCurrentLineNumber(),
+						"column '" + column + "' must be a number, got '" + text + "'");
+			}
+			if (!Double.isFinite(value)) {
+				throw new CsvException(file, parser.getCurrentLineNumber(),
+						"column '" + column + "' must be a finite number, got '" + text + "'");
+			}
+			return value;
+		}
+	}
+
+	static String lower(String s) {
+		return s.toLowerCase(Locale.ROOT);
+	}
+}
