@@ -10,7 +10,7 @@ import picocli.CommandLine.IFactory;
 /** The {@code nodulab} command and its subcommands. */
 @Command(name = "nodulab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
 		description = "False-positive reduction of lung nodule candidates in CT (LUNA16): experiments, training, evaluation.",
-		subcommands = { InfoCommand.class, ListCommand.class, ValidateCommand.class,
+		subcommands = { InfoCommand.class, ListCommand.class, ValidateCommand.class, EvalCommand.class,
 				CommandLine.HelpCommand.class })
 public final class NodulabCommand implements Runnable {
 

@@ -67,28 +67,39 @@ public final class FrocPlot {
 			Color color = COLORS[k % COLORS.length];
 			FrocBootstrap bs = r.bootstrap();
 			if (bs != null) {
-				YIntervalSeries band = new YIntervalSeries(r.name() + " bootstrap mean and "
-						+ Math.round(100 * 0.95) + "% band");
 				double[] grid = bs.grid();
 				float[] mean = bs.mean();
 				float[] lower = bs.lower();
 				float[] upper = bs.upper();
+				YIntervalSeries band = new YIntervalSeries(r.name() + " bootstrap " + Math.round(100 * r.confidence())
+						+ "% band");
+				XYSeries meanLine = new XYSeries(r.name() + " bootstrap mean", false, true);
 				for (int i = 0; i < grid.length; i += 10) {
 					if (Float.isFinite(lower[i]) && Float.isFinite(upper[i])) {
-						band.add(grid[i], Float.isFinite(mean[i]) ? mean[i] : (lower[i] + upper[i]) / 2, lower[i], upper[i]);
+						band.add(grid[i], lower[i], lower[i], upper[i]);
+					}
+					if (Float.isFinite(mean[i])) {
+						meanLine.add(grid[i], mean[i]);
 					}
 				}
 				YIntervalSeriesCollection bands = new YIntervalSeriesCollection();
 				bands.addSeries(band);
-				DeviationRenderer renderer = new DeviationRenderer(true, false);
-				renderer.setSeriesPaint(0, color);
-				renderer.setSeriesFillPaint(0, color);
-				renderer.setAlpha(0.15f);
-				renderer.setSeriesStroke(0, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-						new float[] { 6f, 4f }, 0f));
+				DeviationRenderer bandRenderer = new DeviationRenderer(false, false);
+				bandRenderer.setSeriesFillPaint(0, color);
+				bandRenderer.setSeriesPaint(0, color);
+				bandRenderer.setAlpha(0.15f);
 				plot.setDataset(dataset, bands);
-				plot.setRenderer(dataset, renderer);
+				plot.setRenderer(dataset, bandRenderer);
 				dataset++;
+				if (!meanLine.isEmpty()) {
+					XYLineAndShapeRenderer meanRenderer = new XYLineAndShapeRenderer(true, false);
+					meanRenderer.setSeriesPaint(0, color);
+					meanRenderer.setSeriesStroke(0, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+							new float[] { 6f, 4f }, 0f));
+					plot.setDataset(dataset, new XYSeriesCollection(meanLine));
+					plot.setRenderer(dataset, meanRenderer);
+					dataset++;
+				}
 			}
 			XYSeries curve = new XYSeries(String.format(Locale.ROOT, "%s (CPM %.3f)", r.name(), r.cpm()), false, true);
 			double[] fps = r.curve().fps();

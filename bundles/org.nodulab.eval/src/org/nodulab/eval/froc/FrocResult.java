@@ -30,6 +30,11 @@ public final class FrocResult {
 		this.confidence = confidence;
 	}
 
+	/** Confidence level of the bootstrap bands and interval. */
+	public double confidence() {
+		return confidence;
+	}
+
 	/** Name used in file names ({@code froc_<name>.txt}) and on the plot. */
 	public String name() {
 		return name;
