@@ -51,6 +51,25 @@ check "validate: wrong type" contains "$OUT/validate-bad.txt" "$broken:11: prepr
 check "validate: out of range" contains "$OUT/validate-bad.txt" "$broken:26: training.learningRate: must be between 0 (excluded) and 1, got 5"
 check "validate: unknown contribution" contains "$OUT/validate-bad.txt" "$broken:16: augmentations[1].id: unknown augmentation 'twist'; installed:"
 
+ref="$ROOT/../shared/data/froc-reference"
+if [ -d "$ref" ]; then
+  rm -rf "$OUT/eval"
+  ./nodulab eval "$ref/annotations.csv" "$ref/annotations_excluded.csv" "$ref/seriesuids.csv" \
+    "$ref/results_example.csv" "$OUT/eval" --bootstrap-indices "$ref/out_seeded/bootstrap_indices_seed12345.txt" \
+    >"$OUT/eval.txt" 2>&1
+  check "nodulab eval exits 0" test $? -eq 0
+  check "eval: CPM of the reference case" contains "$OUT/eval.txt" "CPM: 0.4464"
+  for f in CADAnalysis.txt froc_results_example.txt froc_gt_prob_vectors_results_example.csv \
+      nodulesWithoutCandidate_results_example.txt froc_results_example_bootstrapping.csv; do
+    check "eval: $f identical to the official script's" cmp -s "$ref/out_seeded/$f" "$OUT/eval/$f"
+  done
+  check "eval: FROC plot written" test -s "$OUT/eval/froc_results_example.png"
+  ./nodulab list evaluators >"$OUT/evaluators.txt" 2>&1
+  check "list evaluators: froc" contains "$OUT/evaluators.txt" "froc             LUNA16 FROC / CPM"
+else
+  echo "  skip  nodulab eval (no shared data at $ref)"
+fi
+
 if [ -n "${DISPLAY:-}" ]; then
   rm -f "$OUT/workbench.png"
   NODULAB_JAVA_OPTS="-Dnodulab.screenshot=$OUT/workbench.png -Dnodulab.exitAfterScreenshot=true" \

@@ -11,6 +11,7 @@ import picocli.CommandLine.IFactory;
 @Command(name = "nodulab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
 		description = "False-positive reduction of lung nodule candidates in CT (LUNA16): experiments, training, evaluation.",
 		subcommands = { InfoCommand.class, ListCommand.class, ValidateCommand.class, EvalCommand.class,
+				EnsembleCommand.class, BenchCommand.class,
 				CommandLine.HelpCommand.class })
 public final class NodulabCommand implements Runnable {
 

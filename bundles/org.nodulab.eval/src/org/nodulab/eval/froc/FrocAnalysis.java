@@ -224,6 +224,38 @@ public final class FrocAnalysis {
 		}
 	}
 
+	/**
+	 * The FROC entries restricted to the nodules that pass {@code keep}: their hits are positives, their
+	 * misses count in the denominator, all false positives stay; the marks on the other nodules drop out
+	 * (they are neither hits nor false positives). Gives FROC curves per nodule size.
+	 */
+	public FrocEntries entriesFor(java.util.function.Predicate<Annotation> keep) {
+		List<Integer> idx = new ArrayList<>();
+		int nodule = 0;
+		for (int i = 0; i < entries.size(); i++) {
+			if (entries.positive(i)) {
+				if (keep.test(nodules.get(nodule++).nodule())) {
+					idx.add(i);
+				}
+			} else {
+				idx.add(i);
+			}
+		}
+		int n = idx.size();
+		int[] scan = new int[n];
+		boolean[] positive = new boolean[n];
+		double[] probability = new double[n];
+		boolean[] excl = new boolean[n];
+		for (int k = 0; k < n; k++) {
+			int i = idx.get(k);
+			scan[k] = entries.scan(i);
+			positive[k] = entries.positive(i);
+			probability[k] = entries.probability(i);
+			excl[k] = entries.excluded(i);
+		}
+		return new FrocEntries(scan, positive, probability, excl);
+	}
+
 	public List<String> seriesUids() {
 		return seriesUids;
 	}

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.commons.csv.CSVFormat;
+import org.nodulab.core.io.AtomicFiles;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.nodulab.eval.Annotation;
@@ -144,23 +144,19 @@ public final class Luna16Csv {
 		return out;
 	}
 
-	/** Writes predictions in the LUNA16 submission format, atomically (temporary file, then rename). */
+	/**
+	 * Writes predictions in the LUNA16 submission format, atomically; an existing file is never replaced.
+	 */
 	public static void writeSubmission(Path file, List<Prediction> predictions) throws IOException {
-		Path parent = file.toAbsolutePath().getParent();
-		Files.createDirectories(parent);
-		Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
-		try {
-			try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-				w.write("seriesuid,coordX,coordY,coordZ,probability\n");
-				for (Prediction p : predictions) {
-					w.write(p.seriesuid() + "," + Formats.shortest(p.x()) + "," + Formats.shortest(p.y()) + ","
-							+ Formats.shortest(p.z()) + "," + Formats.shortest(p.probability()) + "\n");
-				}
+		AtomicFiles.create(file, out -> {
+			BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+			w.write("seriesuid,coordX,coordY,coordZ,probability\n");
+			for (Prediction p : predictions) {
+				w.write(p.seriesuid() + "," + Formats.shortest(p.x()) + "," + Formats.shortest(p.y()) + ","
+						+ Formats.shortest(p.z()) + "," + Formats.shortest(p.probability()) + "\n");
 			}
-			Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-		} finally {
-			Files.deleteIfExists(tmp);
-		}
+			w.flush();
+		});
 	}
 
 	private static Reader reader(Path file) throws IOException {

@@ -1,0 +1,199 @@
+package org.nodulab.cli.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.nodulab.core.io.AtomicFiles;
+import org.nodulab.core.settings.SettingsCodec;
+import org.nodulab.eval.EnsembleCombiner;
+import org.nodulab.eval.EnsembleCombinerRegistry;
+import org.nodulab.eval.Prediction;
+import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.eval.froc.Luna16Reference;
+import org.nodulab.eval.supplier.ensemble.Ensembles;
+import org.nodulab.eval.supplier.ensemble.WeightedMeanSettings;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nodulab ensemble}: combine several models' predictions into one submission. */
+@Command(name = "ensemble", description = {
+		"Combine prediction files over the same candidates (mean, weighted, max, or any installed combiner), or merge disjoint test folds (merge).",
+		"Weights are given (--weights) or searched on validation predictions (--search-on, one file per member in the same order) to maximise the CPM; the search refuses validation scans that are also evaluated unless --exploratory.",
+		"Writes the submission and <out>.ensemble.yaml (inputs with hashes, weights, search); never overwrites." })
+public final class EnsembleCommand implements Callable<Integer> {
+
+	private final Services services;
+
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--combine", required = true, description = "mean, weighted, max (or another combiner id), or merge")
+	String combine;
+
+	@Option(names = "--inputs", required = true, arity = "1..*", paramLabel = "FILE", description = "Members' predictions (LUNA16 submission format); for merge, the folds.")
+	List<Path> inputs;
+
+	@Option(names = "--out", required = true, paramLabel = "FILE", description = "The submission to write.")
+	Path out;
+
+	@Option(names = "--weights", split = ",", paramLabel = "W", description = "Weights of the members for weighted, e.g. 0.6,0.4.")
+	List<Double> weights;
+
+	@Option(names = "--search-on", arity = "1..*", paramLabel = "FILE", description = "Validation predictions of the members, in member order, to search the weights on.")
+	List<Path> searchOn;
+
+	@Option(names = "--annotations", paramLabel = "FILE", description = "annotations.csv, for the search")
+	Path annotations;
+
+	@Option(names = "--excluded", paramLabel = "FILE", description = "annotations_excluded.csv, for the search")
+	Path excluded;
+
+	@Option(names = "--seriesuids", paramLabel = "FILE", description = "seriesuids.csv, for the search")
+	Path seriesUids;
+
+	@Option(names = "--step", defaultValue = "0.1", description = "Grid step of the weight search (default: ${DEFAULT-VALUE}).")
+	double step;
+
+	@Option(names = "--exploratory", description = "Allow the search on scans that are also evaluated; the report then says the result is exploratory.")
+	boolean exploratory;
+
+	public EnsembleCommand(Services services) {
+		this.services = services;
+	}
+
+	@Override
+	public Integer call() throws Exception {
+		PrintWriter console = spec.commandLine().getOut();
+		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("created", Instant.now().toString());
+		report.put("nodulab", VersionProvider.version());
+		report.put("combine", combine);
+		List<Map<String, Object>> inputReport = new ArrayList<>();
+		List<Ensembles.Member> members = new ArrayList<>();
+		for (Path input : inputs) {
+			List<Prediction> predictions = Luna16Csv.readPredictions(input, true);
+			members.add(new Ensembles.Member(input.toString(), predictions));
+			inputReport.add(fileEntry(input, predictions.size()));
+		}
+		report.put("inputs", inputReport);
+
+		List<Prediction> submission;
+		if (combine.equals("merge")) {
+			submission = Ensembles.mergeFolds(members);
+		} else {
+			Ensembles.Aligned aligned = Ensembles.align(members);
+			EnsembleCombinerRegistry registry = services.get(EnsembleCombinerRegistry.class);
+			var descriptor = registry.require(combine);
+			@SuppressWarnings("unchecked")
+			EnsembleCombiner<Object> combiner = registry.createInstance(combine);
+			Object settings = registry.defaultSettings(descriptor).orElse(null);
+			if (settings instanceof WeightedMeanSettings weighted) {
+				weighted.weights = chooseWeights(aligned, members, report, console);
+			} else if (weights != null || searchOn != null) {
+				throw new IllegalArgumentException("--weights and --search-on apply to --combine weighted only");
+			}
+			double[] combined = combiner.combine(aligned.scores(), settings);
+			submission = Ensembles.withScores(aligned.candidates(), combined);
+		}
+		Luna16Csv.writeSubmission(out, submission);
+		report.put("output", fileEntry(out, submission.size()));
+		Path reportFile = out.resolveSibling(out.getFileName() + ".ensemble.yaml");
+		AtomicFiles.create(reportFile, new SettingsCodec().toYaml(report));
+		console.println("wrote " + out + " (" + submission.size() + " candidates) and " + reportFile);
+		return 0;
+	}
+
+	private List<Double> chooseWeights(Ensembles.Aligned aligned, List<Ensembles.Member> members,
+			Map<String, Object> report, PrintWriter console) throws IOException {
+		if (weights != null) {
+			if (searchOn != null) {
+				throw new IllegalArgumentException("give --weights or --search-on, not both");
+			}
+			if (weights.size() != members.size()) {
+				throw new IllegalArgumentException(
+						"--weights: " + weights.size() + " weight(s) for " + members.size() + " member(s)");
+			}
+			report.put("weights", weights);
+			return weights;
+		}
+		if (searchOn == null) {
+			throw new IllegalArgumentException("weighted needs --weights, or --search-on with validation predictions");
+		}
+		if (searchOn.size() != members.size()) {
+			throw new IllegalArgumentException("--search-on: " + searchOn.size() + " file(s) for " + members.size()
+					+ " member(s); give each member's validation predictions in the same order");
+		}
+		if (annotations == null || excluded == null || seriesUids == null) {
+			throw new IllegalArgumentException("the weight search needs --annotations, --excluded and --seriesuids");
+		}
+		List<Ensembles.Member> validation = new ArrayList<>();
+		List<Map<String, Object>> validationReport = new ArrayList<>();
+		for (Path file : searchOn) {
+			List<Prediction> predictions = Luna16Csv.readPredictions(file, true);
+			validation.add(new Ensembles.Member(file.toString(), predictions));
+			validationReport.add(fileEntry(file, predictions.size()));
+		}
+		Ensembles.Aligned validationAligned = Ensembles.align(validation);
+		Set<String> shared = Ensembles.checkNoLeakage(Ensembles.scans(validationAligned.candidates()),
+				Ensembles.scans(aligned.candidates()), exploratory);
+		Ensembles.Search search = Ensembles.searchWeights(validationAligned,
+				Luna16Reference.read(annotations, excluded, seriesUids), step, exploratory, shared);
+		List<Double> chosen = new ArrayList<>();
+		for (double w : search.weights()) {
+			chosen.add(w);
+		}
+		Map<String, Object> s = new LinkedHashMap<>();
+		s.put("validation", validationReport);
+		s.put("step", step);
+		s.put("combinations", search.combinations());
+		s.put("validationCpm", search.cpm());
+		s.put("exploratory", !shared.isEmpty());
+		if (!shared.isEmpty()) {
+			s.put("sharedScans", shared.size());
+			s.put("note", "EXPLORATORY: the weights were chosen on " + shared.size()
+					+ " scans that are also evaluated; numbers measured on them are not an estimate of performance");
+			console.println("warning: exploratory run: the weight search used " + shared.size() + " evaluated scans");
+		}
+		report.put("weights", chosen);
+		report.put("search", s);
+		console.println(String.format(Locale.ROOT, "weights %s chosen on validation (CPM %.4f, %d combinations)",
+				chosen, search.cpm(), search.combinations()));
+		return chosen;
+	}
+
+	static Map<String, Object> fileEntry(Path file, int rows) throws IOException {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("file", file.toString());
+		m.put("rows", rows);
+		m.put("sha256", sha256(file));
+		return m;
+	}
+
+	static String sha256(Path file) throws IOException {
+		try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+			MessageDigest digest = ((DigestInputStream) in).getMessageDigest();
+			in.transferTo(java.io.OutputStream.nullOutputStream());
+			return HexFormat.of().formatHex(digest.digest());
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+}
