@@ -1,7 +1,11 @@
 package org.nodulab.eval;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+
+import org.nodulab.core.io.AtomicFiles;
 
 /**
  * What an evaluator scores: the reference annotations, the findings that count neither as hit nor as
@@ -18,5 +22,19 @@ public record EvaluationInput(List<Annotation> annotations, List<Annotation> exc
 		excluded = List.copyOf(excluded);
 		seriesuids = List.copyOf(seriesuids);
 		predictions = List.copyOf(predictions);
+	}
+
+	/**
+	 * Writes a result file into the output directory, atomically and never over an existing file.
+	 *
+	 * @return the file, or empty when the input has no output directory
+	 */
+	public Optional<Path> write(String fileName, CharSequence content) throws IOException {
+		if (outputDirectory == null) {
+			return Optional.empty();
+		}
+		Path file = outputDirectory.resolve(fileName);
+		AtomicFiles.create(file, content);
+		return Optional.of(file);
 	}
 }

@@ -271,7 +271,8 @@ public final class SettingsCodec {
 		return value instanceof String s ? "'" + s + "'" : String.valueOf(value);
 	}
 
-	private static String describeNode(JsonNode node) {
+	/** "a mapping", "a list", 'text' or the value. */
+	static String describeNode(JsonNode node) {
 		if (node.isObject()) {
 			return "a mapping";
 		}

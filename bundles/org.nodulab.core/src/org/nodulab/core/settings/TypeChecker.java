@@ -48,16 +48,16 @@ final class TypeChecker {
 		if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class || raw == short.class
 				|| raw == Short.class) {
 			boolean fits = node.isIntegralNumber() && (raw == long.class || raw == Long.class || node.canConvertToInt());
-			return fits || fail(path, type, describe(node));
+			return fits || fail(path, type, SettingsCodec.describeNode(node));
 		}
 		if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class) {
-			return node.isNumber() || node.isTextual() && isNumber(node.asText()) || fail(path, type, describe(node));
+			return node.isNumber() || node.isTextual() && isNumber(node.asText()) || fail(path, type, SettingsCodec.describeNode(node));
 		}
 		if (raw == boolean.class || raw == Boolean.class) {
-			return node.isBoolean() || fail(path, type, describe(node));
+			return node.isBoolean() || fail(path, type, SettingsCodec.describeNode(node));
 		}
 		if (raw == String.class) {
-			return node.isValueNode() || fail(path, type, describe(node));
+			return node.isValueNode() || fail(path, type, SettingsCodec.describeNode(node));
 		}
 		if (raw.isEnum()) {
 			if (node.isTextual()) {
@@ -68,11 +68,11 @@ final class TypeChecker {
 					}
 				}
 			}
-			return fail(path, type, describe(node));
+			return fail(path, type, SettingsCodec.describeNode(node));
 		}
 		if (type.isArrayType() || type.isCollectionLikeType()) {
 			if (!node.isArray()) {
-				return fail(path, type, describe(node));
+				return fail(path, type, SettingsCodec.describeNode(node));
 			}
 			JavaType content = type.getContentType();
 			ArrayNode array = (ArrayNode) node;
@@ -89,7 +89,7 @@ final class TypeChecker {
 		}
 		if (type.isMapLikeType()) {
 			if (!node.isObject()) {
-				return fail(path, type, describe(node));
+				return fail(path, type, SettingsCodec.describeNode(node));
 			}
 			Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
 			while (fields.hasNext()) {
@@ -104,7 +104,7 @@ final class TypeChecker {
 			return true; // leave other JDK types (Path, ...) to Jackson
 		}
 		if (!node.isObject()) {
-			return fail(path, type, describe(node));
+			return fail(path, type, SettingsCodec.describeNode(node));
 		}
 		BeanDescription bean = mapper.getDeserializationConfig().introspect(type);
 		ObjectNode object = (ObjectNode) node;
@@ -130,18 +130,5 @@ final class TypeChecker {
 		} catch (NumberFormatException e) {
 			return false;
 		}
-	}
-
-	private static String describe(JsonNode node) {
-		if (node.isObject()) {
-			return "a mapping";
-		}
-		if (node.isArray()) {
-			return "a list";
-		}
-		if (node.isTextual()) {
-			return "'" + node.asText() + "'";
-		}
-		return node.toString();
 	}
 }

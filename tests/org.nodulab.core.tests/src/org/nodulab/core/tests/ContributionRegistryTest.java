@@ -1,5 +1,6 @@
 package org.nodulab.core.tests;
 
+import org.nodulab.test.support.Osgi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package org.nodulab.eval.tests;
 
+import org.nodulab.test.support.Osgi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

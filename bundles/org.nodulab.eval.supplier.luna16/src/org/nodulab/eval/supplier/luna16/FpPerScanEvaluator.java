@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.nodulab.core.io.AtomicFiles;
 import org.nodulab.eval.EvaluationInput;
 import org.nodulab.eval.EvaluationResult;
 import org.nodulab.eval.Evaluator;
@@ -54,12 +53,7 @@ public class FpPerScanEvaluator implements Evaluator<FpPerScanSettings> {
 		metrics.put("fp.max", (double) (scans == 0 ? 0 : sorted[scans - 1]));
 		metrics.put("hits", (double) Arrays.stream(hits).sum());
 		metrics.put("misses", (double) (Arrays.stream(nodules).sum() - Arrays.stream(hits).sum()));
-		List<Path> files = List.of();
-		if (input.outputDirectory() != null) {
-			Path file = input.outputDirectory().resolve("fp_per_scan_" + input.name() + ".csv");
-			AtomicFiles.create(file, csv);
-			files = List.of(file);
-		}
+		List<Path> files = input.write("fp_per_scan_" + input.name() + ".csv", csv).stream().toList();
 		return new EvaluationResult("fp-per-scan", metrics, files);
 	}
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.nodulab.core.io.AtomicFiles;
 import org.nodulab.eval.EvaluationInput;
 import org.nodulab.eval.EvaluationResult;
 import org.nodulab.eval.Evaluator;
@@ -76,12 +75,7 @@ public class SizeBinEvaluator implements Evaluator<SizeBinSettings> {
 			}
 			csv.append(String.format(Locale.ROOT, ",%.6f%n", b.cpm()));
 		}
-		List<Path> files = List.of();
-		if (input.outputDirectory() != null) {
-			Path file = input.outputDirectory().resolve("froc_by_size_" + input.name() + ".csv");
-			AtomicFiles.create(file, csv);
-			files = List.of(file);
-		}
+		List<Path> files = input.write("froc_by_size_" + input.name() + ".csv", csv).stream().toList();
 		return new EvaluationResult("froc-by-size", metrics, files);
 	}
 }

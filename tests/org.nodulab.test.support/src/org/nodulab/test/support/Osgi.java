@@ -1,4 +1,4 @@
-package org.nodulab.core.tests;
+package org.nodulab.test.support;
 
 import java.util.concurrent.TimeUnit;
 
@@ -6,7 +6,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
-/** Waits for OSGi services in tests. */
+/** OSGi services for tests, waiting for Declarative Services to activate them. */
 public final class Osgi {
 
 	private Osgi() {
