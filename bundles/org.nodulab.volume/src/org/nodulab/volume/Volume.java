@@ -1,34 +1,58 @@
 package org.nodulab.volume;
 
+import java.nio.ShortBuffer;
+
 /**
- * A CT volume in Hounsfield units with its world geometry. Voxels are stored x fastest, then y,
- * then z, as signed 16-bit values (the range of CT and of LUNA16's MET_SHORT files).
+ * A CT volume in Hounsfield units with its world geometry. Voxels are signed 16-bit values (the range
+ * of CT and of LUNA16's MET_SHORT files) stored x fastest, then y, then z, in a buffer that is either
+ * on the heap or memory-mapped from an uncompressed data file (then the operating system's page cache
+ * holds it and the JVM's memory stays flat however many scans are open).
  */
 public final class Volume {
 
 	private final VolumeGeometry geometry;
-	private final short[] voxels;
+	private final ShortBuffer voxels;
+	private final int nx;
+	private final int nxy;
 
-	public Volume(VolumeGeometry geometry, short[] voxels) {
-		if (voxels.length != geometry.voxelCount()) {
+	public Volume(VolumeGeometry geometry, ShortBuffer voxels) {
+		if (voxels.capacity() != geometry.voxelCount()) {
 			throw new IllegalArgumentException(
-					"expected " + geometry.voxelCount() + " voxels for " + geometry + ", got " + voxels.length);
+					"expected " + geometry.voxelCount() + " voxels for " + geometry + ", got " + voxels.capacity());
 		}
 		this.geometry = geometry;
-		this.voxels = voxels;
+		this.voxels = voxels.asReadOnlyBuffer();
+		this.nx = geometry.size(0);
+		this.nxy = geometry.size(0) * geometry.size(1);
+	}
+
+	public Volume(VolumeGeometry geometry, short[] voxels) {
+		this(geometry, ShortBuffer.wrap(voxels));
 	}
 
 	public VolumeGeometry geometry() {
 		return geometry;
 	}
 
-	/** The voxel array itself (not a copy): x fastest, then y, then z. */
-	public short[] voxels() {
-		return voxels;
+	/** A read-only view of the voxels (absolute indexing: {@code (z * ny + y) * nx + x}). */
+	public ShortBuffer voxels() {
+		return voxels.duplicate();
 	}
 
 	/** HU at integer index (x, y, z). */
 	public short get(int x, int y, int z) {
-		return voxels[(z * geometry.size(1) + y) * geometry.size(0) + x];
+		return voxels.get(z * nxy + y * nx + x);
+	}
+
+	/** HU at a linear index. */
+	public short get(int index) {
+		return voxels.get(index);
+	}
+
+	/** The voxels copied into a new array. */
+	public short[] toArray() {
+		short[] copy = new short[voxels.capacity()];
+		voxels.duplicate().position(0).get(copy);
+		return copy;
 	}
 }
