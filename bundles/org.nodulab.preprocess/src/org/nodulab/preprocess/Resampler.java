@@ -1,0 +1,167 @@
+package org.nodulab.preprocess;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.nodulab.volume.HuWindow;
+import org.nodulab.volume.Volume;
+import org.nodulab.volume.VolumeGeometry;
+
+/**
+ * Resamples a volume to new voxel sizes with trilinear interpolation, done as three separable linear
+ * passes (exactly trilinear) on all cores. The first voxel centre stays where it was; the grid covers
+ * the same extent ({@code floor((n - 1) * old / new) + 1} voxels per axis); the direction is kept.
+ */
+public final class Resampler {
+
+	private Resampler() {
+	}
+
+	/** The geometry of the resampled grid. */
+	public static VolumeGeometry resampledGeometry(VolumeGeometry g, double[] spacing) {
+		int[] size = new int[3];
+		for (int a = 0; a < 3; a++) {
+			if (!(spacing[a] > 0)) {
+				throw new IllegalArgumentException("spacing must be positive, got " + spacing[a]);
+			}
+			size[a] = (int) Math.floor((g.size(a) - 1) * g.spacing()[a] / spacing[a] + 1e-9) + 1;
+		}
+		return new VolumeGeometry(size, spacing, g.origin(), g.direction());
+	}
+
+	/** Resampled HU as floats. */
+	public static FloatVolume resample(Volume volume, double[] spacing) {
+		return resample(volume, spacing, null);
+	}
+
+	/** Resampled, then windowed to [0, 1] when {@code window} is not null (fused into the last pass). */
+	public static FloatVolume resample(Volume volume, double[] spacing, HuWindow window) {
+		VolumeGeometry in = volume.geometry();
+		VolumeGeometry out = resampledGeometry(in, spacing);
+		int nx = in.size(0);
+		int ny = in.size(1);
+		int nz = in.size(2);
+		int mx = out.size(0);
+		int my = out.size(1);
+		int mz = out.size(2);
+		Axis ax = new Axis(nx, mx, in.spacing()[0] / 1, spacing[0]);
+		Axis ay = new Axis(ny, my, in.spacing()[1], spacing[1]);
+		Axis az = new Axis(nz, mz, in.spacing()[2], spacing[2]);
+		short[] source = volume.toArray();
+		// pass 1, along x: nz * ny rows of nx -> mx
+		float[] a = new float[mx * ny * nz];
+		parallel(nz, (z0, z1) -> {
+			for (int z = z0; z < z1; z++) {
+				for (int y = 0; y < ny; y++) {
+					int src = (z * ny + y) * nx;
+					int dst = (z * ny + y) * mx;
+					for (int x = 0; x < mx; x++) {
+						int i = ax.index[x];
+						float f = ax.weight[x];
+						float v0 = source[src + i];
+						a[dst + x] = f == 0 ? v0 : v0 + f * (source[src + i + 1] - v0);
+					}
+				}
+			}
+		});
+		// pass 2, along y: ny -> my
+		float[] b = new float[mx * my * nz];
+		parallel(nz, (z0, z1) -> {
+			for (int z = z0; z < z1; z++) {
+				for (int y = 0; y < my; y++) {
+					int i = ay.index[y];
+					float f = ay.weight[y];
+					int r0 = (z * ny + i) * mx;
+					int r1 = f == 0 ? r0 : r0 + mx;
+					int dst = (z * my + y) * mx;
+					for (int x = 0; x < mx; x++) {
+						float v0 = a[r0 + x];
+						b[dst + x] = v0 + f * (a[r1 + x] - v0);
+					}
+				}
+			}
+		});
+		// pass 3, along z: nz -> mz, with the window
+		float[] c = new float[mx * my * mz];
+		int plane = mx * my;
+		float lo = window == null ? 0 : (float) window.min();
+		float scale = window == null ? 1 : (float) (1 / (window.max() - window.min()));
+		parallel(mz, (z0, z1) -> {
+			for (int z = z0; z < z1; z++) {
+				int i = az.index[z];
+				float f = az.weight[z];
+				int p0 = i * plane;
+				int p1 = f == 0 ? p0 : p0 + plane;
+				int dst = z * plane;
+				for (int k = 0; k < plane; k++) {
+					float v0 = b[p0 + k];
+					float v = v0 + f * (b[p1 + k] - v0);
+					if (window != null) {
+						v = (v - lo) * scale;
+						v = v < 0 ? 0 : v > 1 ? 1 : v;
+					}
+					c[dst + k] = v;
+				}
+			}
+		});
+		return new FloatVolume(out, c);
+	}
+
+	/** Source index and fraction for every output position along one axis. */
+	private static final class Axis {
+		final int[] index;
+		final float[] weight;
+
+		Axis(int n, int m, double oldSpacing, double newSpacing) {
+			index = new int[m];
+			weight = new float[m];
+			for (int o = 0; o < m; o++) {
+				double pos = o * newSpacing / oldSpacing;
+				int i = (int) Math.floor(pos);
+				double f = pos - i;
+				if (i >= n - 1) {
+					i = n - 1;
+					f = 0;
+				}
+				index[o] = i;
+				weight[o] = (float) f;
+			}
+		}
+	}
+
+	interface Range {
+		void run(int from, int to);
+	}
+
+	/** Runs {@code work} over [0, n) split across the cores. */
+	static void parallel(int n, Range work) {
+		int threads = Math.min(n, Runtime.getRuntime().availableProcessors());
+		if (threads <= 1) {
+			work.run(0, n);
+			return;
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int from = (int) ((long) n * t / threads);
+				int to = (int) ((long) n * (t + 1) / threads);
+				futures.add(pool.submit(() -> work.run(from, to)));
+			}
+			for (Future<?> f : futures) {
+				f.get();
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", e);
+		} catch (ExecutionException e) {
+			throw new IllegalStateException(e.getCause());
+		} finally {
+			pool.shutdown();
+		}
+	}
+}
