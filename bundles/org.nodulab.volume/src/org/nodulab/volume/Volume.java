@@ -1,6 +1,9 @@
 package org.nodulab.volume;
 
 import java.nio.ShortBuffer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A CT volume in Hounsfield units with its world geometry. Voxels are signed 16-bit values (the range
@@ -14,8 +17,17 @@ public final class Volume {
 	private final ShortBuffer voxels;
 	private final int nx;
 	private final int nxy;
+	private final Map<String, String> metadata;
 
 	public Volume(VolumeGeometry geometry, ShortBuffer voxels) {
+		this(geometry, voxels, Map.of());
+	}
+
+	/**
+	 * @param metadata facts about the source, in the order a reader wants them shown (format, data
+	 *            file, series, transfer syntaxes, notes about what was done while reading)
+	 */
+	public Volume(VolumeGeometry geometry, ShortBuffer voxels, Map<String, String> metadata) {
 		if (voxels.capacity() != geometry.voxelCount()) {
 			throw new IllegalArgumentException(
 					"expected " + geometry.voxelCount() + " voxels for " + geometry + ", got " + voxels.capacity());
@@ -24,6 +36,7 @@ public final class Volume {
 		this.voxels = voxels.asReadOnlyBuffer();
 		this.nx = geometry.size(0);
 		this.nxy = geometry.size(0) * geometry.size(1);
+		this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
 	}
 
 	public Volume(VolumeGeometry geometry, short[] voxels) {
@@ -32,6 +45,16 @@ public final class Volume {
 
 	public VolumeGeometry geometry() {
 		return geometry;
+	}
+
+	/** Facts about the source recorded by the reader (format, files, what was done while reading). */
+	public Map<String, String> metadata() {
+		return metadata;
+	}
+
+	/** Whether the voxels are memory-mapped from a file rather than held on the heap. */
+	public boolean isMapped() {
+		return voxels.isDirect();
 	}
 
 	/** A read-only view of the voxels (absolute indexing: {@code (z * ny + y) * nx + x}). */

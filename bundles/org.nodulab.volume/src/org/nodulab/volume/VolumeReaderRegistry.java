@@ -1,8 +1,11 @@
 package org.nodulab.volume;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -12,16 +15,24 @@ import org.nodulab.core.registry.AbstractContributionRegistry;
 import org.nodulab.core.registry.ContributionDescriptor;
 import org.nodulab.core.registry.ContributionException;
 import org.nodulab.core.registry.ContributionRegistry;
+import org.nodulab.core.settings.SettingsCodec;
+import org.nodulab.core.settings.SettingsProblem;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /** The volume readers contributed to {@code org.nodulab.volume.readers}. */
 @Component(service = { VolumeReaderRegistry.class, ContributionRegistry.class })
+@SuppressWarnings("rawtypes")
 public class VolumeReaderRegistry extends AbstractContributionRegistry<VolumeReader> {
 
 	public static final String EXTENSION_POINT = "org.nodulab.volume.readers";
+
+	private final SettingsCodec codec = new SettingsCodec();
 
 	@Activate
 	public VolumeReaderRegistry(@Reference IExtensionRegistry registry) {
@@ -53,15 +64,86 @@ public class VolumeReaderRegistry extends AbstractContributionRegistry<VolumeRea
 	}
 
 	/**
-	 * Reads a volume with the matching reader.
+	 * The reader that handles a path.
+	 *
+	 * @throws ContributionException when no installed reader handles the path
+	 */
+	public ContributionDescriptor requireDescriptorFor(Path path) throws ContributionException {
+		return readerFor(path).orElseThrow(() -> new ContributionException("no installed volume reader handles "
+				+ path + (Files.exists(path) ? "" : " (it does not exist)") + "; installed: "
+				+ String.join(", ", descriptors().stream().map(d -> d.id() + " ("
+						+ (d.attribute("extensions") == null ? "" : d.attribute("extensions") + ", ")
+						+ (Boolean.parseBoolean(d.attribute("folders")) ? "folders" : "files") + ")").toList())));
+	}
+
+	/**
+	 * The reader implementation for a path.
 	 *
 	 * @throws ContributionException when no installed reader handles the path
 	 */
 	public VolumeReader requireReaderFor(Path path) throws ContributionException {
-		ContributionDescriptor descriptor = readerFor(path).orElseThrow(() -> new ContributionException(
-				"no installed volume reader handles " + path + "; installed: " + String.join(", ",
-						descriptors().stream().map(d -> d.id() + " (" + (d.attribute("extensions") == null ? "folders"
-								: d.attribute("extensions")) + ")").toList())));
-		return createInstance(descriptor.id());
+		return createInstance(requireDescriptorFor(path).id());
+	}
+
+	/**
+	 * The settings of a reader from {@code key=value} options (values are YAML scalars), checked against
+	 * its settings class; {@code null} for a reader without settings and no options.
+	 *
+	 * @throws ContributionException naming each option that is unknown, mistyped or out of range
+	 */
+	public Object settings(ContributionDescriptor reader, Map<String, String> options) throws ContributionException {
+		Optional<Object> defaults = defaultSettings(reader);
+		if (defaults.isEmpty()) {
+			if (!options.isEmpty()) {
+				throw new ContributionException("reader '" + reader.id() + "' takes no options, got "
+						+ String.join(", ", options.keySet()));
+			}
+			return null;
+		}
+		ObjectNode tree = codec.mapper().createObjectNode();
+		for (Map.Entry<String, String> option : options.entrySet()) {
+			JsonNode value;
+			try {
+				value = codec.mapper().readTree(option.getValue());
+			} catch (java.io.IOException e) {
+				value = null;
+			}
+			tree.set(option.getKey(), value == null || value.isMissingNode() || value.isContainerNode()
+					? tree.textNode(option.getValue())
+					: value);
+		}
+		List<SettingsProblem> problems = new ArrayList<>();
+		Object settings = codec.convert(tree, defaults.get().getClass(), "", problems);
+		if (!problems.isEmpty()) {
+			throw new ContributionException("reader '" + reader.id() + "': "
+					+ String.join("; ", problems.stream().map(p -> p.path() + ": " + p.message()).toList()));
+		}
+		return settings;
+	}
+
+	/**
+	 * Reads a volume with the reader that handles the path.
+	 *
+	 * @param options the reader's settings as {@code key=value} (see {@link #settings})
+	 */
+	@SuppressWarnings("unchecked")
+	public Volume read(Path path, Map<String, String> options) throws IOException, ContributionException {
+		ContributionDescriptor descriptor = requireDescriptorFor(path);
+		Object settings = settings(descriptor, options);
+		VolumeReader reader = createInstance(descriptor.id());
+		return reader.read(path, settings);
+	}
+
+	/** Reads a volume with the reader that handles the path and its default settings. */
+	public Volume read(Path path) throws IOException, ContributionException {
+		return read(path, Map.of());
+	}
+
+	/** The geometry of a volume, from its header where the reader can (see {@link VolumeReader#geometry}). */
+	@SuppressWarnings("unchecked")
+	public VolumeGeometry geometry(Path path) throws IOException, ContributionException {
+		ContributionDescriptor descriptor = requireDescriptorFor(path);
+		VolumeReader reader = createInstance(descriptor.id());
+		return reader.geometry(path, settings(descriptor, Map.of()));
 	}
 }

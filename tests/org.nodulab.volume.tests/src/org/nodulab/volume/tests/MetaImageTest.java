@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nodulab.test.support.Osgi;
 import org.nodulab.volume.Volume;
 import org.nodulab.volume.VolumeGeometry;
-import org.nodulab.volume.VolumeReader;
 import org.nodulab.volume.VolumeReaderRegistry;
 import org.nodulab.volume.supplier.metaimage.ElementType;
 import org.nodulab.volume.supplier.metaimage.MetaImage;
@@ -227,7 +226,13 @@ class MetaImageTest {
 		assertTrue(registry.readerFor(Path.of("a/b.nii")).isEmpty());
 		Path mhd = header("scan.mhd", LUNA_HEADER);
 		Files.write(dir.resolve("scan.raw"), bytes(ramp(24), ByteOrder.LITTLE_ENDIAN));
-		VolumeReader reader = registry.requireReaderFor(mhd);
-		assertArrayEquals(ramp(24), reader.read(mhd).toArray());
+		Volume read = registry.read(mhd);
+		assertArrayEquals(ramp(24), read.toArray());
+		assertTrue(read.isMapped(), "LUNA16's little-endian MET_SHORT data are memory-mapped");
+		assertEquals("MetaImage", read.metadata().get("format"));
+		assertEquals(read.geometry().toString(), registry.geometry(mhd).toString());
+		assertTrue(assertThrows(org.nodulab.core.registry.ContributionException.class,
+				() -> registry.read(mhd, java.util.Map.of("series", "1"))).getMessage()
+				.contains("reader 'metaimage' takes no options, got series"));
 	}
 }

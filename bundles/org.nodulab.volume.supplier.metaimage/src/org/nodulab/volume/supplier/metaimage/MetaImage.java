@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -42,15 +44,32 @@ public final class MetaImage {
 		ElementType type = h.elementType();
 		ByteOrder order = h.msb() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
 		Layout layout = layout(h, geometry, type);
+		Map<String, String> metadata = new LinkedHashMap<>();
+		metadata.put("format", "MetaImage");
+		metadata.put("header", file.toString());
+		metadata.put("data file", layout.file() + (layout.offset() > 0 ? " from byte " + layout.offset() : ""));
+		metadata.put("element type", type + (type.bytes() > 1 ? (h.msb() ? ", big-endian" : ", little-endian") : ""));
+		metadata.put("compressed", h.compressed() ? "zlib" : "no");
 		if (!h.compressed() && type == ElementType.MET_SHORT && order == ByteOrder.LITTLE_ENDIAN) {
 			try (FileChannel channel = FileChannel.open(layout.file(), StandardOpenOption.READ)) {
 				ShortBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, layout.offset(), layout.rawBytes())
 						.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
-				return new Volume(geometry, mapped);
+				metadata.put("memory", "mapped from the data file");
+				return new Volume(geometry, mapped, metadata);
 			}
 		}
 		ByteBuffer raw = (h.compressed() ? inflate(h, layout) : readRegion(layout)).order(order);
-		return new Volume(geometry, toShorts(h, raw, type, geometry.voxelCount()));
+		metadata.put("memory", "heap (converted to int16)");
+		return new Volume(geometry, java.nio.ShortBuffer.wrap(toShorts(h, raw, type, geometry.voxelCount())), metadata);
+	}
+
+	/** The geometry from the header alone, after the same checks of the data file as {@link #read}. */
+	public static VolumeGeometry readGeometry(Path file) throws IOException {
+		MetaImageHeader h = MetaImageHeader.read(file);
+		h.dimensions();
+		VolumeGeometry geometry = h.geometry();
+		layout(h, geometry, h.elementType());
+		return geometry;
 	}
 
 	/** Reads a mask or label image: any integer element type, values 0..255. */
