@@ -1,5 +1,6 @@
 package org.nodulab.preprocess;
 
+import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -12,9 +13,14 @@ import org.nodulab.volume.Volume;
 import org.nodulab.volume.VolumeGeometry;
 
 /**
- * Resamples a volume to new voxel sizes with trilinear interpolation, done as three separable linear
- * passes (exactly trilinear) on all cores. The first voxel centre stays where it was; the grid covers
- * the same extent ({@code floor((n - 1) * old / new) + 1} voxels per axis); the direction is kept.
+ * Resamples a volume to new voxel sizes with trilinear interpolation, done as separable linear passes
+ * (exactly trilinear): each input slice is resampled in-plane (along x, then y) when an output slice
+ * first needs it, and output slices interpolate between two resampled input slices (along z), with the
+ * HU window fused into that last pass. Threads take contiguous slabs of output slices and keep only
+ * the two input planes they are between, so memory is the output plus a few planes, and the voxels are
+ * read where the volume keeps them (a memory-mapped file is never copied to the heap). The first voxel
+ * centre stays where it was; the grid covers the same extent ({@code floor((n - 1) * old / new) + 1}
+ * voxels per axis); the direction is kept.
  */
 public final class Resampler {
 
@@ -44,62 +50,42 @@ public final class Resampler {
 		VolumeGeometry out = resampledGeometry(in, spacing);
 		int nx = in.size(0);
 		int ny = in.size(1);
-		int nz = in.size(2);
 		int mx = out.size(0);
 		int my = out.size(1);
 		int mz = out.size(2);
-		Axis ax = new Axis(nx, mx, in.spacing()[0] / 1, spacing[0]);
+		Axis ax = new Axis(nx, mx, in.spacing()[0], spacing[0]);
 		Axis ay = new Axis(ny, my, in.spacing()[1], spacing[1]);
-		Axis az = new Axis(nz, mz, in.spacing()[2], spacing[2]);
-		short[] source = volume.toArray();
-		// pass 1, along x: nz * ny rows of nx -> mx
-		float[] a = new float[mx * ny * nz];
-		parallel(nz, (z0, z1) -> {
-			for (int z = z0; z < z1; z++) {
-				for (int y = 0; y < ny; y++) {
-					int src = (z * ny + y) * nx;
-					int dst = (z * ny + y) * mx;
-					for (int x = 0; x < mx; x++) {
-						int i = ax.index[x];
-						float f = ax.weight[x];
-						float v0 = source[src + i];
-						a[dst + x] = f == 0 ? v0 : v0 + f * (source[src + i + 1] - v0);
-					}
-				}
-			}
-		});
-		// pass 2, along y: ny -> my
-		float[] b = new float[mx * my * nz];
-		parallel(nz, (z0, z1) -> {
-			for (int z = z0; z < z1; z++) {
-				for (int y = 0; y < my; y++) {
-					int i = ay.index[y];
-					float f = ay.weight[y];
-					int r0 = (z * ny + i) * mx;
-					int r1 = f == 0 ? r0 : r0 + mx;
-					int dst = (z * my + y) * mx;
-					for (int x = 0; x < mx; x++) {
-						float v0 = a[r0 + x];
-						b[dst + x] = v0 + f * (a[r1 + x] - v0);
-					}
-				}
-			}
-		});
-		// pass 3, along z: nz -> mz, with the window
-		float[] c = new float[mx * my * mz];
+		Axis az = new Axis(in.size(2), mz, in.spacing()[2], spacing[2]);
+		ShortBuffer source = volume.voxels();
 		int plane = mx * my;
+		float[] c = new float[plane * mz];
 		float lo = window == null ? 0 : (float) window.min();
 		float scale = window == null ? 1 : (float) (1 / (window.max() - window.min()));
 		parallel(mz, (z0, z1) -> {
+			float[] row = new float[mx * ny];
+			Plane lower = new Plane(plane);
+			Plane upper = new Plane(plane);
 			for (int z = z0; z < z1; z++) {
 				int i = az.index[z];
 				float f = az.weight[z];
-				int p0 = i * plane;
-				int p1 = f == 0 ? p0 : p0 + plane;
+				if (lower.slice != i) {
+					if (upper.slice == i) {
+						Plane t = lower;
+						lower = upper;
+						upper = t;
+					} else {
+						inPlane(source, i, nx, ny, mx, my, ax, ay, row, lower);
+					}
+				}
+				if (f != 0 && upper.slice != i + 1) {
+					inPlane(source, i + 1, nx, ny, mx, my, ax, ay, row, upper);
+				}
+				float[] p0 = lower.values;
+				float[] p1 = f == 0 ? p0 : upper.values;
 				int dst = z * plane;
 				for (int k = 0; k < plane; k++) {
-					float v0 = b[p0 + k];
-					float v = v0 + f * (b[p1 + k] - v0);
+					float v0 = p0[k];
+					float v = v0 + f * (p1[k] - v0);
 					if (window != null) {
 						v = (v - lo) * scale;
 						v = v < 0 ? 0 : v > 1 ? 1 : v;
@@ -109,6 +95,45 @@ public final class Resampler {
 			}
 		});
 		return new FloatVolume(out, c);
+	}
+
+	/** One input slice resampled in-plane. */
+	private static final class Plane {
+		final float[] values;
+		int slice = -1;
+
+		Plane(int size) {
+			values = new float[size];
+		}
+	}
+
+	/** Input slice {@code z} resampled along x (into {@code row}), then along y (into {@code target}). */
+	private static void inPlane(ShortBuffer source, int z, int nx, int ny, int mx, int my, Axis ax, Axis ay, float[] row,
+			Plane target) {
+		int base = z * nx * ny;
+		for (int y = 0; y < ny; y++) {
+			int src = base + y * nx;
+			int dst = y * mx;
+			for (int x = 0; x < mx; x++) {
+				int i = ax.index[x];
+				float f = ax.weight[x];
+				float v0 = source.get(src + i);
+				row[dst + x] = f == 0 ? v0 : v0 + f * (source.get(src + i + 1) - v0);
+			}
+		}
+		float[] b = target.values;
+		for (int y = 0; y < my; y++) {
+			int i = ay.index[y];
+			float f = ay.weight[y];
+			int r0 = i * mx;
+			int r1 = f == 0 ? r0 : r0 + mx;
+			int dst = y * mx;
+			for (int x = 0; x < mx; x++) {
+				float v0 = row[r0 + x];
+				b[dst + x] = v0 + f * (row[r1 + x] - v0);
+			}
+		}
+		target.slice = z;
 	}
 
 	/** Source index and fraction for every output position along one axis. */

@@ -90,6 +90,56 @@ class PatchSamplerTest {
 	}
 
 	@Test
+	void aMemoryMappedVolumeSamplesLikeOneOnTheHeap() {
+		VolumeGeometry g = new VolumeGeometry(new int[] { 30, 28, 20 }, new double[] { 0.7, 0.8, 1.5 },
+				new double[] { -10, 5, -40 }, new double[] { 0, -1, 0, 1, 0, 0, 0, 0, 1 });
+		short[] values = new short[(int) g.voxelCount()];
+		SplittableRandom random = new SplittableRandom(9);
+		for (int i = 0; i < values.length; i++) {
+			values[i] = (short) random.nextInt(-1000, 1000);
+		}
+		java.nio.ShortBuffer direct = java.nio.ByteBuffer.allocateDirect(values.length * 2)
+				.order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+		direct.put(values).flip();
+		Volume mapped = new Volume(g, direct);
+		assertEquals(true, mapped.isMapped());
+		PatchSampler heap = new PatchSampler(new Volume(g, values), -1000);
+		PatchSampler off = new PatchSampler(mapped, -1000);
+		double[] centre = g.voxelToWorld(new double[] { 15, 14, 10 });
+		double[] edge = g.voxelToWorld(new double[] { 1, 2, 1 });
+		PatchSpec spec = new PatchSpec(7, 9, 11, 1, 0.9, 0.8);
+		for (double[] c : new double[][] { centre, edge }) {
+			SpatialTransform t = SpatialTransform.rotation(1, 0.4).after(SpatialTransform.translation(0.3, -0.2, 0.1));
+			float[] a = new float[spec.voxels()];
+			float[] b = new float[spec.voxels()];
+			assertEquals(heap.sample(c, spec, t, a, 0), off.sample(c, spec, t, b, 0));
+			assertArrayEquals(a, b);
+		}
+	}
+
+	@Test
+	void atTheBorderInsideVoxelsStillFollowTheRamp() {
+		VolumeGeometry g = VolumeGeometry.axisAligned(new int[] { 20, 20, 20 }, new double[] { 1, 1, 1 }, new double[3]);
+		Volume v = ramp(g, 2, -3, 1, 5);
+		PatchSpec spec = PatchSpec.cube(8, 1);
+		float[] out = new float[spec.voxels()];
+		double[] centre = { 1.25, 10.5, 10.25 }; // the patch sticks out of the volume at x < 0
+		int padded = new PatchSampler(v, -1000).sample(centre, spec, SpatialTransform.identity(), out, 0);
+		assertEquals(8 * 8 * 3, padded, "x = -2.25, -1.25 and -0.25 are outside");
+		int o = 0;
+		for (int k = 0; k < 8; k++) {
+			for (int j = 0; j < 8; j++) {
+				for (int i = 0; i < 8; i++) {
+					double x = centre[0] + i - 3.5;
+					double y = centre[1] + j - 3.5;
+					double z = centre[2] + k - 3.5;
+					assertEquals(x < 0 ? -1000 : 2 * x - 3 * y + z + 5, out[o++], 1e-3);
+				}
+			}
+		}
+	}
+
+	@Test
 	void outsideTheScanIsPaddedAndCounted() {
 		VolumeGeometry g = VolumeGeometry.axisAligned(new int[] { 10, 10, 10 }, new double[] { 1, 1, 1 }, new double[3]);
 		Volume v = ramp(g, 0, 0, 0, 50);
