@@ -52,20 +52,32 @@ public final class Luna16Csv {
 		}
 	}
 
+	/** Receives annotations one at a time, with their line in the file. */
+	@FunctionalInterface
+	public interface AnnotationSink {
+		/** @throws CsvException to stop reading with a message about this row */
+		void annotation(long line, Annotation annotation) throws CsvException;
+	}
+
 	/** Reads annotations ({@code seriesuid, coordX, coordY, coordZ, diameter_mm}) in file order. */
 	public static List<Annotation> readAnnotations(Path file) throws IOException {
 		List<Annotation> out = new ArrayList<>();
+		streamAnnotations(file, (line, a) -> out.add(a));
+		return out;
+	}
+
+	/** Streams annotations in file order to {@code sink}. */
+	public static void streamAnnotations(Path file, AnnotationSink sink) throws IOException {
 		try (CSVParser parser = open(file)) {
 			Columns c = new Columns(file, parser, SERIESUID, COORD_X, COORD_Y, COORD_Z, DIAMETER);
 			for (CSVRecord r : parser) {
 				String x = c.text(r, COORD_X);
 				String y = c.text(r, COORD_Y);
 				String z = c.text(r, COORD_Z);
-				out.add(new Annotation(c.uid(r), c.number(r, COORD_X), c.number(r, COORD_Y), c.number(r, COORD_Z),
-						c.number(r, DIAMETER), x + "," + y + "," + z));
+				sink.annotation(parser.getCurrentLineNumber(), new Annotation(c.uid(r), c.number(r, COORD_X),
+						c.number(r, COORD_Y), c.number(r, COORD_Z), c.number(r, DIAMETER), x + "," + y + "," + z));
 			}
 		}
-		return out;
 	}
 
 	/** Reads a series list: the first column of every non-empty line, no header (as seriesuids.csv). */
@@ -90,16 +102,28 @@ public final class Luna16Csv {
 		return List.copyOf(uids);
 	}
 
+	/** Receives the rows of a candidate or results file one at a time. */
+	@FunctionalInterface
+	public interface RowSink {
+		/**
+		 * @param line the line number in the file (for messages)
+		 * @param probability NaN when the file has no probability column
+		 * @param label 0 or 1, or {@link Prediction#UNKNOWN} when the file has no class column
+		 * @throws CsvException to stop reading with a message about this row
+		 */
+		void row(long line, String seriesuid, double x, double y, double z, double probability, int label)
+				throws CsvException;
+	}
+
 	/**
-	 * Reads CAD marks or candidates: {@code seriesuid, coordX, coordY, coordZ} and {@code probability}
-	 * and/or {@code class}. A file with only {@code class} (a LUNA16 candidates file) gets probability
-	 * NaN and its labels; a file with {@code probability} must have finite values in [0, 1].
+	 * Streams CAD marks or candidates ({@code seriesuid, coordX, coordY, coordZ} and {@code probability}
+	 * and/or {@code class}) to {@code sink}, one row at a time: a file of any length needs no memory
+	 * beyond what the sink keeps. A file with {@code probability} must have finite values in [0, 1];
+	 * {@code class} must be 0 or 1.
 	 *
 	 * @param requireProbability whether the file must have a probability column (a results file)
 	 */
-	public static List<Prediction> readPredictions(Path file, boolean requireProbability) throws IOException {
-		List<Prediction> out = new ArrayList<>();
-		Map<String, Long> seen = new HashMap<>();
+	public static void streamPredictions(Path file, boolean requireProbability, RowSink sink) throws IOException {
 		try (CSVParser parser = open(file)) {
 			Columns c = new Columns(file, parser, SERIESUID, COORD_X, COORD_Y, COORD_Z);
 			boolean hasProbability = c.has(PROBABILITY);
@@ -131,16 +155,31 @@ public final class Luna16Csv {
 					if (!text.equals("0") && !text.equals("1")) {
 						throw new CsvException(file, line, "column '" + CLASS + "' must be 0 or 1, got '" + text + "'");
 					}
-					label = Integer.parseInt(text);
+					label = text.charAt(0) - '0';
 				}
-				String key = uid + "," + x + "," + y + "," + z;
-				Long previous = seen.putIfAbsent(key, line);
-				if (previous != null) {
-					throw new CsvException(file, line, "duplicate candidate (same seriesuid and position as line " + previous + ")");
-				}
-				out.add(new Prediction(uid, x, y, z, p, label));
+				sink.row(line, uid, x, y, z, p, label);
 			}
 		}
+	}
+
+	/**
+	 * Reads CAD marks or candidates into memory (see {@link #streamPredictions}). A file with only
+	 * {@code class} (a LUNA16 candidates file) gets probability NaN and its labels. The same seriesuid
+	 * and position twice is an error.
+	 *
+	 * @param requireProbability whether the file must have a probability column (a results file)
+	 */
+	public static List<Prediction> readPredictions(Path file, boolean requireProbability) throws IOException {
+		List<Prediction> out = new ArrayList<>();
+		Map<String, Long> seen = new HashMap<>();
+		streamPredictions(file, requireProbability, (line, uid, x, y, z, p, label) -> {
+			String key = uid + "," + x + "," + y + "," + z;
+			Long previous = seen.putIfAbsent(key, line);
+			if (previous != null) {
+				throw new CsvException(file, line, "duplicate candidate (same seriesuid and position as line " + previous + ")");
+			}
+			out.add(new Prediction(uid, x, y, z, p, label));
+		});
 		return out;
 	}
 
