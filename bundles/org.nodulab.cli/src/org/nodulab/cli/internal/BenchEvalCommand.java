@@ -61,7 +61,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
 		Path annotations = luna16.resolve("annotations.csv");
 		Path excluded = luna16.resolve("annotations_excluded.csv");
 		Path uids = luna16.resolve("seriesuids.csv");
-		Path dir = work != null ? work : Files.createTempDirectory("nodulab-bench-eval");
+		Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("nodulab-bench-eval");
 		Path results = dir.resolve("bench_marks.csv");
 		if (!Files.exists(results)) {
 			writeMarks(results, Luna16Csv.readSeriesUids(uids), Luna16Csv.readAnnotations(annotations));

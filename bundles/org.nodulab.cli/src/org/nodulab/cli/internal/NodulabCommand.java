@@ -10,8 +10,8 @@ import picocli.CommandLine.IFactory;
 /** The {@code nodulab} command and its subcommands. */
 @Command(name = "nodulab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
 		description = "False-positive reduction of lung nodule candidates in CT (LUNA16): experiments, training, evaluation.",
-		subcommands = { InfoCommand.class, ListCommand.class, ValidateCommand.class, EvalCommand.class,
-				EnsembleCommand.class, BenchCommand.class,
+		subcommands = { InfoCommand.class, ListCommand.class, ValidateCommand.class, VolumeCommand.class,
+				DatasetCommand.class, SynthCommand.class, EvalCommand.class, EnsembleCommand.class, BenchCommand.class,
 				CommandLine.HelpCommand.class })
 public final class NodulabCommand implements Runnable {
 
@@ -47,7 +47,7 @@ public final class NodulabCommand implements Runnable {
 		commandLine.setErr(errWriter);
 		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
 		commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
-			cl.getErr().println("nodulab " + cl.getCommandName() + ": " + message(e));
+			cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + message(e));
 			if (Boolean.getBoolean("nodulab.debug")) {
 				e.printStackTrace(cl.getErr());
 			}
@@ -62,6 +62,15 @@ public final class NodulabCommand implements Runnable {
 	}
 
 	private static String message(Throwable e) {
+		if (e instanceof java.nio.file.NoSuchFileException n && n.getReason() == null) {
+			return n.getFile() + ": no such file or folder";
+		}
+		if (e instanceof java.nio.file.AccessDeniedException a && a.getReason() == null) {
+			return a.getFile() + ": access denied";
+		}
+		if (e instanceof java.nio.file.FileAlreadyExistsException x && x.getReason() == null) {
+			return x.getFile() + ": exists already (results are never overwritten)";
+		}
 		return e.getMessage() == null ? e.toString() : e.getMessage();
 	}
 }

@@ -1,0 +1,18 @@
+package org.nodulab.cli.internal;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code nodulab dataset}: datasets in the LUNA16 layout. */
+@Command(name = "dataset", description = "Datasets in the LUNA16 layout (subset0..9/*.mhd, annotations, candidates): check them, filter candidates with lung masks.",
+		subcommands = { DatasetInfoCommand.class, LungFilterCommand.class })
+public final class DatasetCommand implements Runnable {
+
+	@CommandLine.Spec
+	CommandLine.Model.CommandSpec spec;
+
+	@Override
+	public void run() {
+		spec.commandLine().usage(spec.commandLine().getOut());
+	}
+}
