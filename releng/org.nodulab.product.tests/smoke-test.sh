@@ -70,6 +70,41 @@ else
   echo "  skip  nodulab eval (no shared data at $ref)"
 fi
 
+dicom="$ROOT/../shared/data/dicom"
+if [ -d "$dicom" ]; then
+  ./nodulab volume info "$dicom/pydicom-ct5n" >"$OUT/volume-info.txt" 2>&1
+  check "nodulab volume info <DICOM folder> exits 0" test $? -eq 0
+  check "volume info: geometry" contains "$OUT/volume-info.txt" "size             16 x 16 x 5 voxels"
+  check "volume info: slice spacing from the positions" contains "$OUT/volume-info.txt" "spacing          0.4883 x 0.4883 x 2.5000 mm"
+  rm -rf "$OUT/convert"
+  ./nodulab volume convert "$dicom/dcmqi-ct-3slice" "$OUT/convert/ct.mhd" >"$OUT/convert.txt" 2>&1
+  check "nodulab volume convert <DICOM folder> out.mhd exits 0" test $? -eq 0
+  py=/usr/bin/python3 # Debian's python3-vtk9 lives in Debian's python, whatever python3 is first on the PATH
+  if "$py" -c "import vtk" 2>/dev/null; then
+    # VTK's vtkMetaImageReader is ITK's MetaIO: the converted file must read there with the same geometry and HU
+    "$py" - "$OUT/convert/ct.mhd" >"$OUT/convert-vtk.txt" 2>&1 <<'PY'
+import sys, vtk
+from vtk.util.numpy_support import vtk_to_numpy
+r = vtk.vtkMetaImageReader(); r.SetFileName(sys.argv[1]); r.Update()
+im = r.GetOutput(); a = vtk_to_numpy(im.GetPointData().GetScalars()).reshape(3, 512, 512)
+print(im.GetDimensions(), tuple(round(v, 6) for v in im.GetSpacing()), tuple(round(v, 4) for v in im.GetOrigin()), a.min(), a.max(), a[0, 256, 256])
+PY
+    check "convert: ITK's MetaIO (VTK) reads the geometry and HU" contains "$OUT/convert-vtk.txt" "(512, 512, 3) (0.810547, 0.810547, 1.0) (-235.2, -226.8, -128.69) -3024 1381 -134"
+  else
+    echo "  skip  MetaIO cross-check of nodulab volume convert (no python3-vtk9)"
+  fi
+else
+  echo "  skip  nodulab volume (no shared DICOM data at $dicom)"
+fi
+
+rm -rf "$OUT/synth"
+./nodulab synth --out "$OUT/synth" --scans 2 >"$OUT/synth.txt" 2>&1
+check "nodulab synth --scans 2 exits 0" test $? -eq 0
+check "synth: prints the baseline CPM" contains "$OUT/synth.txt" "baseline CPM "
+./nodulab dataset info "$OUT/synth" --check >"$OUT/dataset.txt" 2>&1
+check "nodulab dataset info --check on it exits 0" test $? -eq 0
+check "dataset info: no candidate outside its volume" contains "$OUT/dataset.txt" "0 candidates lie outside their scan's volume"
+
 if [ -n "${DISPLAY:-}" ]; then
   rm -f "$OUT/workbench.png"
   NODULAB_JAVA_OPTS="-Dnodulab.screenshot=$OUT/workbench.png -Dnodulab.exitAfterScreenshot=true" \

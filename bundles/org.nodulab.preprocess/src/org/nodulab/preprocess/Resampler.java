@@ -46,6 +46,15 @@ public final class Resampler {
 
 	/** Resampled, then windowed to [0, 1] when {@code window} is not null (fused into the last pass). */
 	public static FloatVolume resample(Volume volume, double[] spacing, HuWindow window) {
+		return resample(volume, spacing, window, null);
+	}
+
+	/**
+	 * Like {@link #resample(Volume, double[], HuWindow)}, writing into {@code reuse} when it has exactly
+	 * the output's size: a pipeline that preprocesses scan after scan then touches no fresh memory (the
+	 * first write to a new array costs as much as the resampling itself).
+	 */
+	public static FloatVolume resample(Volume volume, double[] spacing, HuWindow window, float[] reuse) {
 		VolumeGeometry in = volume.geometry();
 		VolumeGeometry out = resampledGeometry(in, spacing);
 		int nx = in.size(0);
@@ -58,7 +67,7 @@ public final class Resampler {
 		Axis az = new Axis(in.size(2), mz, in.spacing()[2], spacing[2]);
 		ShortBuffer source = volume.voxels();
 		int plane = mx * my;
-		float[] c = new float[plane * mz];
+		float[] c = reuse != null && reuse.length == (long) plane * mz ? reuse : new float[plane * mz];
 		float lo = window == null ? 0 : (float) window.min();
 		float scale = window == null ? 1 : (float) (1 / (window.max() - window.min()));
 		parallel(mz, (z0, z1) -> {

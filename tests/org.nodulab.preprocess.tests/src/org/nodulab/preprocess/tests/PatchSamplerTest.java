@@ -170,6 +170,12 @@ class PatchSamplerTest {
 				}
 			}
 		}
+		float[] reuse = new float[r.values().length];
+		java.util.Arrays.fill(reuse, Float.NaN);
+		FloatVolume again = Resampler.resample(v, new double[] { 1, 1, 1 }, null, reuse);
+		assertEquals(true, again.values() == reuse, "an output array of the right size is written into");
+		assertArrayEquals(r.values(), again.values());
+		assertEquals(false, Resampler.resample(v, new double[] { 1, 1, 1 }, null, new float[3]).values().length == 3);
 		FloatVolume windowed = Resampler.resample(v, new double[] { 1, 1, 1 }, new HuWindow("w", -200, 200));
 		for (float value : windowed.values()) {
 			assertEquals(true, value >= 0 && value <= 1);
