@@ -87,7 +87,10 @@ public final class SynthDataset {
 					"exists and is not empty; datasets are never overwritten (choose a new --out)");
 		}
 		Files.createDirectories(target.getParent());
-		Path work = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
+		// not Files.createTempDirectory: its folders are private (0700); a dataset keeps the user's umask
+		Path work = target.resolveSibling("." + target.getFileName() + ".partial-"
+				+ Long.toUnsignedString(new java.security.SecureRandom().nextLong(), 36));
+		Files.createDirectory(work);
 		long t0 = System.nanoTime();
 		ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
 			Thread t = new Thread(r, "nodulab-synth");

@@ -25,6 +25,8 @@ public final class AtomicFiles {
 		void writeTo(OutputStream out) throws IOException;
 	}
 
+	private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
 	private AtomicFiles() {
 	}
 
@@ -54,10 +56,11 @@ public final class AtomicFiles {
 		if (!replace && Files.exists(target)) {
 			throw new FileAlreadyExistsException(target.toString(), null, "results are never overwritten");
 		}
-		Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+		// not Files.createTempFile: its files are private (0600); results keep the user's umask, like any file
+		Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
 		try {
 			try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE,
-					StandardOpenOption.TRUNCATE_EXISTING)) {
+					StandardOpenOption.CREATE_NEW)) {
 				content.writeTo(out);
 			}
 			try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {

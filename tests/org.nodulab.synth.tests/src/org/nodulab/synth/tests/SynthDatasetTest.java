@@ -71,6 +71,11 @@ class SynthDatasetTest {
 				"synth/scan-axial.png")) {
 			assertTrue(Files.size(dataset.resolve(f)) > 0, f);
 		}
+		// files and folders keep the user's umask (not the private permissions of temporary files)
+		Path plain = Files.createFile(shared.resolve("plain.txt"));
+		Path plainDir = Files.createDirectory(shared.resolve("plain"));
+		assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(dataset.resolve("annotations.csv")));
+		assertEquals(Files.getPosixFilePermissions(plainDir), Files.getPosixFilePermissions(dataset));
 		Luna16Dataset d = Luna16Dataset.open(dataset);
 		assertEquals(3, d.scans().size());
 		assertEquals(List.of(0, 1, 2), d.subsets());
