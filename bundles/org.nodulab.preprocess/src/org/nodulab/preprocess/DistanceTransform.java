@@ -2,6 +2,8 @@ package org.nodulab.preprocess;
 
 import java.util.Arrays;
 
+import org.nodulab.core.concurrent.Parallel;
+
 /**
  * Exact squared Euclidean distance transform (Felzenszwalb and Huttenlocher, one pass of lower
  * envelopes of parabolas per axis) with anisotropic voxel spacing; gives dilations and erosions by a
@@ -24,7 +26,7 @@ public final class DistanceTransform {
 			d[i] = mask[i] != 0 ? 0 : INF;
 		}
 		int max = Math.max(nx, Math.max(ny, nz));
-		Resampler.parallel(nz, (z0, z1) -> {
+		Parallel.ranges(nz, (z0, z1) -> {
 			float[] f = new float[max];
 			float[] out = new float[max];
 			int[] v = new int[max];
@@ -38,7 +40,7 @@ public final class DistanceTransform {
 				}
 			}
 		});
-		Resampler.parallel(ny, (y0, y1) -> {
+		Parallel.ranges(ny, (y0, y1) -> {
 			float[] f = new float[max];
 			float[] out = new float[max];
 			int[] v = new int[max];

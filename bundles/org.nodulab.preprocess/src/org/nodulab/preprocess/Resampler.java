@@ -1,13 +1,8 @@
 package org.nodulab.preprocess;
 
 import java.nio.ShortBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
+import org.nodulab.core.concurrent.Parallel;
 import org.nodulab.volume.HuWindow;
 import org.nodulab.volume.Volume;
 import org.nodulab.volume.VolumeGeometry;
@@ -70,7 +65,7 @@ public final class Resampler {
 		float[] c = reuse != null && reuse.length == (long) plane * mz ? reuse : new float[plane * mz];
 		float lo = window == null ? 0 : (float) window.min();
 		float scale = window == null ? 1 : (float) (1 / (window.max() - window.min()));
-		parallel(mz, (z0, z1) -> {
+		Parallel.ranges(mz, (z0, z1) -> {
 			float[] row = new float[mx * ny];
 			Plane lower = new Plane(plane);
 			Plane upper = new Plane(plane);
@@ -164,38 +159,6 @@ public final class Resampler {
 				index[o] = i;
 				weight[o] = (float) f;
 			}
-		}
-	}
-
-	interface Range {
-		void run(int from, int to);
-	}
-
-	/** Runs {@code work} over [0, n) split across the cores. */
-	static void parallel(int n, Range work) {
-		int threads = Math.min(n, Runtime.getRuntime().availableProcessors());
-		if (threads <= 1) {
-			work.run(0, n);
-			return;
-		}
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
-				int from = (int) ((long) n * t / threads);
-				int to = (int) ((long) n * (t + 1) / threads);
-				futures.add(pool.submit(() -> work.run(from, to)));
-			}
-			for (Future<?> f : futures) {
-				f.get();
-			}
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted", e);
-		} catch (ExecutionException e) {
-			throw new IllegalStateException(e.getCause());
-		} finally {
-			pool.shutdown();
 		}
 	}
 }

@@ -1,11 +1,9 @@
 package org.nodulab.synth;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+
+import org.nodulab.core.concurrent.Parallel;
 
 /**
  * A float volume on an axis-aligned grid in world millimetres, with the rendering operations the
@@ -112,7 +110,7 @@ final class Grid {
 		int stride = axis == 0 ? 1 : axis == 1 ? nx : nx * ny;
 		// lines along the axis: one per (other two coordinates); split the lines over the pool by slab
 		int outer = axis == 2 ? ny : nz; // slabs that do not overlap
-		parallel(outer, pool, (from, to) -> {
+		Parallel.ranges(outer, pool, (from, to) -> {
 			float[] line = new float[n];
 			for (int o = from; o < to; o++) {
 				int inner = axis == 2 ? nx : (axis == 0 ? ny : nx);
@@ -150,7 +148,7 @@ final class Grid {
 	float[] whiteNoise(long seed, ExecutorService pool) {
 		float[] noise = new float[values.length];
 		int plane = nx * ny;
-		parallel(nz, pool, (from, to) -> {
+		Parallel.ranges(nz, pool, (from, to) -> {
 			for (int k = from; k < to; k++) {
 				SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + k);
 				for (int p = 0; p < plane; p++) {
@@ -159,33 +157,5 @@ final class Grid {
 			}
 		});
 		return noise;
-	}
-
-	interface Range {
-		void run(int from, int to);
-	}
-
-	static void parallel(int n, ExecutorService pool, Range work) {
-		if (pool == null) {
-			work.run(0, n);
-			return;
-		}
-		int parts = Math.min(n, Runtime.getRuntime().availableProcessors());
-		List<Future<?>> futures = new ArrayList<>();
-		for (int t = 0; t < parts; t++) {
-			int from = (int) ((long) n * t / parts);
-			int to = (int) ((long) n * (t + 1) / parts);
-			futures.add(pool.submit(() -> work.run(from, to)));
-		}
-		try {
-			for (Future<?> f : futures) {
-				f.get();
-			}
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted", e);
-		} catch (ExecutionException e) {
-			throw new IllegalStateException(e.getCause());
-		}
 	}
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 
+import org.nodulab.core.concurrent.Parallel;
 import org.nodulab.volume.Volume;
 import org.nodulab.volume.VolumeGeometry;
 
@@ -118,7 +119,7 @@ final class Phantom {
 		int nx = grid.nx;
 		int ny = grid.ny;
 		double edge = grid.edge;
-		Grid.parallel(grid.nz, pool, (k0, k1) -> {
+		Parallel.ranges(grid.nz, pool, (k0, k1) -> {
 			for (int k = k0; k < k1; k++) {
 				double z = grid.z(k);
 				for (int j = 0; j < ny; j++) {
