@@ -115,6 +115,36 @@ public final class GraphBuilder {
 		return add(nodeName, new Op.Concat(), in);
 	}
 
+	/** Element-wise sum (a residual connection). */
+	public Node add(String nodeName, Node... in) {
+		return add(nodeName, new Op.Add(), in);
+	}
+
+	/** Batch normalisation with epsilon 1e-5 and momentum 0.1. */
+	public Node batchNorm(String nodeName, Node in) {
+		return add(nodeName, Op.BatchNorm.defaults(), in);
+	}
+
+	/** PReLU with a learned slope per channel. */
+	public Node prelu(String nodeName, Node in) {
+		return add(nodeName, new Op.PRelu(), in);
+	}
+
+	/** Squeeze-excitation scaling of {@code volume} by one factor per channel. */
+	public Node channelScale(String nodeName, Node volume, Node factors) {
+		return add(nodeName, new Op.ChannelScale(), volume, factors);
+	}
+
+	/** The centre {@code size} voxels of a volume. */
+	public Node centerCrop(String nodeName, Node in, int[] size) {
+		return add(nodeName, new Op.CenterCrop(size), in);
+	}
+
+	/** Central pooling to {@code output} voxels (depth, height, width). */
+	public Node centralPool(String nodeName, Node in, int[] output) {
+		return add(nodeName, new Op.CentralPool(output), in);
+	}
+
 	public Node dense(String nodeName, Node in, int units) {
 		return add(nodeName, new Op.Dense(units, true), in);
 	}

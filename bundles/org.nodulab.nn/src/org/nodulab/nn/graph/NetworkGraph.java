@@ -49,8 +49,14 @@ public final class NetworkGraph {
 		return (Op.Classifier) output.op();
 	}
 
+	/** Trainable parameters. */
 	public long parameterCount() {
 		return nodes.stream().mapToLong(Node::parameters).sum();
+	}
+
+	/** Non-trainable state kept with the parameters (batch norm's running mean and variance). */
+	public long stateCount() {
+		return nodes.stream().mapToLong(Node::state).sum();
 	}
 
 	/** Nodes that read the given node. */

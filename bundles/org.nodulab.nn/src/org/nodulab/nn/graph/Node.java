@@ -10,6 +10,7 @@ public final class Node {
 	private final List<Node> inputs;
 	private final Shape shape;
 	private final long parameters;
+	private final long state;
 
 	Node(String name, Op op, List<Node> inputs) {
 		this.name = name;
@@ -19,6 +20,7 @@ public final class Node {
 		try {
 			this.shape = op.outputShape(inputShapes);
 			this.parameters = op.parameters(inputShapes);
+			this.state = op.state(inputShapes);
 		} catch (GraphException e) {
 			throw new GraphException(name + ": " + e.getMessage());
 		}
@@ -44,6 +46,11 @@ public final class Node {
 	/** Trainable parameters of this node. */
 	public long parameters() {
 		return parameters;
+	}
+
+	/** Non-trainable values a backend keeps with the parameters (batch norm's running statistics). */
+	public long state() {
+		return state;
 	}
 
 	@Override

@@ -15,6 +15,11 @@ public sealed interface Op {
 	/** Number of trainable parameters. */
 	long parameters(List<Shape> inputs);
 
+	/** Number of non-trainable values a backend keeps with the parameters (batch norm's running statistics). */
+	default long state(List<Shape> inputs) {
+		return 0;
+	}
+
 	/** Short type name for summaries, e.g. {@code conv3d}. */
 	String type();
 
@@ -233,18 +238,26 @@ public sealed interface Op {
 		}
 	}
 
-	/** Concatenation of feature vectors (the merge of branches before the classifier). */
+	/**
+	 * Concatenation along channels: of feature vectors (the merge of branches before the classifier),
+	 * or of volumes with the same depth, height and width (dense blocks, centre-crop paths).
+	 */
 	record Concat() implements Op {
 		@Override
 		public Shape outputShape(List<Shape> inputs) {
 			int total = 0;
+			Shape first = inputs.get(0);
 			for (Shape s : inputs) {
-				if (!s.isFeatures()) {
-					throw new GraphException("concat joins feature vectors; flatten or pool volumes first, got " + s);
+				if (s.isFeatures() != first.isFeatures()) {
+					throw new GraphException("concat joins feature vectors or volumes, not both: " + inputs);
+				}
+				if (s.isVolume() && !Arrays.equals(s.spatial(), first.spatial())) {
+					throw new GraphException("concat joins volumes of the same depth, height and width, got " + inputs);
 				}
 				total += s.channels();
 			}
-			return Shape.features(total);
+			return first.isFeatures() ? Shape.features(total)
+					: Shape.volume(total, first.depth(), first.height(), first.width());
 		}
 
 		@Override
@@ -260,6 +273,275 @@ public sealed interface Op {
 		@Override
 		public int arity() {
 			return -1;
+		}
+	}
+
+	/** Element-wise sum of inputs of one shape (residual connections). */
+	record Add() implements Op {
+		@Override
+		public Shape outputShape(List<Shape> inputs) {
+			for (Shape s : inputs) {
+				if (!s.equals(inputs.get(0))) {
+					throw new GraphException("add needs inputs of one shape, got " + inputs);
+				}
+			}
+			return inputs.get(0);
+		}
+
+		@Override
+		public long parameters(List<Shape> inputs) {
+			return 0;
+		}
+
+		@Override
+		public String type() {
+			return "add";
+		}
+
+		@Override
+		public int arity() {
+			return -1;
+		}
+	}
+
+	/**
+	 * Batch normalisation per channel (volumes) or per unit (feature vectors): learned scale and shift
+	 * (trainable), running mean and variance (state).
+	 */
+	record BatchNorm(double epsilon, double momentum) implements Op {
+		public BatchNorm {
+			if (!(epsilon > 0) || !(momentum > 0 && momentum < 1)) {
+				throw new GraphException("batch norm needs epsilon > 0 and momentum in (0, 1), got " + epsilon + ", " + momentum);
+			}
+		}
+
+		/** PyTorch's and Keras' usual values: epsilon 1e-5, running averages updated by 10% per batch. */
+		public static BatchNorm defaults() {
+			return new BatchNorm(1e-5, 0.1);
+		}
+
+		@Override
+		public Shape outputShape(List<Shape> inputs) {
+			return inputs.get(0);
+		}
+
+		@Override
+		public long parameters(List<Shape> inputs) {
+			return 2L * inputs.get(0).channels();
+		}
+
+		@Override
+		public long state(List<Shape> inputs) {
+			return 2L * inputs.get(0).channels();
+		}
+
+		@Override
+		public String type() {
+			return "batchnorm";
+		}
+	}
+
+	/** PReLU with one learned slope per channel (volumes) or per unit (feature vectors), initialised to 0.25. */
+	record PRelu() implements Op {
+		@Override
+		public Shape outputShape(List<Shape> inputs) {
+			return inputs.get(0);
+		}
+
+		@Override
+		public long parameters(List<Shape> inputs) {
+			return inputs.get(0).channels();
+		}
+
+		@Override
+		public String type() {
+			return "prelu";
+		}
+	}
+
+	/**
+	 * Squeeze-excitation scaling: a volume {@code [C, D, H, W]} multiplied channel by channel by a
+	 * feature vector {@code [C]} (the excitation, usually after a sigmoid).
+	 */
+	record ChannelScale() implements Op {
+		@Override
+		public Shape outputShape(List<Shape> inputs) {
+			Shape volume = inputs.get(0);
+			Shape scale = inputs.get(1);
+			if (!volume.isVolume() || !scale.isFeatures() || scale.channels() != volume.channels()) {
+				throw new GraphException("channel scaling takes a volume and one factor per channel, got " + inputs);
+			}
+			return volume;
+		}
+
+		@Override
+		public long parameters(List<Shape> inputs) {
+			return 0;
+		}
+
+		@Override
+		public String type() {
+			return "channelscale";
+		}
+
+		@Override
+		public int arity() {
+			return 2;
+		}
+	}
+
+	/** The centre {@code size} voxels (depth, height, width) of a volume; odd margins leave one more voxel at the end. */
+	record CenterCrop(int[] size) implements Op {
+		public CenterCrop {
+			triple("size", size);
+			size = size.clone();
+		}
+
+		@Override
+		public Shape outputShape(List<Shape> inputs) {
+			Shape in = volumeInput(this, inputs);
+			int[] s = in.spatial();
+			for (int i = 0; i < 3; i++) {
+				if (size[i] > s[i]) {
+					throw new GraphException("cannot crop " + Arrays.toString(size) + " from " + in);
+				}
+			}
+			return Shape.volume(in.channels(), size[0], size[1], size[2]);
+		}
+
+		/** Voxels removed before the crop along each axis (the rest is removed after it). */
+		public int[] before(Shape in) {
+			int[] s = in.spatial();
+			return new int[] { (s[0] - size[0]) / 2, (s[1] - size[1]) / 2, (s[2] - size[2]) / 2 };
+		}
+
+		@Override
+		public long parameters(List<Shape> inputs) {
+			return 0;
+		}
+
+		@Override
+		public String type() {
+			return "centercrop";
+		}
+
+		@Override
+		public boolean equals(Object o) {
+			return o instanceof CenterCrop c && Arrays.equals(c.size, size);
+		}
+
+		@Override
+		public int hashCode() {
+			return Arrays.hashCode(size);
+		}
+
+		@Override
+		public String toString() {
+			return "CenterCrop[size=" + Arrays.toString(size) + "]";
+		}
+	}
+
+	/**
+	 * Central pooling: max pooling to a given output size with non-uniform windows, one voxel wide at
+	 * the centre and growing linearly toward the border, so the candidate's surroundings keep their
+	 * detail and the periphery is summarised (central-focused CNNs). Along an axis of {@code n} voxels
+	 * pooled to {@code m}, {@link #bins} gives the window boundaries.
+	 */
+	record CentralPool(int[] output) implements Op {
+		public CentralPool {
+			triple("output", output);
+			output = output.clone();
+		}
+
+		@Override
+		public Shape outputShape(List<Shape> inputs) {
+			Shape in = volumeInput(this, inputs);
+			int[] s = in.spatial();
+			for (int i = 0; i < 3; i++) {
+				if (output[i] > s[i]) {
+					throw new GraphException("central pooling to " + Arrays.toString(output) + " needs at least as many voxels, got " + in);
+				}
+			}
+			return Shape.volume(in.channels(), output[0], output[1], output[2]);
+		}
+
+		/**
+		 * Window boundaries along one axis: {@code m + 1} increasing indices from 0 to {@code n}; window
+		 * {@code j} covers {@code [b[j], b[j+1])}. Window widths grow with the distance from the centre
+		 * (width proportional to 1 + distance, rounded so they add up to {@code n}) and are symmetric.
+		 */
+		public static int[] bins(int n, int m) {
+			if (m < 1 || m > n) {
+				throw new GraphException("central pooling of " + n + " voxels to " + m + " windows is impossible");
+			}
+			double centre = (m - 1) / 2.0;
+			double[] weight = new double[m];
+			double total = 0;
+			for (int j = 0; j < m; j++) {
+				weight[j] = 1 + Math.abs(j - centre);
+				total += weight[j];
+			}
+			// widths: floor of the proportional share, at least 1, the remainder handed out symmetrically from the border
+			int[] width = new int[m];
+			int used = 0;
+			for (int j = 0; j < m; j++) {
+				width[j] = Math.max(1, (int) Math.floor(weight[j] / total * n));
+				used += width[j];
+			}
+			int left = 0;
+			int right = m - 1;
+			while (used < n) {
+				width[left]++;
+				used++;
+				if (used < n && right != left) {
+					width[right]++;
+					used++;
+				}
+				left++;
+				right--;
+				if (left > right) {
+					left = 0;
+					right = m - 1;
+				}
+			}
+			while (used > n) { // only when n is barely above m: take back from the widest windows
+				int widest = 0;
+				for (int j = 1; j < m; j++) {
+					widest = width[j] > width[widest] ? j : widest;
+				}
+				width[widest]--;
+				used--;
+			}
+			int[] b = new int[m + 1];
+			for (int j = 0; j < m; j++) {
+				b[j + 1] = b[j] + width[j];
+			}
+			return b;
+		}
+
+		@Override
+		public long parameters(List<Shape> inputs) {
+			return 0;
+		}
+
+		@Override
+		public String type() {
+			return "centralpool";
+		}
+
+		@Override
+		public boolean equals(Object o) {
+			return o instanceof CentralPool c && Arrays.equals(c.output, output);
+		}
+
+		@Override
+		public int hashCode() {
+			return Arrays.hashCode(output);
+		}
+
+		@Override
+		public String toString() {
+			return "CentralPool[output=" + Arrays.toString(output) + "]";
 		}
 	}
 

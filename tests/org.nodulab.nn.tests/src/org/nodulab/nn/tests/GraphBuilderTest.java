@@ -77,8 +77,12 @@ class GraphBuilderTest {
 		assertEquals("big: conv3d with extent 5 does not fit input 1x4x4x4", tooBig.getMessage());
 		GraphException dense = assertThrows(GraphException.class, () -> g.dense("fc", in, 3));
 		assertTrue(dense.getMessage().startsWith("fc: dense needs a feature vector; flatten or pool"), dense.getMessage());
-		GraphException concat = assertThrows(GraphException.class, () -> g.concat("cat", in, in));
-		assertTrue(concat.getMessage().contains("concat joins feature vectors"), concat.getMessage());
+		assertEquals(Shape.volume(2, 4, 4, 4), g.concat("cat", in, in).shape(), "volumes concatenate along channels");
+		Node smaller = g.maxPool("half", in, 2);
+		GraphException concat = assertThrows(GraphException.class, () -> g.concat("cat2", in, smaller));
+		assertTrue(concat.getMessage().contains("concat joins volumes of the same depth, height and width"), concat.getMessage());
+		GraphException mixed = assertThrows(GraphException.class, () -> g.concat("cat3", in, g.flatten("flat", in)));
+		assertTrue(mixed.getMessage().contains("concat joins feature vectors or volumes, not both"), mixed.getMessage());
 		g.conv3d("conv", in, 2, 3);
 		assertEquals("duplicate node name 'conv'",
 				assertThrows(GraphException.class, () -> g.conv3d("conv", in, 2, 3)).getMessage());
@@ -109,5 +113,72 @@ class GraphBuilderTest {
 		assertEquals("conv3d_1", a.name());
 		assertEquals("relu_1", b.name());
 		assertEquals("conv3d_2", b.inputs().get(0).name());
+	}
+
+	@Test
+	void residualSqueezeExcitationAndCentreCropShapes() {
+		GraphBuilder g = new GraphBuilder("t");
+		Node in = g.input("in", 1, 20, 20, 20);
+		Node a = g.conv3d("a", in, 8, 3);
+		Node b = g.prelu("b_prelu", g.batchNorm("b_bn", g.conv3d("b", a, 8, 3)));
+		assertEquals(16, b.inputs().get(0).parameters(), "batch norm: scale and shift per channel");
+		assertEquals(16, b.inputs().get(0).state(), "batch norm: running mean and variance per channel");
+		assertEquals(8, b.parameters(), "PReLU: one slope per channel");
+		Node sum = g.add("sum", a, b);
+		assertEquals(Shape.volume(8, 20, 20, 20), sum.shape());
+		Node squeeze = g.globalAveragePool("se_gap", sum);
+		Node excite = g.activation("se_sigmoid", g.dense("se_up", g.relu(null, g.dense("se_down", squeeze, 2)), 8),
+				Op.Activation.Function.SIGMOID);
+		Node scaled = g.channelScale("se_scale", sum, excite);
+		assertEquals(sum.shape(), scaled.shape());
+		Node crop = g.centerCrop("crop", scaled, new int[] { 10, 10, 10 });
+		assertEquals(Shape.volume(8, 10, 10, 10), crop.shape());
+		assertEquals(List.of(5, 5, 5), java.util.Arrays.stream(((Op.CenterCrop) crop.op()).before(scaled.shape())).boxed().toList());
+		Node down = g.centralPool("cp", scaled, new int[] { 10, 10, 10 });
+		Node joined = g.concat("join", crop, down);
+		assertEquals(Shape.volume(16, 10, 10, 10), joined.shape());
+		NetworkGraph net = g.build(g.classifier("out", g.globalAveragePool(null, joined), Op.Classifier.Output.SIGMOID));
+		assertEquals(16, net.stateCount());
+
+		assertThrows(GraphException.class, () -> g.add("bad_add", a, crop));
+		assertThrows(GraphException.class, () -> g.concat("bad_concat", crop, scaled));
+		assertThrows(GraphException.class, () -> g.concat("mixed", crop, squeeze));
+		assertThrows(GraphException.class, () -> g.channelScale("bad_scale", joined, excite), "16 channels, 8 factors");
+		assertThrows(GraphException.class, () -> g.centerCrop("too_big", crop, new int[] { 12, 10, 10 }));
+		assertThrows(GraphException.class, () -> g.centralPool("too_many", crop, new int[] { 11, 4, 4 }));
+	}
+
+	@Test
+	void centralPoolingWindowsAreNarrowAtTheCentreAndWideAtTheBorder() {
+		for (int[] nm : new int[][] { { 40, 20 }, { 32, 16 }, { 20, 10 }, { 24, 9 }, { 10, 10 }, { 5, 4 }, { 7, 1 }, { 30, 7 } }) {
+			int n = nm[0];
+			int m = nm[1];
+			int[] b = Op.CentralPool.bins(n, m);
+			assertEquals(m + 1, b.length);
+			assertEquals(0, b[0]);
+			assertEquals(n, b[m]);
+			int[] w = new int[m];
+			for (int j = 0; j < m; j++) {
+				w[j] = b[j + 1] - b[j];
+				assertTrue(w[j] >= 1, "every window has a voxel: " + java.util.Arrays.toString(b));
+			}
+			for (int j = 0; j < m / 2; j++) {
+				assertTrue(Math.abs(w[j] - w[m - 1 - j]) <= 1, "symmetric: " + java.util.Arrays.toString(w));
+				if (j + 1 < m / 2) {
+					assertTrue(w[j] >= w[j + 1], "widths grow toward the border: " + java.util.Arrays.toString(w));
+				}
+			}
+		}
+		int[] w40 = widths(Op.CentralPool.bins(40, 20));
+		assertEquals(1, w40[9], "one voxel wide at the centre: " + java.util.Arrays.toString(w40));
+		assertTrue(w40[0] >= 3, "wide at the border: " + java.util.Arrays.toString(w40));
+	}
+
+	private static int[] widths(int[] b) {
+		int[] w = new int[b.length - 1];
+		for (int j = 0; j < w.length; j++) {
+			w[j] = b[j + 1] - b[j];
+		}
+		return w;
 	}
 }

@@ -8,11 +8,13 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.convolutional.Cropping3D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -20,6 +22,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.Subsampling3DLayer;
 import org.deeplearning4j.nn.conf.preprocessor.Cnn3DToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnn3DPreProcessor;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -109,7 +112,30 @@ final class Dl4jGraphCompiler {
 				builder.addVertex(node.name(), new PreprocessorVertex(
 						new Cnn3DToFeedForwardPreProcessor(s.depth(), s.height(), s.width(), s.channels(), true)), in);
 			}
-			case Op.Concat c -> builder.addVertex(node.name(), new MergeVertex(), in);
+			case Op.Concat c -> {
+				if (node.shape().isVolume()) {
+					throw unsupported(node, "channel concatenation of volumes");
+				}
+				builder.addVertex(node.name(), new MergeVertex(), in);
+			}
+			case Op.Add a -> builder.addVertex(node.name(), new ElementWiseVertex(ElementWiseVertex.Op.Add), in);
+			case Op.ChannelScale c -> {
+				// [N, C] factors -> [N, C, 1, 1, 1], broadcast over the volume by the product vertex
+				String reshaped = node.name() + "_factors";
+				builder.addVertex(reshaped, new PreprocessorVertex(
+						new FeedForwardToCnn3DPreProcessor(1, 1, 1, node.shape().channels(), true)), in[1]);
+				builder.addVertex(node.name(), new ElementWiseVertex(ElementWiseVertex.Op.Product), in[0], reshaped);
+			}
+			case Op.CenterCrop c -> {
+				Shape s = node.inputs().get(0).shape();
+				int[] before = c.before(s);
+				int[] size = c.size();
+				builder.addLayer(node.name(), new Cropping3D.Builder(before[0], s.depth() - size[0] - before[0], before[1],
+						s.height() - size[1] - before[1], before[2], s.width() - size[2] - before[2]).build(), in);
+			}
+			case Op.BatchNorm b -> throw unsupported(node, "batch normalisation");
+			case Op.PRelu p -> throw unsupported(node, "per-channel PReLU");
+			case Op.CentralPool p -> throw unsupported(node, "central pooling");
 			case Op.Dense d -> builder.addLayer(node.name(),
 					new DenseLayer.Builder().nOut(d.units()).hasBias(d.bias()).activation(fused).build(), in);
 			case Op.Dropout d -> builder.addLayer(node.name(), new DropoutLayer.Builder(1.0 - d.rate()).build(), in);
@@ -134,6 +160,10 @@ final class Dl4jGraphCompiler {
 		} catch (RuntimeException e) {
 			throw new BackendException("dl4j backend cannot build network '" + graph.name() + "': " + e.getMessage(), e);
 		}
+	}
+
+	private static BackendException unsupported(Node node, String what) {
+		return new BackendException("dl4j backend: " + what + " (node '" + node.name() + "') is not supported yet");
 	}
 
 	/** An activation directly after a convolution or dense layer that nothing else reads is folded into it. */

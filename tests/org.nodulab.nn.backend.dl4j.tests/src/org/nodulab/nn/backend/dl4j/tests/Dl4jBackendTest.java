@@ -17,7 +17,10 @@ import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.nn.arch.vgg.Branch;
 import org.nodulab.nn.arch.vgg.VggArchitecture;
 import org.nodulab.nn.arch.vgg.VggSettings;
+import org.nodulab.nn.graph.GraphBuilder;
 import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.nn.graph.Node;
+import org.nodulab.nn.graph.Op;
 
 /** ND4J/DL4J inside OSGi: the backend finds its native fragment and a 3D CNN learns. */
 class Dl4jBackendTest {
@@ -129,5 +132,48 @@ class Dl4jBackendTest {
 			assertEquals(2, net.epoch());
 			assertEquals(0.001 * 0.81, net.learningRate(), 1e-12);
 		}
+	}
+
+	/** A residual block, squeeze-excitation and a centre-crop path: the stock DL4J pieces the compiler uses. */
+	private static NetworkGraph residualSeCrop() {
+		GraphBuilder g = new GraphBuilder("res-se-crop");
+		Node in = g.input("in", 1, 16, 16, 16);
+		Node a = g.relu("a_relu", g.conv3d("a", in, 8, 3));
+		Node b = g.conv3d("b", g.relu("b1_relu", g.conv3d("b1", a, 8, 3)), 8, 3);
+		Node sum = g.relu("sum_relu", g.add("sum", a, b));
+		Node excite = g.activation("se_sigmoid", g.dense("se_up", g.relu("se_relu", g.dense("se_down",
+				g.globalAveragePool("se_gap", sum), 4)), 8), Op.Activation.Function.SIGMOID);
+		Node scaled = g.channelScale("se_scale", sum, excite);
+		Node centre = g.globalMaxPool("centre_gmp", g.centerCrop("centre", scaled, new int[] { 6, 6, 6 }));
+		Node down = g.globalAveragePool("down_gap", g.relu("down_relu", g.conv3d("down", g.maxPool("pool", scaled, 2), 16, 3)));
+		Node features = g.concat("merge", centre, down);
+		return g.build(g.classifier("out", g.relu("fc_relu", g.dense("fc", features, 16)), Op.Classifier.Output.SIGMOID));
+	}
+
+	@Test
+	void residualAdditionSqueezeExcitationAndCentreCropTrain() throws Exception {
+		NetworkGraph graph = residualSeCrop();
+		SphereTask task = new SphereTask(16, 77);
+		try (TrainableNetwork net = backend.create(graph, adam(0.003), 5)) {
+			assertEquals(graph.parameterCount(), net.parameterCount());
+			List<Double> losses = new ArrayList<>();
+			for (int step = 0; step < 120; step++) {
+				losses.add(net.fit(task.batch(16)));
+			}
+			double first = losses.subList(0, 10).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+			double last = losses.subList(110, 120).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+			assertTrue(last < 0.6 * first, "loss should fall: first " + first + ", last " + last);
+		}
+	}
+
+	@Test
+	void operationsTheBackendCannotRunYetAreNamed() {
+		GraphBuilder g = new GraphBuilder("bn");
+		Node in = g.input("in", 1, 8, 8, 8);
+		Node bn = g.batchNorm("bn1", g.conv3d("c", in, 4, 3));
+		NetworkGraph graph = g.build(g.classifier("out", g.globalAveragePool(null, bn), Op.Classifier.Output.SIGMOID));
+		org.nodulab.nn.BackendException e = org.junit.jupiter.api.Assertions.assertThrows(org.nodulab.nn.BackendException.class,
+				() -> backend.create(graph, adam(0.001), 1));
+		assertEquals("dl4j backend: batch normalisation (node 'bn1') is not supported yet", e.getMessage());
 	}
 }
