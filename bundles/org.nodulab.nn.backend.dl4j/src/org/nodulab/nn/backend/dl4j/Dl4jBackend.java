@@ -81,11 +81,17 @@ public class Dl4jBackend implements ComputeBackend {
 		Nd4j.getRandom().setSeed(seed);
 		ComputationGraph net = new ComputationGraph(conf);
 		net.init();
-		if (net.numParams() != graph.parameterCount()) {
-			throw new BackendException("dl4j backend: network '" + graph.name() + "' has " + net.numParams()
-					+ " parameters, the graph " + graph.parameterCount() + "; the compiler mistranslated it");
-		}
+		checkParameters(graph, net);
 		return new Dl4jNetwork(graph, net, training);
+	}
+
+	/** DL4J keeps batch norm's running statistics with the parameters: they must add up to the graph's. */
+	static void checkParameters(NetworkGraph graph, ComputationGraph net) throws BackendException {
+		long expected = graph.parameterCount() + graph.stateCount();
+		if (net.numParams() != expected) {
+			throw new BackendException("dl4j backend: network '" + graph.name() + "' has " + net.numParams()
+					+ " parameters and state values, the graph " + expected + "; the compiler mistranslated it");
+		}
 	}
 
 	/**
@@ -94,7 +100,7 @@ public class Dl4jBackend implements ComputeBackend {
 	 * thread when it was first loaded; inside OSGi that must be the library bundle's own class loader,
 	 * which also sees the native fragment, whatever thread happens to start ND4J.
 	 */
-	private static synchronized void start() throws BackendException {
+	static synchronized void start() throws BackendException {
 		ND4JClassLoading.setNd4jClassloader(Nd4j.class.getClassLoader());
 		try {
 			Nd4j.getBackend();

@@ -10,10 +10,13 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.convolutional.Cropping3D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -22,8 +25,11 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.Subsampling3DLayer;
 import org.deeplearning4j.nn.conf.preprocessor.Cnn3DToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnn3DPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.weights.WeightInitConstant;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
@@ -35,6 +41,7 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.BackendException;
+import org.nodulab.nn.backend.dl4j.layers.VolumeReshape;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Node;
 import org.nodulab.nn.graph.Op;
@@ -59,12 +66,18 @@ final class Dl4jGraphCompiler {
 		case ADAM -> new Adam(schedule);
 		case SGD -> new Nesterovs(schedule, training.momentum);
 		};
+		return compile(graph, updater, training.l2, DataType.FLOAT, seed);
+	}
+
+	/** The general form: any updater, L2 on weights and data type (double for gradient checks). */
+	static ComputationGraphConfiguration compile(NetworkGraph graph, IUpdater updater, double l2, DataType dataType,
+			long seed) throws BackendException {
 		ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder()
 				.seed(seed)
-				.dataType(DataType.FLOAT)
+				.dataType(dataType)
 				.updater(updater)
 				.weightInit(WeightInit.RELU)
-				.l2(training.l2)
+				.l2(l2)
 				.trainingWorkspaceMode(WorkspaceMode.ENABLED)
 				.inferenceWorkspaceMode(WorkspaceMode.ENABLED)
 				.graphBuilder();
@@ -114,9 +127,16 @@ final class Dl4jGraphCompiler {
 			}
 			case Op.Concat c -> {
 				if (node.shape().isVolume()) {
-					throw unsupported(node, "channel concatenation of volumes");
+					// DL4J's merge of 5D inputs fails in backprop: merge them as images [N, C, D, H*W]
+					String[] images = new String[in.length];
+					for (int i = 0; i < in.length; i++) {
+						images[i] = toImage(builder, node.name() + "_in" + i, in[i], node.inputs().get(i).shape());
+					}
+					builder.addVertex(node.name() + "_merge", new MergeVertex(), images);
+					builder.addVertex(node.name(), new PreprocessorVertex(reshape(false, node.shape())), node.name() + "_merge");
+				} else {
+					builder.addVertex(node.name(), new MergeVertex(), in);
 				}
-				builder.addVertex(node.name(), new MergeVertex(), in);
 			}
 			case Op.Add a -> builder.addVertex(node.name(), new ElementWiseVertex(ElementWiseVertex.Op.Add), in);
 			case Op.ChannelScale c -> {
@@ -133,8 +153,18 @@ final class Dl4jGraphCompiler {
 				builder.addLayer(node.name(), new Cropping3D.Builder(before[0], s.depth() - size[0] - before[0], before[1],
 						s.height() - size[1] - before[1], before[2], s.width() - size[2] - before[2]).build(), in);
 			}
-			case Op.BatchNorm b -> throw unsupported(node, "batch normalisation");
-			case Op.PRelu p -> throw unsupported(node, "per-channel PReLU");
+			case Op.BatchNorm b -> {
+				// DL4J's decay is the weight of the old running average: PyTorch's momentum 0.1 is decay 0.9
+				BatchNormalization bn = new BatchNormalization.Builder().eps(b.epsilon()).decay(1 - b.momentum()).build();
+				if (node.shape().isVolume()) { // statistics per channel over N, D, H, W on the image view
+					String image = toImage(builder, node.name() + "_image", in[0], node.shape());
+					builder.addLayer(node.name(), bn, image);
+					vertexOf.put(node, toVolume(builder, node.name() + "_volume", node.name(), node.shape()));
+				} else {
+					builder.addLayer(node.name(), bn, in);
+				}
+			}
+			case Op.PRelu p -> vertexOf.put(node, prelu(builder, node, in[0]));
 			case Op.CentralPool p -> throw unsupported(node, "central pooling");
 			case Op.Dense d -> builder.addLayer(node.name(),
 					new DenseLayer.Builder().nOut(d.units()).hasBias(d.bias()).activation(fused).build(), in);
@@ -152,7 +182,7 @@ final class Dl4jGraphCompiler {
 			}
 			case Op.Input i -> throw new IllegalStateException("inputs are added first");
 			}
-			vertexOf.put(node, node.name());
+			vertexOf.putIfAbsent(node, node.name());
 		}
 		builder.setOutputs(graph.output().name());
 		try {
@@ -160,6 +190,51 @@ final class Dl4jGraphCompiler {
 		} catch (RuntimeException e) {
 			throw new BackendException("dl4j backend cannot build network '" + graph.name() + "': " + e.getMessage(), e);
 		}
+	}
+
+	private static VolumeReshape reshape(boolean toImage, Shape s) {
+		return new VolumeReshape(toImage, s.channels(), s.depth(), s.height(), s.width());
+	}
+
+	private static String toImage(ComputationGraphConfiguration.GraphBuilder builder, String name, String input, Shape s) {
+		builder.addVertex(name, new PreprocessorVertex(reshape(true, s)), input);
+		return name;
+	}
+
+	private static String toVolume(ComputationGraphConfiguration.GraphBuilder builder, String name, String input, Shape s) {
+		builder.addVertex(name, new PreprocessorVertex(reshape(false, s)), input);
+		return name;
+	}
+
+	/**
+	 * PReLU with a slope per channel, {@code relu(x) - a_c * relu(-x)}: DL4J's own PReLU layer fails in
+	 * native backprop with per-channel slopes, so the slopes are a 1x1 depthwise convolution without
+	 * bias (one weight per channel, initialised to 0.25 as in PyTorch, no L2) on the image view.
+	 * The layer holding the slopes carries the node's name.
+	 */
+	private static String prelu(ComputationGraphConfiguration.GraphBuilder builder, Node node, String input) {
+		String name = node.name();
+		Shape s = node.shape();
+		builder.addLayer(name + "_pos", new ActivationLayer.Builder().activation(Activation.RELU).build(), input);
+		builder.addVertex(name + "_flip", new ScaleVertex(-1), input);
+		builder.addLayer(name + "_neg", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_flip");
+		String image;
+		if (s.isVolume()) {
+			image = toImage(builder, name + "_image", name + "_neg", s);
+		} else {
+			image = name + "_image";
+			builder.addVertex(image, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(1, 1, s.channels())), name + "_neg");
+		}
+		builder.addLayer(name, new DepthwiseConvolution2D.Builder().kernelSize(1, 1).depthMultiplier(1).hasBias(false)
+				.weightInit(new WeightInitConstant(0.25)).activation(Activation.IDENTITY).l2(0).build(), image);
+		String back = name + "_back";
+		if (s.isVolume()) {
+			toVolume(builder, back, name, s);
+		} else {
+			builder.addVertex(back, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(1, 1, s.channels())), name);
+		}
+		builder.addVertex(name + "_out", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), name + "_pos", back);
+		return name + "_out";
 	}
 
 	private static BackendException unsupported(Node node, String what) {
