@@ -41,6 +41,7 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.BackendException;
+import org.nodulab.nn.backend.dl4j.layers.CentralPool3D;
 import org.nodulab.nn.backend.dl4j.layers.VolumeReshape;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Node;
@@ -165,7 +166,7 @@ final class Dl4jGraphCompiler {
 				}
 			}
 			case Op.PRelu p -> vertexOf.put(node, prelu(builder, node, in[0]));
-			case Op.CentralPool p -> throw unsupported(node, "central pooling");
+			case Op.CentralPool p -> builder.addLayer(node.name(), new CentralPool3D(p.output()), in);
 			case Op.Dense d -> builder.addLayer(node.name(),
 					new DenseLayer.Builder().nOut(d.units()).hasBias(d.bias()).activation(fused).build(), in);
 			case Op.Dropout d -> builder.addLayer(node.name(), new DropoutLayer.Builder(1.0 - d.rate()).build(), in);
@@ -235,10 +236,6 @@ final class Dl4jGraphCompiler {
 		}
 		builder.addVertex(name + "_out", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), name + "_pos", back);
 		return name + "_out";
-	}
-
-	private static BackendException unsupported(Node node, String what) {
-		return new BackendException("dl4j backend: " + what + " (node '" + node.name() + "') is not supported yet");
 	}
 
 	/** An activation directly after a convolution or dense layer that nothing else reads is folded into it. */

@@ -84,4 +84,44 @@ class CustomPiecesTest {
 			assertTrue(last < 0.6 * first, "loss should fall: first " + first + ", last " + last + " " + losses);
 		}
 	}
+
+	@Test
+	void centralPoolingTakesTheMaximumOfEachNonUniformWindow() throws Exception {
+		backend.describe(); // starts ND4J
+		int[] output = { 3, 4, 5 };
+		int d = 7;
+		int h = 9;
+		int w = 12;
+		java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+		double[] values = new double[2 * 3 * d * h * w];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = random.nextDouble(-1, 1);
+		}
+		org.nd4j.linalg.api.ndarray.INDArray in = org.nd4j.linalg.factory.Nd4j.create(values, new long[] { 2, 3, d, h, w }, 'c');
+		org.nd4j.linalg.api.ndarray.INDArray out = org.nodulab.nn.backend.dl4j.layers.CentralPool3DLayer.pool(in, output);
+		assertEquals(java.util.List.of(2L, 3L, 3L, 4L, 5L), java.util.Arrays.stream(out.shape()).boxed().toList());
+		int[] bz = Op.CentralPool.bins(d, 3);
+		int[] by = Op.CentralPool.bins(h, 4);
+		int[] bx = Op.CentralPool.bins(w, 5);
+		for (int n = 0; n < 2; n++) {
+			for (int c = 0; c < 3; c++) {
+				for (int k = 0; k < 3; k++) {
+					for (int j = 0; j < 4; j++) {
+						for (int i = 0; i < 5; i++) {
+							double max = -Double.MAX_VALUE;
+							for (int z = bz[k]; z < bz[k + 1]; z++) {
+								for (int y = by[j]; y < by[j + 1]; y++) {
+									for (int x = bx[i]; x < bx[i + 1]; x++) {
+										max = Math.max(max, values[(((n * 3 + c) * d + z) * h + y) * w + x]);
+									}
+								}
+							}
+							assertEquals(max, out.getDouble(n, c, k, j, i), 1e-12);
+						}
+					}
+				}
+			}
+		}
+		assertGradients(tiny("central-pool", (g, x) -> g.centralPool("cp", g.conv3d("c1", x, 2, 3), new int[] { 2, 3, 3 })));
+	}
 }

@@ -165,15 +165,4 @@ class Dl4jBackendTest {
 			assertTrue(last < 0.6 * first, "loss should fall: first " + first + ", last " + last);
 		}
 	}
-
-	@Test
-	void operationsTheBackendCannotRunYetAreNamed() {
-		GraphBuilder g = new GraphBuilder("cp");
-		Node in = g.input("in", 1, 8, 8, 8);
-		Node pooled = g.centralPool("cp1", g.conv3d("c", in, 4, 3), new int[] { 4, 4, 4 });
-		NetworkGraph graph = g.build(g.classifier("out", g.globalAveragePool(null, pooled), Op.Classifier.Output.SIGMOID));
-		org.nodulab.nn.BackendException e = org.junit.jupiter.api.Assertions.assertThrows(org.nodulab.nn.BackendException.class,
-				() -> backend.create(graph, adam(0.001), 1));
-		assertEquals("dl4j backend: central pooling (node 'cp1') is not supported yet", e.getMessage());
-	}
 }
