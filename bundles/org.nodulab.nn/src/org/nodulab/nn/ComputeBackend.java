@@ -34,4 +34,13 @@ public interface ComputeBackend {
 	 * @throws BackendException when the graph uses something this backend cannot run
 	 */
 	TrainableNetwork create(NetworkGraph graph, TrainingSettings training, long seed) throws BackendException;
+
+	/**
+	 * Reads a network written by {@link TrainableNetwork#save} of this backend.
+	 *
+	 * @param graph the graph it was built from (checked against what was read)
+	 * @throws BackendException when the data are not such a network or do not match the graph
+	 */
+	TrainableNetwork load(NetworkGraph graph, TrainingSettings training, java.io.InputStream in)
+			throws BackendException, java.io.IOException;
 }

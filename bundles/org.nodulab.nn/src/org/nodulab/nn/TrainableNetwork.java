@@ -25,6 +25,18 @@ public interface TrainableNetwork extends AutoCloseable {
 	/** Trainable parameters as the backend counts them (must equal the graph's count). */
 	long parameterCount();
 
+	/**
+	 * Every parameter and state array by name ({@code <node>_<kind>}, e.g. {@code b0_stem1_W}), for
+	 * transfer between networks; copies.
+	 */
+	java.util.Map<String, Tensor> parameters();
+
+	/** Replaces the named arrays (same names and shapes as {@link #parameters()}); others keep their values. */
+	void setParameters(java.util.Map<String, Tensor> values);
+
+	/** Writes the network with its optimiser state, so {@link ComputeBackend#load} continues training exactly. */
+	void save(java.io.OutputStream out) throws java.io.IOException;
+
 	@Override
 	void close();
 }

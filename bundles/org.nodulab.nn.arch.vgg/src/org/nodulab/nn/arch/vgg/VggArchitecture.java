@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.nodulab.nn.Architecture;
+import org.nodulab.nn.arch.Blocks;
 import org.nodulab.nn.graph.GraphBuilder;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Node;
 import org.nodulab.nn.graph.Op;
 
 /**
- * VGG-like 3D CNN: per branch, stages of 3x3x3 convolutions with ReLU, max pooling after the first
+ * VGG-like 3D CNN: per branch, stages of 3x3x3 convolutions with ReLU (dilated by 2 in the last
+ * {@code dilatedStages} stages), optional squeeze-excitation per stage, max pooling after the first
  * {@code poolings} stages, then global average pooling or flattening; branches are concatenated, then
  * a dense layer with ReLU and dropout, then the classifier. Layer names ({@code b0_s1_conv2},
  * {@code fc}, {@code out}) do not depend on input sizes, so weights transfer between patch sizes.
@@ -25,9 +27,14 @@ public class VggArchitecture implements Architecture<VggSettings> {
 			List<Integer> size = s.branches.get(b).size;
 			Node x = g.input("input" + b, 1, size.get(0), size.get(1), size.get(2));
 			for (int stage = 0; stage < s.filters.size(); stage++) {
+				int dilation = stage >= s.filters.size() - s.dilatedStages ? 2 : 1;
 				for (int c = 0; c < s.convsPerStage; c++) {
 					String prefix = "b" + b + "_s" + stage + "_conv" + c;
-					x = g.relu(prefix + "_relu", g.conv3d(prefix, x, s.filters.get(stage), 3));
+					x = g.relu(prefix + "_relu", g.conv3d(prefix, x, s.filters.get(stage), GraphBuilder.cube(3),
+							GraphBuilder.cube(1), GraphBuilder.cube(dilation), Op.Padding.SAME, true));
+				}
+				if (s.squeezeExcitation) {
+					x = Blocks.squeezeExcitation(g, "b" + b + "_s" + stage + "_se", x, 4);
 				}
 				if (stage < s.poolings) {
 					x = g.maxPool("b" + b + "_s" + stage + "_pool", x, 2);

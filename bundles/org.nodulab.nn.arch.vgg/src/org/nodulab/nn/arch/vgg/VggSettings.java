@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** Settings of the VGG architecture. Defaults: the notebook's single-branch isotropic 32^3 VGG. */
-@JsonPropertyOrder({ "branches", "filters", "convsPerStage", "poolings", "head", "denseUnits", "dropout", "output" })
+@JsonPropertyOrder({ "branches", "filters", "convsPerStage", "poolings", "dilatedStages", "squeezeExcitation", "head",
+		"denseUnits", "dropout", "output" })
 public class VggSettings implements SelfValidating {
 
 	public enum Head {
@@ -42,6 +43,13 @@ public class VggSettings implements SelfValidating {
 	@JsonPropertyDescription("Number of stages followed by 2x2x2 max pooling (the notebook compared one and two)")
 	public int poolings = 1;
 
+	@Range(min = 0, max = 6)
+	@JsonPropertyDescription("Number of final stages whose convolutions are dilated by 2 (a wider view without pooling)")
+	public int dilatedStages = 0;
+
+	@JsonPropertyDescription("Squeeze-excitation (reduction 4) at the end of every stage")
+	public boolean squeezeExcitation = false;
+
 	@JsonPropertyDescription("global_average or flatten before the dense layer")
 	public Head head = Head.GLOBAL_AVERAGE;
 
@@ -60,6 +68,9 @@ public class VggSettings implements SelfValidating {
 	public void validate(ProblemSink problems) {
 		if (filters != null && poolings > filters.size()) {
 			problems.add("poolings", "at most one pooling per stage: " + filters.size() + " stage(s), got " + poolings);
+		}
+		if (filters != null && dilatedStages > filters.size()) {
+			problems.add("dilatedStages", "at most the number of stages (" + filters.size() + "), got " + dilatedStages);
 		}
 	}
 }

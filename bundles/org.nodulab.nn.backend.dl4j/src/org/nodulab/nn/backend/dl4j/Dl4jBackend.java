@@ -85,6 +85,25 @@ public class Dl4jBackend implements ComputeBackend {
 		return new Dl4jNetwork(graph, net, training);
 	}
 
+	@Override
+	public TrainableNetwork load(NetworkGraph graph, TrainingSettings training, java.io.InputStream in)
+			throws BackendException, java.io.IOException {
+		start();
+		ComputationGraph net;
+		try {
+			net = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(new java.io.FilterInputStream(in) {
+				@Override
+				public void close() {
+					// the caller owns the stream
+				}
+			}, true);
+		} catch (RuntimeException e) {
+			throw new BackendException("dl4j backend: not a DL4J network of '" + graph.name() + "': " + e.getMessage(), e);
+		}
+		checkParameters(graph, net);
+		return new Dl4jNetwork(graph, net, training);
+	}
+
 	/** DL4J keeps batch norm's running statistics with the parameters: they must add up to the graph's. */
 	static void checkParameters(NetworkGraph graph, ComputationGraph net) throws BackendException {
 		long expected = graph.parameterCount() + graph.stateCount();

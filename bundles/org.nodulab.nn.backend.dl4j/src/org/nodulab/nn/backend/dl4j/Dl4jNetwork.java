@@ -1,6 +1,15 @@
 package org.nodulab.nn.backend.dl4j;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nodulab.nn.Tensor;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,12 +29,39 @@ final class Dl4jNetwork implements TrainableNetwork {
 	private final ComputationGraph net;
 	private final TrainingSettings training;
 	private final boolean softmax;
+	/** Whether the graph has dilated convolutions, which oneDNN cannot run (see {@link #withoutOneDnn}). */
+	private final boolean dilated;
 
 	Dl4jNetwork(NetworkGraph graph, ComputationGraph net, TrainingSettings training) {
 		this.graph = graph;
 		this.net = net;
 		this.training = training;
 		this.softmax = graph.classifier().output() == Op.Classifier.Output.SOFTMAX;
+		this.dilated = graph.nodes().stream().anyMatch(n -> n.op() instanceof Op.Conv3d c
+				&& (c.dilation()[0] > 1 || c.dilation()[1] > 1 || c.dilation()[2] > 1));
+	}
+
+	/**
+	 * ND4J's oneDNN build cannot run dilated 3D convolutions ("could not create a descriptor for a
+	 * dilated convolution forward propagation primitive") and its only switch is process-wide, so a
+	 * network with dilated convolutions turns oneDNN off while it computes (its convolutions then run
+	 * on ND4J's slower built-in code) and back on afterwards. One training job runs per device, so no
+	 * other network computes meanwhile.
+	 */
+	private <T> T withoutOneDnn(java.util.function.Supplier<T> work) {
+		if (!dilated) {
+			return work.get();
+		}
+		synchronized (Dl4jNetwork.class) {
+			org.nd4j.linalg.factory.Environment env = Nd4j.getEnvironment();
+			boolean before = env.helpersAllowed();
+			env.allowHelpers(false);
+			try {
+				return work.get();
+			} finally {
+				env.allowHelpers(before);
+			}
+		}
 	}
 
 	@Override
@@ -53,14 +89,18 @@ final class Dl4jNetwork implements TrainableNetwork {
 		} else {
 			labels = Nd4j.create(batch.labels(), new long[] { batch.size(), 1 }, 'c');
 		}
-		net.fit(new MultiDataSet(features, new INDArray[] { labels }));
-		// DL4J's score includes the L2 penalty; report the data loss alone
-		return net.score() - net.calcRegularizationScore(true);
+		MultiDataSet data = new MultiDataSet(features, new INDArray[] { labels });
+		return withoutOneDnn(() -> {
+			net.fit(data);
+			// DL4J's score includes the L2 penalty; report the data loss alone
+			return net.score() - net.calcRegularizationScore(true);
+		});
 	}
 
 	@Override
 	public float[] predict(Batch batch) {
-		INDArray out = net.outputSingle(false, features(batch));
+		INDArray[] features = features(batch);
+		INDArray out = withoutOneDnn(() -> net.outputSingle(false, features));
 		INDArray column = out.getColumn(softmax ? 1 : 0);
 		return column.toFloatVector();
 	}
@@ -95,6 +135,39 @@ final class Dl4jNetwork implements TrainableNetwork {
 	@Override
 	public long parameterCount() {
 		return net.numParams();
+	}
+
+	@Override
+	public Map<String, Tensor> parameters() {
+		Map<String, Tensor> out = new LinkedHashMap<>();
+		for (Map.Entry<String, INDArray> e : net.paramTable().entrySet()) {
+			INDArray a = e.getValue();
+			out.put(e.getKey(), new Tensor(a.shape(), a.castTo(DataType.FLOAT).dup('c').ravel().toFloatVector()));
+		}
+		return out;
+	}
+
+	@Override
+	public void setParameters(Map<String, Tensor> values) {
+		Map<String, INDArray> table = net.paramTable();
+		for (Map.Entry<String, Tensor> e : values.entrySet()) {
+			INDArray target = table.get(e.getKey());
+			if (target == null || !Arrays.equals(target.shape(), e.getValue().shape())) {
+				throw new IllegalArgumentException("no parameter array " + e.getKey() + " of shape "
+						+ Arrays.toString(e.getValue().shape()) + " in " + graph.name());
+			}
+			target.assign(Nd4j.create(e.getValue().values(), e.getValue().shape(), 'c').castTo(target.dataType()));
+		}
+	}
+
+	@Override
+	public void save(OutputStream out) throws IOException {
+		ModelSerializer.writeModel(net, new java.io.FilterOutputStream(out) {
+			@Override
+			public void close() throws IOException {
+				flush(); // the caller owns the stream
+			}
+		}, true);
 	}
 
 	@Override

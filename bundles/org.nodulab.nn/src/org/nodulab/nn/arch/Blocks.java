@@ -1,0 +1,98 @@
+package org.nodulab.nn.arch;
+
+import java.util.List;
+
+import org.nodulab.nn.graph.GraphBuilder;
+import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.nn.graph.Node;
+import org.nodulab.nn.graph.Op;
+
+/**
+ * Building blocks the architectures share, on a {@link GraphBuilder}. Names are derived from the given
+ * prefix only (never from sizes), so that weights transfer between networks of other patch sizes.
+ */
+public final class Blocks {
+
+	private Blocks() {
+	}
+
+	/** ReLU or PReLU. */
+	public static Node activation(GraphBuilder g, String name, Node x, NetworkSettings.ActivationKind kind) {
+		return kind == NetworkSettings.ActivationKind.PRELU ? g.prelu(name, x) : g.relu(name, x);
+	}
+
+	/** Convolution (no bias: batch norm follows), batch norm, activation: {@code name}, {@code name_bn}, {@code name_act}. */
+	public static Node convBnAct(GraphBuilder g, String name, Node x, int filters, int kernel,
+			NetworkSettings.ActivationKind kind) {
+		return activation(g, name + "_act", convBn(g, name, x, filters, kernel), kind);
+	}
+
+	/** Convolution without bias and batch norm. */
+	public static Node convBn(GraphBuilder g, String name, Node x, int filters, int kernel) {
+		Node conv = g.conv3d(name, x, filters, GraphBuilder.cube(kernel), GraphBuilder.cube(1), GraphBuilder.cube(1),
+				Op.Padding.SAME, false);
+		return g.batchNorm(name + "_bn", conv);
+	}
+
+	/** Pre-activation convolution: batch norm, activation, convolution without bias (DenseNet's order). */
+	public static Node bnActConv(GraphBuilder g, String name, Node x, int filters, int kernel,
+			NetworkSettings.ActivationKind kind) {
+		Node a = activation(g, name + "_act", g.batchNorm(name + "_bn", x), kind);
+		return g.conv3d(name, a, filters, GraphBuilder.cube(kernel), GraphBuilder.cube(1), GraphBuilder.cube(1),
+				Op.Padding.SAME, false);
+	}
+
+	/** Halves depth, height and width (rounding up) by max, average or central pooling. */
+	public static Node downsample(GraphBuilder g, String name, Node x, NetworkSettings.Downsampling mode) {
+		int[] s = x.shape().spatial();
+		return switch (mode) {
+		case MAX -> g.pool(name, x, Op.Pooling.MAX, GraphBuilder.cube(2), GraphBuilder.cube(2), Op.Padding.SAME);
+		case AVERAGE -> g.pool(name, x, Op.Pooling.AVG, GraphBuilder.cube(2), GraphBuilder.cube(2), Op.Padding.SAME);
+		case CENTRAL -> g.centralPool(name, x, new int[] { (s[0] + 1) / 2, (s[1] + 1) / 2, (s[2] + 1) / 2 });
+		};
+	}
+
+	/**
+	 * The centre-crop structure: the down-sampled map joined (channels) with the centre of the map
+	 * before down-sampling, cropped to the same size, because the LUNA16 hit test rewards what lies at
+	 * the candidate's centre.
+	 */
+	public static Node downsampleWithCentreCrop(GraphBuilder g, String name, Node x, NetworkSettings.Downsampling mode) {
+		Node down = downsample(g, name, x, mode);
+		Node centre = g.centerCrop(name + "_centre", x, down.shape().spatial());
+		return g.concat(name + "_join", down, centre);
+	}
+
+	/**
+	 * Squeeze-excitation: global average pooling, a dense bottleneck of {@code channels / reduction}
+	 * units with ReLU, one sigmoid factor per channel, the map scaled by them.
+	 */
+	public static Node squeezeExcitation(GraphBuilder g, String name, Node x, int reduction) {
+		int channels = x.shape().channels();
+		Node squeeze = g.globalAveragePool(name + "_squeeze", x);
+		Node down = g.relu(name + "_down_relu", g.dense(name + "_down", squeeze, Math.max(1, channels / reduction)));
+		Node factors = g.activation(name + "_up_sigmoid", g.dense(name + "_up", down, channels), Op.Activation.Function.SIGMOID);
+		return g.channelScale(name + "_scale", x, factors);
+	}
+
+	/** Input node {@code input<b>} of branch {@code b}. */
+	public static Node input(GraphBuilder g, int branch, PatchInput patch) {
+		return g.input("input" + branch, 1, patch.size.get(0), patch.size.get(1), patch.size.get(2));
+	}
+
+	/**
+	 * The head: the branches' pooled features joined, an optional dense layer with the activation,
+	 * dropout, the classifier.
+	 */
+	public static NetworkGraph head(GraphBuilder g, List<Node> features, NetworkSettings s) {
+		Node x = features.size() == 1 ? features.get(0) : g.concat("merge", features.toArray(Node[]::new));
+		if (s.denseUnits > 0) {
+			x = activation(g, "fc_act", g.dense("fc", x, s.denseUnits), s.activation);
+		}
+		if (s.dropout > 0) {
+			x = g.dropout("dropout", x, s.dropout);
+		}
+		return g.build(g.classifier("out", x, s.output == NetworkSettings.ClassifierOutput.SOFTMAX
+				? Op.Classifier.Output.SOFTMAX : Op.Classifier.Output.SIGMOID));
+	}
+}
