@@ -44,7 +44,7 @@ JAVA="$(nodulab_java)" || exit 1
 NODULAB_JVM_OPTS=(
   -Xmx${NODULAB_HEAP:-2g}
   -Dorg.bytedeco.javacpp.maxbytes=${NODULAB_OFFHEAP:-3g}
-  -Dorg.bytedeco.javacpp.maxphysicalbytes=${NODULAB_MAXRSS:-5g}
+  -Dorg.bytedeco.javacpp.maxphysicalbytes=${NODULAB_MAXRSS:-6g}
   -Dorg.bytedeco.javacpp.cachedir="${NODULAB_JAVACPP_CACHE:-$HOME/.javacpp/cache}"
   --enable-native-access=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow

@@ -38,7 +38,7 @@ class ArchitectureZooTest {
 		DEFAULT_PARAMETERS.put("se-resnet-cc", 594_633L);
 		DEFAULT_PARAMETERS.put("densenet", 428_457L);
 		DEFAULT_PARAMETERS.put("se-densenet", 446_947L);
-		DEFAULT_PARAMETERS.put("densenet-cc", 475_521L);
+		DEFAULT_PARAMETERS.put("densenet-cc", 510_305L);
 		DEFAULT_PARAMETERS.put("inception-resnet", 68_105L);
 		DEFAULT_PARAMETERS.put("inception-resnet-cc", 72_713L);
 	}
@@ -106,10 +106,12 @@ class ArchitectureZooTest {
 	void denseBlocksConcatenateAndTransitionsCompress() {
 		DenseNetSettings s = new DenseNetSettings();
 		NetworkGraph net = new DenseNetArchitecture().build(s);
-		// block 0: 32 + 4 x 16 = 96 channels, transition keeps 48; block 1: 48 + 64 = 112 -> 56; block 2: 56 + 64 = 120
-		assertEquals(Shape.volume(96, 32, 32, 32), node(net, "b0_d0_l3_cat").shape());
-		assertEquals(Shape.volume(48, 16, 16, 16), node(net, "b0_t0_down").shape());
-		assertEquals(Shape.volume(120, 8, 8, 8), node(net, "b0_d2_l3_cat").shape());
+		// stem 32 channels halved to 16^3; block 0: 32 + 4 x 16 = 96 channels, transition keeps 48; block 1: 48 + 64 =
+		// 112 -> 56; block 2: 56 + 64 = 120
+		assertEquals(Shape.volume(32, 16, 16, 16), node(net, "b0_stem_down").shape());
+		assertEquals(Shape.volume(96, 16, 16, 16), node(net, "b0_d0_l3_cat").shape());
+		assertEquals(Shape.volume(48, 8, 8, 8), node(net, "b0_t0_down").shape());
+		assertEquals(Shape.volume(120, 4, 4, 4), node(net, "b0_d2_l3_cat").shape());
 		assertEquals(Shape.features(120), node(net, "b0_gap").shape());
 		assertTrue(node(net, "b0_t0_down").op() instanceof Op.Pool3d p && p.pooling() == Op.Pooling.AVG);
 
@@ -118,7 +120,9 @@ class ArchitectureZooTest {
 		assertEquals(3, count(new DenseNetArchitecture().build(new DenseNetSettings.SeDenseNet()), op -> op instanceof Op.ChannelScale),
 				"v1: per block");
 		NetworkGraph cc = new DenseNetArchitecture().build(new DenseNetSettings.DenseNetCentreCrop());
-		assertEquals(Shape.volume(96, 20, 20, 20), node(cc, "b0_t0_down_join").shape());
+		assertEquals(Shape.volume(64, 20, 20, 20), node(cc, "b0_stem_down_join").shape(), "32 pooled + 32 cropped");
+		// block 0: 64 + 64 = 128 channels, transition keeps 64, joined with its 10^3 centre: 128
+		assertEquals(Shape.volume(128, 10, 10, 10), node(cc, "b0_t0_down_join").shape());
 
 		DenseNetSettings plain = new DenseNetSettings();
 		plain.bottleneck = false;

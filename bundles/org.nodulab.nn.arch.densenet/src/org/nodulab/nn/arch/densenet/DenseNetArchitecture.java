@@ -27,6 +27,10 @@ public class DenseNetArchitecture implements Architecture<DenseNetSettings> {
 			x = Blocks.convBnAct(g, p + "stem1", x, s.stemFilters, 3, s.activation);
 			x = g.conv3d(p + "stem2", x, s.stemFilters, GraphBuilder.cube(3), GraphBuilder.cube(1), GraphBuilder.cube(1),
 					org.nodulab.nn.graph.Op.Padding.SAME, false);
+			if (s.stemDownsampling) {
+				x = s.centreCrop ? Blocks.downsampleWithCentreCrop(g, p + "stem_down", x, s.downsampling)
+						: Blocks.downsample(g, p + "stem_down", x, s.downsampling);
+			}
 			for (int block = 0; block < s.layersPerBlock.size(); block++) {
 				String name = p + "d" + block;
 				for (int layer = 0; layer < s.layersPerBlock.get(block); layer++) {

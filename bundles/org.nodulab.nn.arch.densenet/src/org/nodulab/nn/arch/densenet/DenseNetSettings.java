@@ -13,11 +13,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * Settings of the dense networks. Defaults: a 3D DenseNet-BC on a 32^3 patch: a stem of two 3x3x3
- * convolutions, three dense blocks of four layers (1x1x1 bottleneck of four times the growth rate,
+ * convolutions and a down-sampling to 16^3, three dense blocks of four layers (1x1x1 bottleneck of four times the growth rate,
  * then 3x3x3 with growth rate 16), transitions halving the channels (compression 0.5) and the maps
  * (average pooling, as DenseNet; central pooling is the notebook's "v2"), global average pooling.
  */
-@JsonPropertyOrder({ "branches", "stemFilters", "growthRate", "layersPerBlock", "bottleneck", "compression",
+@JsonPropertyOrder({ "branches", "stemFilters", "stemDownsampling", "growthRate", "layersPerBlock", "bottleneck", "compression",
 		"squeezeExcitation", "seReduction", "centreCrop", "activation", "downsampling", "denseUnits", "dropout", "output" })
 public class DenseNetSettings extends NetworkSettings {
 
@@ -34,6 +34,9 @@ public class DenseNetSettings extends NetworkSettings {
 	@Range(min = 1, max = 1024)
 	@JsonPropertyDescription("Filters of the two 3x3x3 stem convolutions")
 	public int stemFilters = 32;
+
+	@JsonPropertyDescription("Halve the maps after the stem, before the first dense block (as DenseNet's initial pooling; full-size dense blocks cost four to eight times more)")
+	public boolean stemDownsampling = true;
 
 	@Range(min = 1, max = 256)
 	@JsonPropertyDescription("Feature maps each dense layer adds")

@@ -42,6 +42,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.BackendException;
 import org.nodulab.nn.backend.dl4j.layers.CentralPool3D;
+import org.nodulab.nn.backend.dl4j.layers.Conv3d;
 import org.nodulab.nn.backend.dl4j.layers.VolumeReshape;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Node;
@@ -110,9 +111,9 @@ final class Dl4jGraphCompiler {
 			Activation fused = fusedActivation(graph, node);
 			switch (op) {
 			case Op.Conv3d c -> builder.addLayer(node.name(),
-					new Convolution3D.Builder().kernelSize(c.kernel()).stride(c.stride()).dilation(c.dilation())
+					new Conv3d(new Convolution3D.Builder().kernelSize(c.kernel()).stride(c.stride()).dilation(c.dilation())
 							.nOut(c.filters()).hasBias(c.bias()).convolutionMode(mode(c.padding()))
-							.dataFormat(Convolution3D.DataFormat.NCDHW).activation(fused).build(),
+							.dataFormat(Convolution3D.DataFormat.NCDHW).activation(fused)),
 					in);
 			case Op.Pool3d p -> builder.addLayer(node.name(),
 					new Subsampling3DLayer.Builder(p.pooling() == Op.Pooling.MAX ? PoolingType.MAX : PoolingType.AVG)

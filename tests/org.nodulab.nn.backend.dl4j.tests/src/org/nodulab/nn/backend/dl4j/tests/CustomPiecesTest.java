@@ -39,6 +39,15 @@ class CustomPiecesTest {
 		assertEquals(graph.parameterCount() + graph.stateCount(), r.parameters());
 	}
 
+	/** The convolution layer that skips DL4J's forward recomputation in backprop: no activation, fused ReLU, no bias. */
+	@Test
+	void convolutionsWithoutTheRecomputedForwardPass() throws Exception {
+		assertGradients(tiny("conv-identity", (g, x) -> g.conv3d("c1", x, 2, 3)));
+		assertGradients(tiny("conv-relu", (g, x) -> g.relu("c1_relu", g.conv3d("c1", x, 2, 3))));
+		assertGradients(tiny("conv-nobias-strided", (g, x) -> g.conv3d("c1", x, 2, GraphBuilder.cube(2), GraphBuilder.cube(2),
+				GraphBuilder.cube(1), Op.Padding.VALID, false)));
+	}
+
 	@Test
 	void batchNormOnVolumesAndFeatures() throws Exception {
 		assertGradients(tiny("bn-volume", (g, x) -> g.batchNorm("bn", x)));

@@ -1,0 +1,221 @@
+package org.nodulab.cli.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import org.nodulab.core.experiment.TrainingSettings;
+import org.nodulab.core.registry.ContributionDescriptor;
+import org.nodulab.core.settings.SettingsCodec;
+import org.nodulab.nn.ArchitectureRegistry;
+import org.nodulab.nn.Batch;
+import org.nodulab.nn.ComputeBackend;
+import org.nodulab.nn.TrainableNetwork;
+import org.nodulab.nn.arch.NetworkSettings;
+import org.nodulab.nn.arch.PatchInput;
+import org.nodulab.nn.graph.GraphJson;
+import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.nn.graph.Shape;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code nodulab bench train}: training and inference samples/s and peak memory of an architecture on a
+ * compute backend, next to the same graph in PyTorch (releng/bench/torch_graph.py), run alternately.
+ */
+@Command(name = "train", description = {
+		"Times training (Adam) and inference of an architecture on seeded random batches of one patch size, with peak memory, and the same graph built in PyTorch by releng/bench/torch_graph.py (Debian's python3-torch), alternating rounds in one invocation; prints the ratios.",
+		"The reference is the densenet architecture on 1x32^3 patches, batch 16." })
+public final class BenchTrainCommand implements Callable<Integer> {
+
+	private final Services services;
+
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--arch", description = "Architecture id (default: ${DEFAULT-VALUE}).", defaultValue = "densenet")
+	String arch;
+
+	@Option(names = "--settings", paramLabel = "FILE", description = "The architecture's settings (YAML); default: its defaults.")
+	Path settingsFile;
+
+	@Option(names = "--size", description = "Cubic patch size in voxels (default: ${DEFAULT-VALUE}).", defaultValue = "32")
+	int size;
+
+	@Option(names = "--batch", description = "Batch size (default: ${DEFAULT-VALUE}).", defaultValue = "16")
+	int batch;
+
+	@Option(names = "--seconds", description = "Seconds of training per round and backend; inference gets half (default: ${DEFAULT-VALUE}).", defaultValue = "20")
+	double seconds;
+
+	@Option(names = "--rounds", description = "Alternating rounds (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+	int rounds;
+
+	@Option(names = "--no-pytorch", description = "Only the Nodulab backend.")
+	boolean noPytorch;
+
+	@Option(names = "--python", description = "Python with torch (default: /usr/bin/python3 where it exists).")
+	String python;
+
+	@Option(names = "--script", paramLabel = "FILE", description = "The PyTorch twin (default: ${DEFAULT-VALUE}).", defaultValue = "releng/bench/torch_graph.py")
+	Path script;
+
+	public BenchTrainCommand(Services services) {
+		this.services = services;
+	}
+
+	/** One measurement. */
+	record Figures(double train, double infer, double peakMiB) {
+	}
+
+	@Override
+	public Integer call() throws Exception {
+		PrintWriter out = spec.commandLine().getOut();
+		ArchitectureRegistry registry = services.get(ArchitectureRegistry.class);
+		ContributionDescriptor descriptor = registry.require(arch);
+		Object settings = settingsFile != null
+				? new SettingsCodec().read(settingsFile, registry.settingsClass(descriptor).orElseThrow())
+				: registry.defaultSettings(descriptor).orElseThrow();
+		if (settings instanceof NetworkSettings s) {
+			s.branches = new ArrayList<>(List.of(PatchInput.cube(size)));
+		}
+		NetworkGraph graph = registry.build(arch, settings);
+		ComputeBackend backend = services.get(ComputeBackend.class);
+		out.printf(Locale.ROOT, "bench train: %s (%,d parameters), inputs %s, batch %d, %s s training + %s s inference per round; backend %s; Java %s, %d cores%n",
+				arch, graph.parameterCount(), graph.inputShapes(), batch, fmt(seconds), fmt(seconds / 2), backend.name(),
+				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+		Path json = Files.createTempFile("nodulab-graph-", ".json");
+		Files.writeString(json, GraphJson.write(graph));
+		List<Figures> nodulab = new ArrayList<>();
+		List<Figures> torch = new ArrayList<>();
+		for (int round = 1; round <= rounds; round++) {
+			Figures n = measure(backend, graph);
+			nodulab.add(n);
+			out.printf(Locale.ROOT, "  round %d %-10s train %6.2f samples/s, infer %6.2f samples/s, peak resident memory %,6.0f MiB%n", round,
+					backend.id(), n.train(), n.infer(), n.peakMiB());
+			out.flush();
+			if (!noPytorch) {
+				Figures t = pytorch(json, out);
+				if (t == null) {
+					noPytorch = true;
+				} else {
+					torch.add(t);
+					out.printf(Locale.ROOT, "  round %d %-10s train %6.2f samples/s, infer %6.2f samples/s, peak resident memory %,6.0f MiB%n",
+							round, "pytorch", t.train(), t.infer(), t.peakMiB());
+				}
+			}
+		}
+		Figures n = best(nodulab);
+		out.printf(Locale.ROOT, "  %s best: train %.2f samples/s, infer %.2f samples/s%n", backend.id(), n.train(), n.infer());
+		if (!torch.isEmpty()) {
+			Figures t = best(torch);
+			out.printf(Locale.ROOT, "  pytorch best: train %.2f samples/s, infer %.2f samples/s%n", t.train(), t.infer());
+			out.printf(Locale.ROOT, "  ratio %s / pytorch: training %.2fx, inference %.2fx (target: training 0.5x or more)%n",
+					backend.id(), n.train() / t.train(), n.infer() / t.infer());
+		}
+		Files.deleteIfExists(json);
+		return 0;
+	}
+
+	private Figures measure(ComputeBackend backend, NetworkGraph graph) throws Exception {
+		SplittableRandom random = new SplittableRandom(1);
+		List<float[]> inputs = new ArrayList<>();
+		for (Shape s : graph.inputShapes()) {
+			float[] v = new float[(int) (s.size() * batch)];
+			for (int i = 0; i < v.length; i++) {
+				v[i] = (float) random.nextGaussian();
+			}
+			inputs.add(v);
+		}
+		float[] labels = new float[batch];
+		for (int i = 0; i < batch; i++) {
+			labels[i] = i % 2;
+		}
+		Batch b = new Batch(batch, inputs, labels);
+		TrainingSettings training = new TrainingSettings();
+		try (TrainableNetwork net = backend.create(graph, training, 1)) {
+			net.fit(b);
+			net.fit(b);
+			long start = System.nanoTime();
+			int steps = 0;
+			while (System.nanoTime() - start < seconds * 1e9) {
+				net.fit(b);
+				steps++;
+			}
+			double train = steps * batch / ((System.nanoTime() - start) / 1e9);
+			net.predict(b);
+			start = System.nanoTime();
+			steps = 0;
+			while (System.nanoTime() - start < seconds / 2 * 1e9) {
+				net.predict(b);
+				steps++;
+			}
+			double infer = steps * batch / ((System.nanoTime() - start) / 1e9);
+			return new Figures(train, infer, peakResidentMiB());
+		}
+	}
+
+	private Figures pytorch(Path json, PrintWriter out) throws IOException, InterruptedException {
+		String py = python != null ? python : Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+		if (!Files.exists(script)) {
+			out.println("  pytorch: no script at " + script + " (run from the repository root, or give --script); skipped");
+			return null;
+		}
+		Process p = new ProcessBuilder(py, script.toString(), json.toString(), "--batch", String.valueOf(batch), "--seconds",
+				String.valueOf(seconds)).redirectErrorStream(true).start();
+		List<String> lines = new ArrayList<>();
+		try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = r.readLine()) != null) {
+				lines.add(line);
+			}
+		}
+		if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || lines.isEmpty() || !lines.get(lines.size() - 1).startsWith("{")) {
+			String text = String.join(" | ", lines);
+			out.println("  pytorch: not available (" + (text.contains("No module named 'torch'") ? "install python3-torch" : text)
+					+ "); skipped");
+			return null;
+		}
+		var node = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+		return new Figures(node.get("train").asDouble(), node.get("infer").asDouble(), node.get("peak_rss_mib").asDouble());
+	}
+
+	/** The process's peak resident memory (VmHWM), as PyTorch's side reports its ru_maxrss. */
+	private static double peakResidentMiB() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+				if (line.startsWith("VmHWM:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+				}
+			}
+		} catch (IOException | NumberFormatException e) {
+			// not Linux
+		}
+		return Double.NaN;
+	}
+
+	private static Figures best(List<Figures> list) {
+		return new Figures(list.stream().mapToDouble(Figures::train).max().orElse(0),
+				list.stream().mapToDouble(Figures::infer).max().orElse(0),
+				list.stream().mapToDouble(Figures::peakMiB).max().orElse(0));
+	}
+
+	private static String fmt(double v) {
+		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+	}
+}
