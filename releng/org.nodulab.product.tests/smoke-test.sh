@@ -105,6 +105,25 @@ check "synth: prints the baseline CPM" contains "$OUT/synth.txt" "baseline CPM "
 check "nodulab dataset info --check on it exits 0" test $? -eq 0
 check "dataset info: no candidate outside its volume" contains "$OUT/dataset.txt" "0 candidates lie outside their scan's volume"
 
+# A lab member's architecture bundle, built on its own against the product's p2 repository and dropped
+# into the installed product: listed, trained on the synthetic data, gone once removed. No rebuild.
+product="${NODULAB_PRODUCT:-$ROOT/releng/org.nodulab.product/target/products/org.nodulab.product/linux/gtk/x86_64/nodulab}"
+example="$ROOT/examples/org.nodulab.example.arch.tinynet"
+./mvnw -B -q -f "$example/pom.xml" package >"$OUT/example-build.txt" 2>&1
+check "the example bundle builds against the product's p2 repository" test $? -eq 0
+jar=$(ls "$example"/target/org.nodulab.example.arch.tinynet-*.jar 2>/dev/null | head -n 1)
+if [ -n "$jar" ]; then
+  mkdir -p "$product/dropins"
+  cp "$jar" "$product/dropins/"
+  ./nodulab list architectures >"$OUT/dropin-list.txt" 2>&1
+  check "dropped in: tinynet is listed" contains "$OUT/dropin-list.txt" "tinynet          TinyNet (example)"
+  ./nodulab bench train --arch tinynet --dataset "$OUT/synth" --seconds 5 --rounds 1 >"$OUT/dropin-train.txt" 2>&1
+  check "dropped in: nodulab trains it on the synthetic data" contains "$OUT/dropin-train.txt" "loss: first"
+  rm -f "$product/dropins/$(basename "$jar")"
+  ./nodulab list architectures >"$OUT/dropin-removed.txt" 2>&1
+  check "removed: tinynet is gone" test "$(grep -c tinynet "$OUT/dropin-removed.txt")" -eq 0
+fi
+
 if [ -n "${DISPLAY:-}" ]; then
   rm -f "$OUT/workbench.png"
   NODULAB_JAVA_OPTS="-Dnodulab.screenshot=$OUT/workbench.png -Dnodulab.exitAfterScreenshot=true" \

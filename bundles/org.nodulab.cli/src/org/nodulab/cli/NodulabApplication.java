@@ -3,6 +3,7 @@ package org.nodulab.cli;
 import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.nodulab.cli.internal.NodulabCommand;
+import org.nodulab.core.dropins.Dropins;
 import org.nodulab.cli.internal.Services;
 import org.osgi.framework.FrameworkUtil;
 
@@ -16,7 +17,10 @@ public class NodulabApplication implements IApplication {
 	public Object start(IApplicationContext context) {
 		String[] args = (String[]) context.getArguments().get(IApplicationContext.APPLICATION_ARGS);
 		context.applicationRunning();
-		try (Services services = new Services(FrameworkUtil.getBundle(getClass()).getBundleContext())) {
+		org.osgi.framework.BundleContext bundleContext = FrameworkUtil.getBundle(getClass()).getBundleContext();
+		// a lab member's bundles in dropins/, installed before any command runs (nodulab info lists them)
+		Dropins.synchronize(bundleContext).problems().forEach(p -> System.err.println("nodulab: drop-in " + p));
+		try (Services services = new Services(bundleContext)) {
 			int code = NodulabCommand.run(services, args == null ? new String[0] : args, System.out, System.err);
 			System.out.flush();
 			System.err.flush();

@@ -5,6 +5,8 @@ import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbench;
 import org.eclipse.ui.PlatformUI;
+import org.nodulab.core.dropins.Dropins;
+import org.osgi.framework.FrameworkUtil;
 import org.nodulab.ui.internal.NodulabWorkbenchAdvisor;
 
 /** The {@code org.nodulab.ui.application}: the Nodulab workbench, started by {@code nodulab-workbench}. */
@@ -12,6 +14,9 @@ public class NodulabWorkbenchApplication implements IApplication {
 
 	@Override
 	public Object start(IApplicationContext context) {
+		// a lab member's bundles in dropins/ (the Contributions view shows what they contribute)
+		Dropins.Report dropins = Dropins.synchronize(FrameworkUtil.getBundle(getClass()).getBundleContext());
+		dropins.problems().forEach(p -> System.err.println("nodulab-workbench: drop-in " + p));
 		Display display = PlatformUI.createDisplay();
 		try {
 			int code = PlatformUI.createAndRunWorkbench(display, new NodulabWorkbenchAdvisor());

@@ -66,6 +66,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--rounds", description = "Alternating rounds (default: ${DEFAULT-VALUE}).", defaultValue = "2")
 	int rounds;
 
+	@Option(names = "--dataset", paramLabel = "DIR", description = "Train on patches of this dataset's candidates_V2.csv (balanced, 1 mm, lung window, random rotations) instead of random batches; prints the loss. Implies --no-pytorch.")
+	Path dataset;
+
 	@Option(names = "--no-pytorch", description = "Only the Nodulab backend.")
 	boolean noPytorch;
 
@@ -99,12 +102,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		out.printf(Locale.ROOT, "bench train: %s (%,d parameters), inputs %s, batch %d, %s s training + %s s inference per round; backend %s; Java %s, %d cores%n",
 				arch, graph.parameterCount(), graph.inputShapes(), batch, fmt(seconds), fmt(seconds / 2), backend.name(),
 				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+		java.util.function.Supplier<Batch> batches = dataset != null ? datasetBatches(graph) : null;
+		if (dataset != null) {
+			noPytorch = true;
+			out.println("  batches: balanced patches of " + dataset + "/candidates_V2.csv with random rotations");
+		}
 		Path json = Files.createTempFile("nodulab-graph-", ".json");
 		Files.writeString(json, GraphJson.write(graph));
 		List<Figures> nodulab = new ArrayList<>();
 		List<Figures> torch = new ArrayList<>();
 		for (int round = 1; round <= rounds; round++) {
-			Figures n = measure(backend, graph);
+			Figures n = measure(backend, graph, batches, out);
 			nodulab.add(n);
 			out.printf(Locale.ROOT, "  round %d %-10s train %6.2f samples/s, infer %6.2f samples/s, peak resident memory %,6.0f MiB%n", round,
 					backend.id(), n.train(), n.infer(), n.peakMiB());
@@ -132,7 +140,45 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		return 0;
 	}
 
-	private Figures measure(ComputeBackend backend, NetworkGraph graph) throws Exception {
+	/** Balanced batches from a dataset's candidates, through the real sampling pipeline. */
+	private java.util.function.Supplier<Batch> datasetBatches(NetworkGraph graph) throws Exception {
+		org.nodulab.dataset.Luna16Dataset d = org.nodulab.dataset.Luna16Dataset.open(dataset);
+		org.nodulab.dataset.CandidateTable table = d.candidates("candidates_V2.csv");
+		org.nodulab.dataset.ScanVolumes volumes = new org.nodulab.dataset.ScanVolumes(d,
+				services.get(org.nodulab.volume.VolumeReaderRegistry.class));
+		org.nodulab.preprocess.Preprocessing preprocessing = org.nodulab.preprocess.Preprocessing.of(
+				new org.nodulab.core.experiment.PreprocessingSettings(), services.get(org.nodulab.volume.WindowRegistry.class), 0f);
+		int[] positives = java.util.stream.IntStream.range(0, table.size()).filter(r -> table.label(r) == 1
+				&& d.scan(table.uid(r)).isPresent()).toArray();
+		int[] negatives = java.util.stream.IntStream.range(0, table.size()).filter(r -> table.label(r) == 0
+				&& d.scan(table.uid(r)).isPresent()).toArray();
+		if (positives.length == 0 || negatives.length == 0) {
+			throw new IllegalArgumentException(dataset + ": candidates_V2.csv needs candidates of both classes on scans on disk");
+		}
+		List<int[]> sizes = graph.inputShapes().stream().map(s -> s.spatial()).toList();
+		SplittableRandom random = new SplittableRandom(7);
+		return () -> {
+			List<float[]> inputs = new ArrayList<>();
+			for (Shape s : graph.inputShapes()) {
+				inputs.add(new float[(int) (s.size() * batch)]);
+			}
+			float[] labels = new float[batch];
+			for (int i = 0; i < batch; i++) {
+				int row = i % 2 == 0 ? positives[random.nextInt(positives.length)] : negatives[random.nextInt(negatives.length)];
+				labels[i] = i % 2 == 0 ? 1 : 0;
+				org.nodulab.preprocess.PatchSampler sampler = volumes.samplerUnchecked(table.uid(row));
+				org.nodulab.preprocess.PatchSpec[] specs = preprocessing.specs(sizes, sampler.geometry());
+				org.nodulab.augment.SpatialTransform t = BenchPatchesCommand.randomRotation(random);
+				for (int k = 0; k < specs.length; k++) {
+					sampler.sample(table.position(row), specs[k], t, preprocessing.normalizer(), inputs.get(k), i * specs[k].voxels());
+				}
+			}
+			return new Batch(batch, inputs, labels);
+		};
+	}
+
+	private Figures measure(ComputeBackend backend, NetworkGraph graph, java.util.function.Supplier<Batch> batches,
+			PrintWriter out) throws Exception {
 		SplittableRandom random = new SplittableRandom(1);
 		List<float[]> inputs = new ArrayList<>();
 		for (Shape s : graph.inputShapes()) {
@@ -149,13 +195,21 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		Batch b = new Batch(batch, inputs, labels);
 		TrainingSettings training = new TrainingSettings();
 		try (TrainableNetwork net = backend.create(graph, training, 1)) {
-			net.fit(b);
-			net.fit(b);
+			List<Double> losses = new ArrayList<>();
+			losses.add(net.fit(batches != null ? batches.get() : b));
+			losses.add(net.fit(batches != null ? batches.get() : b));
 			long start = System.nanoTime();
 			int steps = 0;
 			while (System.nanoTime() - start < seconds * 1e9) {
-				net.fit(b);
+				losses.add(net.fit(batches != null ? batches.get() : b));
 				steps++;
+			}
+			if (batches != null) {
+				int k = Math.max(1, Math.min(5, losses.size() / 3));
+				out.printf(Locale.ROOT, "  loss: first %d batches %.3f, last %d batches %.3f (%d steps)%n", k,
+						losses.subList(0, k).stream().mapToDouble(Double::doubleValue).average().orElse(0), k,
+						losses.subList(losses.size() - k, losses.size()).stream().mapToDouble(Double::doubleValue).average()
+								.orElse(0), losses.size());
 			}
 			double train = steps * batch / ((System.nanoTime() - start) / 1e9);
 			net.predict(b);

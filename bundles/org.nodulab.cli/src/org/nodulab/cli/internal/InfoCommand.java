@@ -46,6 +46,13 @@ public final class InfoCommand implements Runnable {
 		out.println("  heap      max " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
 		Bundle framework = FrameworkUtil.getBundle(InfoCommand.class).getBundleContext().getBundle(0);
 		out.println("  osgi      " + framework.getSymbolicName() + " " + framework.getVersion());
+		java.nio.file.Path dropins = org.nodulab.core.dropins.Dropins.folder();
+		if (dropins != null) {
+			List<String> bundles = java.util.Arrays.stream(framework.getBundleContext().getBundles())
+					.filter(b -> b.getLocation().startsWith("reference:" + dropins.toUri()))
+					.map(b -> b.getSymbolicName() + " " + b.getVersion()).toList();
+			out.println("  dropins   " + dropins + (bundles.isEmpty() ? " (none)" : ": " + String.join(", ", bundles)));
+		}
 		out.println();
 
 		out.println("Compute backends");

@@ -1,0 +1,76 @@
+package org.nodulab.core.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nodulab.core.dropins.Dropins;
+import org.nodulab.test.support.Osgi;
+import org.osgi.framework.Bundle;
+
+/** Bundles dropped into a folder are installed, updated and removed with it. */
+class DropinsTest {
+
+	@TempDir
+	Path folder;
+
+	static void bundle(Path jar, String name, String version) throws Exception {
+		Manifest m = new Manifest();
+		Attributes a = m.getMainAttributes();
+		a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		a.putValue("Bundle-ManifestVersion", "2");
+		a.putValue("Bundle-SymbolicName", name);
+		a.putValue("Bundle-Version", version);
+		try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
+			// a manifest is a bundle
+		}
+	}
+
+	private static Bundle installed(String name) {
+		for (Bundle b : Osgi.context().getBundles()) {
+			if (name.equals(b.getSymbolicName())) {
+				return b;
+			}
+		}
+		return null;
+	}
+
+	@Test
+	void theFolderDecidesWhatIsInstalled() throws Exception {
+		Path jar = folder.resolve("lab-member.jar");
+		bundle(jar, "org.example.dropped", "1.0.0");
+		Files.writeString(folder.resolve("notes.txt"), "not a bundle");
+		Dropins.Report first = Dropins.synchronize(Osgi.context(), folder);
+		assertEquals(List.of("org.example.dropped 1.0.0 (lab-member.jar)"), first.installed());
+		assertEquals(Bundle.ACTIVE, installed("org.example.dropped").getState());
+		assertFalse(Dropins.synchronize(Osgi.context(), folder).changed(), "nothing changed in the folder");
+
+		bundle(jar, "org.example.dropped", "1.1.0");
+		Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+		Dropins.Report update = Dropins.synchronize(Osgi.context(), folder);
+		assertEquals(1, update.updated().size(), update.toString());
+		assertEquals("1.1.0", installed("org.example.dropped").getVersion().toString());
+
+		Files.writeString(folder.resolve("broken.jar"), "not a jar");
+		Dropins.Report broken = Dropins.synchronize(Osgi.context(), folder);
+		assertTrue(broken.problems().size() == 1 && broken.problems().get(0).contains("broken.jar: not installed"),
+				broken.problems().toString());
+
+		Files.delete(jar);
+		Files.delete(folder.resolve("broken.jar"));
+		Dropins.Report removed = Dropins.synchronize(Osgi.context(), folder);
+		assertEquals(List.of("org.example.dropped (lab-member.jar)"), removed.uninstalled());
+		assertEquals(null, installed("org.example.dropped"));
+	}
+}
