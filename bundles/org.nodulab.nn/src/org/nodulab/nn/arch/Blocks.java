@@ -52,6 +52,16 @@ public final class Blocks {
 		};
 	}
 
+	/** {@link #downsampleWithCentreCrop} when {@code centreCrop}, else {@link #downsample}. */
+	public static Node downsample(GraphBuilder g, String name, Node x, NetworkSettings.Downsampling mode, boolean centreCrop) {
+		return centreCrop ? downsampleWithCentreCrop(g, name, x, mode) : downsample(g, name, x, mode);
+	}
+
+	/** The "v2" stem: two 3x3x3 conv-bn-act instead of one 5x5x5 ({@code <prefix>stem1}, {@code <prefix>stem2}). */
+	public static Node stem(GraphBuilder g, String prefix, Node x, int filters, NetworkSettings.ActivationKind kind) {
+		return convBnAct(g, prefix + "stem2", convBnAct(g, prefix + "stem1", x, filters, 3, kind), filters, 3, kind);
+	}
+
 	/**
 	 * The centre-crop structure: the down-sampled map joined (channels) with the centre of the map
 	 * before down-sampling, cropped to the same size, because the LUNA16 hit test rewards what lies at

@@ -28,8 +28,7 @@ public class DenseNetArchitecture implements Architecture<DenseNetSettings> {
 			x = g.conv3d(p + "stem2", x, s.stemFilters, GraphBuilder.cube(3), GraphBuilder.cube(1), GraphBuilder.cube(1),
 					org.nodulab.nn.graph.Op.Padding.SAME, false);
 			if (s.stemDownsampling) {
-				x = s.centreCrop ? Blocks.downsampleWithCentreCrop(g, p + "stem_down", x, s.downsampling)
-						: Blocks.downsample(g, p + "stem_down", x, s.downsampling);
+				x = Blocks.downsample(g, p + "stem_down", x, s.downsampling, s.centreCrop);
 			}
 			for (int block = 0; block < s.layersPerBlock.size(); block++) {
 				String name = p + "d" + block;
@@ -52,8 +51,7 @@ public class DenseNetArchitecture implements Architecture<DenseNetSettings> {
 					String t = p + "t" + block;
 					int kept = Math.max(1, (int) Math.floor(x.shape().channels() * s.compression));
 					x = Blocks.bnActConv(g, t, x, kept, 1, s.activation);
-					x = s.centreCrop ? Blocks.downsampleWithCentreCrop(g, t + "_down", x, s.downsampling)
-							: Blocks.downsample(g, t + "_down", x, s.downsampling);
+					x = Blocks.downsample(g, t + "_down", x, s.downsampling, s.centreCrop);
 				}
 			}
 			x = Blocks.activation(g, p + "final_act", g.batchNorm(p + "final_bn", x), s.activation);

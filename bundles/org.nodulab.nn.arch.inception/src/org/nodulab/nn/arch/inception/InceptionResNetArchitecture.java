@@ -24,13 +24,11 @@ public class InceptionResNetArchitecture implements Architecture<InceptionResNet
 		for (int b = 0; b < s.branches.size(); b++) {
 			String p = "b" + b + "_";
 			Node x = Blocks.input(g, b, s.branches.get(b));
-			x = Blocks.convBnAct(g, p + "stem1", x, s.stemFilters, 3, s.activation);
-			x = Blocks.convBnAct(g, p + "stem2", x, s.stemFilters, 3, s.activation);
+			x = Blocks.stem(g, p, x, s.stemFilters, s.activation);
 			for (int stage = 0; stage < s.filters.size(); stage++) {
 				String name = p + "s" + stage;
 				if (stage > 0) {
-					x = s.centreCrop ? Blocks.downsampleWithCentreCrop(g, name + "_down", x, s.downsampling)
-							: Blocks.downsample(g, name + "_down", x, s.downsampling);
+					x = Blocks.downsample(g, name + "_down", x, s.downsampling, s.centreCrop);
 				}
 				if (x.shape().channels() != s.filters.get(stage)) {
 					x = Blocks.convBnAct(g, name + "_adjust", x, s.filters.get(stage), 1, s.activation);

@@ -24,13 +24,11 @@ public class ResNetArchitecture implements Architecture<ResNetSettings> {
 		for (int b = 0; b < s.branches.size(); b++) {
 			String p = "b" + b + "_";
 			Node x = Blocks.input(g, b, s.branches.get(b));
-			x = Blocks.convBnAct(g, p + "stem1", x, s.stemFilters, 3, s.activation);
-			x = Blocks.convBnAct(g, p + "stem2", x, s.stemFilters, 3, s.activation);
+			x = Blocks.stem(g, p, x, s.stemFilters, s.activation);
 			for (int stage = 0; stage < s.filters.size(); stage++) {
 				if (stage > 0) {
 					String name = p + "s" + stage + "_down";
-					x = s.centreCrop ? Blocks.downsampleWithCentreCrop(g, name, x, s.downsampling)
-							: Blocks.downsample(g, name, x, s.downsampling);
+					x = Blocks.downsample(g, name, x, s.downsampling, s.centreCrop);
 				}
 				for (int block = 0; block < s.blocksPerStage; block++) {
 					x = block(g, p + "s" + stage + "_r" + block, x, s.filters.get(stage), s);
