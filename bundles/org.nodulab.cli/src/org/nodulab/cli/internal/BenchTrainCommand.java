@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.core.registry.ContributionDescriptor;
@@ -84,6 +85,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
 	/** One measurement. */
 	record Figures(double train, double infer, double peakMiB) {
+
+		void print(PrintWriter out, int round, String name) {
+			out.printf(Locale.ROOT, "  round %d %-10s train %6.2f samples/s, infer %6.2f samples/s, peak resident memory %,6.0f MiB%n",
+					round, name, train, infer, peakMiB);
+		}
 	}
 
 	@Override
@@ -102,7 +108,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		out.printf(Locale.ROOT, "bench train: %s (%,d parameters), inputs %s, batch %d, %s s training + %s s inference per round; backend %s; Java %s, %d cores%n",
 				arch, graph.parameterCount(), graph.inputShapes(), batch, fmt(seconds), fmt(seconds / 2), backend.name(),
 				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-		java.util.function.Supplier<Batch> batches = dataset != null ? datasetBatches(graph) : null;
+		Supplier<Batch> batches = dataset != null ? datasetBatches(graph) : null;
 		if (dataset != null) {
 			noPytorch = true;
 			out.println("  batches: balanced patches of " + dataset + "/candidates_V2.csv with random rotations");
@@ -114,8 +120,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		for (int round = 1; round <= rounds; round++) {
 			Figures n = measure(backend, graph, batches, out);
 			nodulab.add(n);
-			out.printf(Locale.ROOT, "  round %d %-10s train %6.2f samples/s, infer %6.2f samples/s, peak resident memory %,6.0f MiB%n", round,
-					backend.id(), n.train(), n.infer(), n.peakMiB());
+			n.print(out, round, backend.id());
 			out.flush();
 			if (!noPytorch) {
 				Figures t = pytorch(json, out);
@@ -123,8 +128,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 					noPytorch = true;
 				} else {
 					torch.add(t);
-					out.printf(Locale.ROOT, "  round %d %-10s train %6.2f samples/s, infer %6.2f samples/s, peak resident memory %,6.0f MiB%n",
-							round, "pytorch", t.train(), t.infer(), t.peakMiB());
+					t.print(out, round, "pytorch");
 				}
 			}
 		}
@@ -141,7 +145,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	}
 
 	/** Balanced batches from a dataset's candidates, through the real sampling pipeline. */
-	private java.util.function.Supplier<Batch> datasetBatches(NetworkGraph graph) throws Exception {
+	private Supplier<Batch> datasetBatches(NetworkGraph graph) throws Exception {
 		org.nodulab.dataset.Luna16Dataset d = org.nodulab.dataset.Luna16Dataset.open(dataset);
 		org.nodulab.dataset.CandidateTable table = d.candidates("candidates_V2.csv");
 		org.nodulab.dataset.ScanVolumes volumes = new org.nodulab.dataset.ScanVolumes(d,
@@ -177,7 +181,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		};
 	}
 
-	private Figures measure(ComputeBackend backend, NetworkGraph graph, java.util.function.Supplier<Batch> batches,
+	private Figures measure(ComputeBackend backend, NetworkGraph graph, Supplier<Batch> batches,
 			PrintWriter out) throws Exception {
 		SplittableRandom random = new SplittableRandom(1);
 		List<float[]> inputs = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.nodulab.nn.arch;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.nodulab.nn.graph.GraphBuilder;
@@ -90,6 +91,28 @@ public final class Blocks {
 		return g.input("input" + branch, 1, patch.size.get(0), patch.size.get(1), patch.size.get(2));
 	}
 
+	/** What an architecture builds on one input branch: from the branch's input to its last feature map. */
+	@FunctionalInterface
+	public interface BranchBody {
+		/** Nodes of branch {@code b} are named with {@code prefix} = {@code b<b>_}. */
+		Node build(GraphBuilder g, String prefix, Node input);
+	}
+
+	/**
+	 * A network of one or more input branches: for each branch its input ({@code input<b>}), the body,
+	 * global average pooling ({@code b<b>_gap}); then the {@link #head}.
+	 */
+	public static NetworkGraph branchedNetwork(String name, NetworkSettings s, BranchBody body) {
+		GraphBuilder g = new GraphBuilder(name);
+		List<Node> features = new ArrayList<>();
+		for (int b = 0; b < s.branches.size(); b++) {
+			String prefix = "b" + b + "_";
+			Node x = body.build(g, prefix, input(g, b, s.branches.get(b)));
+			features.add(g.globalAveragePool(prefix + "gap", x));
+		}
+		return head(g, features, s);
+	}
+
 	/**
 	 * The head: the branches' pooled features joined, an optional dense layer with the activation,
 	 * dropout, the classifier.
@@ -102,7 +125,6 @@ public final class Blocks {
 		if (s.dropout > 0) {
 			x = g.dropout("dropout", x, s.dropout);
 		}
-		return g.build(g.classifier("out", x, s.output == NetworkSettings.ClassifierOutput.SOFTMAX
-				? Op.Classifier.Output.SOFTMAX : Op.Classifier.Output.SIGMOID));
+		return g.build(g.classifier("out", x, s.output));
 	}
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.nodulab.core.settings.Range;
 import org.nodulab.core.settings.Size;
+import org.nodulab.nn.graph.Op;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -32,14 +33,6 @@ public abstract class NetworkSettings {
 		CENTRAL
 	}
 
-	/** The classifier. */
-	public enum ClassifierOutput {
-		/** One sigmoid unit. */
-		SIGMOID,
-		/** Two softmax units. */
-		SOFTMAX
-	}
-
 	@Size(min = 1, max = 3)
 	@JsonPropertyDescription("Input branches, one patch each, merged before the classifier")
 	public List<PatchInput> branches = new ArrayList<>(List.of(PatchInput.cube(32)));
@@ -59,7 +52,7 @@ public abstract class NetworkSettings {
 	public double dropout = 0.5;
 
 	@JsonPropertyDescription("sigmoid (one unit) or softmax (two units)")
-	public ClassifierOutput output = ClassifierOutput.SIGMOID;
+	public Op.Classifier.Output output = Op.Classifier.Output.SIGMOID;
 
 	protected NetworkSettings() {
 	}

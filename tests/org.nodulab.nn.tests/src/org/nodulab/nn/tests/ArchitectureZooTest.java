@@ -151,12 +151,11 @@ class ArchitectureZooTest {
 			Object settings = registry.defaultSettings(registry.require(id)).orElseThrow();
 			if (settings instanceof NetworkSettings s) {
 				s.branches = new ArrayList<>(List.of(new PatchInput(26, 40, 40), new PatchInput(10, 30, 30), new PatchInput(6, 20, 20)));
-				s.output = NetworkSettings.ClassifierOutput.SOFTMAX;
+				s.output = Op.Classifier.Output.SOFTMAX;
 			} else {
 				org.nodulab.nn.arch.vgg.VggSettings v = (org.nodulab.nn.arch.vgg.VggSettings) settings;
-				v.branches = List.of(new org.nodulab.nn.arch.vgg.Branch(26, 40, 40), new org.nodulab.nn.arch.vgg.Branch(10, 30, 30),
-						new org.nodulab.nn.arch.vgg.Branch(6, 20, 20));
-				v.output = org.nodulab.nn.arch.vgg.VggSettings.Output.SOFTMAX;
+				v.branches = List.of(new PatchInput(26, 40, 40), new PatchInput(10, 30, 30), new PatchInput(6, 20, 20));
+				v.output = Op.Classifier.Output.SOFTMAX;
 			}
 			NetworkGraph net = registry.build(id, settings);
 			assertEquals(3, net.inputs().size(), id);

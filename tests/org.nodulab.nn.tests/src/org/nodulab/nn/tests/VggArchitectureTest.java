@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.nodulab.nn.ArchitectureRegistry;
-import org.nodulab.nn.arch.vgg.Branch;
+import org.nodulab.nn.arch.PatchInput;
 import org.nodulab.nn.arch.vgg.VggArchitecture;
 import org.nodulab.nn.arch.vgg.VggSettings;
 import org.nodulab.nn.graph.NetworkGraph;
@@ -33,12 +33,12 @@ class VggArchitectureTest {
 	@Test
 	void threeAnisotropicBranchesMergeBeforeTheClassifier() {
 		VggSettings s = new VggSettings();
-		s.branches = List.of(new Branch(26, 40, 40), new Branch(10, 30, 30), new Branch(6, 20, 20));
+		s.branches = List.of(new PatchInput(26, 40, 40), new PatchInput(10, 30, 30), new PatchInput(6, 20, 20));
 		s.filters = List.of(16, 32);
 		s.poolings = 2;
 		s.head = VggSettings.Head.FLATTEN;
 		s.denseUnits = 256;
-		s.output = VggSettings.Output.SOFTMAX;
+		s.output = Op.Classifier.Output.SOFTMAX;
 		NetworkGraph net = new VggArchitecture().build(s);
 		assertEquals(3, net.inputs().size());
 		assertEquals(Shape.volume(32, 7, 10, 10), node(net, "b0_s1_pool").shape());
@@ -52,9 +52,9 @@ class VggArchitectureTest {
 	@Test
 	void layerNamesDoNotDependOnPatchSizeSoWeightsTransfer() {
 		VggSettings small = new VggSettings();
-		small.branches = List.of(new Branch(20, 20, 20));
+		small.branches = List.of(new PatchInput(20, 20, 20));
 		VggSettings large = new VggSettings();
-		large.branches = List.of(new Branch(40, 40, 40));
+		large.branches = List.of(new PatchInput(40, 40, 40));
 		NetworkGraph a = new VggArchitecture().build(small);
 		NetworkGraph b = new VggArchitecture().build(large);
 		assertEquals(a.nodes().stream().map(Node::name).toList(), b.nodes().stream().map(Node::name).toList());

@@ -1,8 +1,5 @@
 package org.nodulab.nn.arch.inception;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.nodulab.nn.Architecture;
 import org.nodulab.nn.arch.Blocks;
 import org.nodulab.nn.graph.GraphBuilder;
@@ -19,12 +16,8 @@ public class InceptionResNetArchitecture implements Architecture<InceptionResNet
 
 	@Override
 	public NetworkGraph build(InceptionResNetSettings s) {
-		GraphBuilder g = new GraphBuilder("inception-resnet");
-		List<Node> features = new ArrayList<>();
-		for (int b = 0; b < s.branches.size(); b++) {
-			String p = "b" + b + "_";
-			Node x = Blocks.input(g, b, s.branches.get(b));
-			x = Blocks.stem(g, p, x, s.stemFilters, s.activation);
+		return Blocks.branchedNetwork("inception-resnet", s, (g, p, input) -> {
+			Node x = Blocks.stem(g, p, input, s.stemFilters, s.activation);
 			for (int stage = 0; stage < s.filters.size(); stage++) {
 				String name = p + "s" + stage;
 				if (stage > 0) {
@@ -37,9 +30,8 @@ public class InceptionResNetArchitecture implements Architecture<InceptionResNet
 					x = block(g, name + "_i" + block, x, s);
 				}
 			}
-			features.add(g.globalAveragePool(p + "gap", x));
-		}
-		return Blocks.head(g, features, s);
+			return x;
+		});
 	}
 
 	private static Node block(GraphBuilder g, String name, Node x, InceptionResNetSettings s) {

@@ -1,8 +1,5 @@
 package org.nodulab.nn.arch.resnet;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.nodulab.nn.Architecture;
 import org.nodulab.nn.arch.Blocks;
 import org.nodulab.nn.graph.GraphBuilder;
@@ -19,24 +16,18 @@ public class ResNetArchitecture implements Architecture<ResNetSettings> {
 
 	@Override
 	public NetworkGraph build(ResNetSettings s) {
-		GraphBuilder g = new GraphBuilder("resnet");
-		List<Node> features = new ArrayList<>();
-		for (int b = 0; b < s.branches.size(); b++) {
-			String p = "b" + b + "_";
-			Node x = Blocks.input(g, b, s.branches.get(b));
-			x = Blocks.stem(g, p, x, s.stemFilters, s.activation);
+		return Blocks.branchedNetwork("resnet", s, (g, p, input) -> {
+			Node x = Blocks.stem(g, p, input, s.stemFilters, s.activation);
 			for (int stage = 0; stage < s.filters.size(); stage++) {
 				if (stage > 0) {
-					String name = p + "s" + stage + "_down";
-					x = Blocks.downsample(g, name, x, s.downsampling, s.centreCrop);
+					x = Blocks.downsample(g, p + "s" + stage + "_down", x, s.downsampling, s.centreCrop);
 				}
 				for (int block = 0; block < s.blocksPerStage; block++) {
 					x = block(g, p + "s" + stage + "_r" + block, x, s.filters.get(stage), s);
 				}
 			}
-			features.add(g.globalAveragePool(p + "gap", x));
-		}
-		return Blocks.head(g, features, s);
+			return x;
+		});
 	}
 
 	private static Node block(GraphBuilder g, String name, Node x, int filters, ResNetSettings s) {

@@ -24,8 +24,7 @@ public class VggArchitecture implements Architecture<VggSettings> {
 		GraphBuilder g = new GraphBuilder("vgg");
 		List<Node> features = new ArrayList<>();
 		for (int b = 0; b < s.branches.size(); b++) {
-			List<Integer> size = s.branches.get(b).size;
-			Node x = g.input("input" + b, 1, size.get(0), size.get(1), size.get(2));
+			Node x = Blocks.input(g, b, s.branches.get(b));
 			for (int stage = 0; stage < s.filters.size(); stage++) {
 				int dilation = stage >= s.filters.size() - s.dilatedStages ? 2 : 1;
 				for (int c = 0; c < s.convsPerStage; c++) {
@@ -46,7 +45,6 @@ public class VggArchitecture implements Architecture<VggSettings> {
 		Node merged = features.size() == 1 ? features.get(0) : g.concat("merge", features.toArray(Node[]::new));
 		Node fc = g.relu("fc_relu", g.dense("fc", merged, s.denseUnits));
 		Node dropped = s.dropout > 0 ? g.dropout("fc_dropout", fc, s.dropout) : fc;
-		return g.build(g.classifier("out", dropped,
-				s.output == VggSettings.Output.SOFTMAX ? Op.Classifier.Output.SOFTMAX : Op.Classifier.Output.SIGMOID));
+		return g.build(g.classifier("out", dropped, s.output));
 	}
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import org.nodulab.core.settings.Range;
 import org.nodulab.core.settings.SelfValidating;
 import org.nodulab.core.settings.Size;
+import org.nodulab.nn.arch.PatchInput;
+import org.nodulab.nn.graph.Op;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -22,13 +24,9 @@ public class VggSettings implements SelfValidating {
 		FLATTEN
 	}
 
-	public enum Output {
-		SIGMOID, SOFTMAX
-	}
-
 	@Size(min = 1, max = 3)
 	@JsonPropertyDescription("Input branches, one patch each, merged before the classifier")
-	public List<Branch> branches = new ArrayList<>(List.of(new Branch()));
+	public List<PatchInput> branches = new ArrayList<>(List.of(new PatchInput()));
 
 	@Size(min = 1, max = 6)
 	@Range(min = 1, max = 1024)
@@ -62,7 +60,7 @@ public class VggSettings implements SelfValidating {
 	public double dropout = 0.5;
 
 	@JsonPropertyDescription("sigmoid (one unit) or softmax (two units)")
-	public Output output = Output.SIGMOID;
+	public Op.Classifier.Output output = Op.Classifier.Output.SIGMOID;
 
 	@Override
 	public void validate(ProblemSink problems) {

@@ -26,7 +26,6 @@ import org.nodulab.nn.arch.inception.InceptionResNetArchitecture;
 import org.nodulab.nn.arch.inception.InceptionResNetSettings;
 import org.nodulab.nn.arch.resnet.ResNetArchitecture;
 import org.nodulab.nn.arch.resnet.ResNetSettings;
-import org.nodulab.nn.arch.vgg.Branch;
 import org.nodulab.nn.arch.vgg.VggArchitecture;
 import org.nodulab.nn.arch.vgg.VggSettings;
 import org.nodulab.nn.graph.NetworkGraph;
@@ -95,7 +94,7 @@ class ArchitecturesOnDl4jTest {
 		});
 		zoo.put("vgg (dilated, SE)", side -> {
 			VggSettings s = new VggSettings();
-			s.branches = List.of(new Branch(side, side, side));
+			s.branches = List.of(new PatchInput(side, side, side));
 			s.filters = List.of(8, 16);
 			s.convsPerStage = 1;
 			s.dilatedStages = 1;
@@ -174,13 +173,13 @@ class ArchitecturesOnDl4jTest {
 	@Test
 	void transferDropsWhatDependsOnThePatchSize() throws Exception {
 		VggSettings s = new VggSettings();
-		s.branches = List.of(new Branch(16, 16, 16));
+		s.branches = List.of(new PatchInput(16, 16, 16));
 		s.filters = List.of(8);
 		s.convsPerStage = 1;
 		s.head = VggSettings.Head.FLATTEN;
 		s.denseUnits = 8;
 		VggSettings t = new VggSettings();
-		t.branches = List.of(new Branch(20, 20, 20));
+		t.branches = List.of(new PatchInput(20, 20, 20));
 		t.filters = List.of(8);
 		t.convsPerStage = 1;
 		t.head = VggSettings.Head.FLATTEN;

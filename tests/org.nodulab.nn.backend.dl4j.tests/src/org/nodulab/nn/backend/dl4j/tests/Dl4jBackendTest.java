@@ -14,7 +14,7 @@ import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.Batch;
 import org.nodulab.nn.ComputeBackend;
 import org.nodulab.nn.TrainableNetwork;
-import org.nodulab.nn.arch.vgg.Branch;
+import org.nodulab.nn.arch.PatchInput;
 import org.nodulab.nn.arch.vgg.VggArchitecture;
 import org.nodulab.nn.arch.vgg.VggSettings;
 import org.nodulab.nn.graph.GraphBuilder;
@@ -29,7 +29,7 @@ class Dl4jBackendTest {
 
 	private static NetworkGraph smallVgg() {
 		VggSettings s = new VggSettings();
-		s.branches = List.of(new Branch(16, 16, 16));
+		s.branches = List.of(new PatchInput(16, 16, 16));
 		s.filters = List.of(8, 16);
 		s.convsPerStage = 1;
 		s.poolings = 2;
@@ -104,11 +104,11 @@ class Dl4jBackendTest {
 	@Test
 	void parameterCountsMatchTheGraphForMultiBranchSoftmaxNetworks() throws Exception {
 		VggSettings s = new VggSettings();
-		s.branches = List.of(new Branch(26, 40, 40), new Branch(10, 30, 30), new Branch(6, 20, 20));
+		s.branches = List.of(new PatchInput(26, 40, 40), new PatchInput(10, 30, 30), new PatchInput(6, 20, 20));
 		s.filters = List.of(8, 16);
 		s.poolings = 2;
 		s.head = VggSettings.Head.FLATTEN;
-		s.output = VggSettings.Output.SOFTMAX;
+		s.output = Op.Classifier.Output.SOFTMAX;
 		NetworkGraph graph = new VggArchitecture().build(s);
 		try (TrainableNetwork net = backend.create(graph, adam(0.001), 1)) {
 			assertEquals(graph.parameterCount(), net.parameterCount());
