@@ -52,6 +52,19 @@ public class Experiment implements SelfValidating {
 
 	public OutputSettings output = new OutputSettings();
 
+	/** Folder of the experiment file, against which relative paths resolve; null for an experiment built in memory. */
+	@com.fasterxml.jackson.annotation.JsonIgnore
+	public java.nio.file.Path baseDir;
+
+	/** A path of the experiment file resolved against its folder (or the working directory). */
+	public java.nio.file.Path resolve(String path) {
+		java.nio.file.Path p = java.nio.file.Path.of(path);
+		if (p.isAbsolute() || baseDir == null) {
+			return p.toAbsolutePath().normalize();
+		}
+		return baseDir.resolve(p).toAbsolutePath().normalize();
+	}
+
 	/**
 	 * Replaces sections left empty in the file ({@code training:} with no value) by their defaults, so
 	 * that code reading an experiment never meets a missing section.
@@ -74,6 +87,9 @@ public class Experiment implements SelfValidating {
 		}
 		if (training == null) {
 			training = new TrainingSettings();
+		}
+		if (training.hardMining == null) {
+			training.hardMining = new HardMiningSettings();
 		}
 		if (evaluation == null) {
 			evaluation = new EvaluationSettings();

@@ -59,14 +59,25 @@ public class ExperimentValidator {
 	 * @throws SettingsException listing every problem found
 	 */
 	public Experiment load(Path file) throws SettingsException {
-		return validate(codec.parse(file));
+		SettingsCodec.Document document = codec.parse(file);
+		Path dir = file.toAbsolutePath().normalize().getParent();
+		return validate(document, dir);
 	}
 
 	/** Validates an already parsed document. */
 	public Experiment validate(SettingsCodec.Document document) throws SettingsException {
+		return validate(document, null);
+	}
+
+	/**
+	 * Validates an already parsed document whose relative paths resolve against {@code baseDir} (checks
+	 * that look at data, such as the training bundle's, use it).
+	 */
+	public Experiment validate(SettingsCodec.Document document, Path baseDir) throws SettingsException {
 		List<SettingsProblem> problems = new ArrayList<>();
 		Experiment experiment = codec.convert(document.root(), Experiment.class, "", problems);
 		if (experiment != null) {
+			experiment.baseDir = baseDir;
 			experiment.withDefaults();
 			resolve("augmentations", "augmentations", experiment.augmentations, problems);
 			resolve("architectures", "architectures", experiment.architectures, problems);

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * How training samples are drawn. Patch sizes come from the architecture's inputs; augmentation is
  * applied on the fly, never materialised.
  */
-@JsonPropertyOrder({ "positiveFactor", "negativeFactor", "balance", "epochSize" })
+@JsonPropertyOrder({ "positiveFactor", "negativeFactor", "balance", "epochSize", "workers", "prefetch" })
 public class SamplingSettings {
 
 	public enum Balance {
@@ -33,4 +33,12 @@ public class SamplingSettings {
 	@Range(min = 0.01, max = 1000)
 	@JsonPropertyDescription("Samples per epoch as a multiple of the number of negative candidates")
 	public double epochSize = 2.0;
+
+	@Range(min = 1, max = 64)
+	@JsonPropertyDescription("Threads that sample and augment batches ahead of the trainer")
+	public int workers = 2;
+
+	@Range(min = 1, max = 256)
+	@JsonPropertyDescription("Batches prepared ahead at most (bounds the memory of the pipeline)")
+	public int prefetch = 4;
 }

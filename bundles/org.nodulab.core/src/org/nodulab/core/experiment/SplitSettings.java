@@ -16,7 +16,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * Split of the scans: by LUNA16 subsets (the natural folds) or a seeded random split by ratios (the
  * notebook's 7:1:2).
  */
-@JsonPropertyOrder({ "mode", "train", "validation", "test", "ratios" })
+@JsonPropertyOrder({ "mode", "train", "validation", "test", "ratios", "folds", "fold" })
 public class SplitSettings implements SelfValidating {
 
 	public enum Mode {
@@ -43,8 +43,22 @@ public class SplitSettings implements SelfValidating {
 	@JsonPropertyDescription("train, validation, test fractions for mode 'random'")
 	public List<Double> ratios = new ArrayList<>(List.of(0.7, 0.1, 0.2));
 
+	@Range(min = 0, max = 100)
+	@JsonPropertyDescription("Mode 'random' as cross-validation: the shuffled scans in this many groups (test = group 'fold', validation = the next, training = the rest); 0: use 'ratios'. 'nodulab cv' sets it")
+	public int folds = 0;
+
+	@Range(min = 0, max = 99)
+	@JsonPropertyDescription("The fold of mode 'random' with 'folds' > 0")
+	public int fold = 0;
+
 	@Override
 	public void validate(ProblemSink problems) {
+		if (folds > 0 && fold >= folds) {
+			problems.add("fold", "must be below folds (" + folds + "), got " + fold);
+		}
+		if (folds == 1) {
+			problems.add("folds", "cross-validation needs 2 folds or more (0: no folds)");
+		}
 		if (mode == Mode.SUBSETS) {
 			if (train == null || train.isEmpty()) {
 				problems.add("train", "must list at least one subset");

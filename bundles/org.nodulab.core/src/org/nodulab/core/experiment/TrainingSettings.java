@@ -1,5 +1,7 @@
 package org.nodulab.core.experiment;
 
+import org.nodulab.core.settings.SelfValidating;
+
 import org.nodulab.core.settings.Range;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -7,8 +9,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** Optimisation of the network(s). */
 @JsonPropertyOrder({ "backend", "optimizer", "learningRate", "momentum", "lrDecay", "epochs", "batchSize", "l2",
-		"loss", "earlyStoppingPatience" })
-public class TrainingSettings {
+		"loss", "focalGamma", "focalAlpha", "earlyStoppingPatience", "initFrom", "hardMining" })
+public class TrainingSettings implements SelfValidating {
 
 	public enum Optimizer {
 		ADAM, SGD
@@ -16,7 +18,9 @@ public class TrainingSettings {
 
 	public enum Loss {
 		/** Binary cross-entropy (categorical cross-entropy for a softmax output). */
-		BCE
+		BCE,
+		/** Focal loss: cross-entropy weighted by (1 - p_true)^gamma, with class weight alpha for nodules. */
+		FOCAL
 	}
 
 	@JsonPropertyDescription("Compute backend that trains the network")
@@ -49,10 +53,30 @@ public class TrainingSettings {
 	@JsonPropertyDescription("L2 penalty on weights (never on biases); the notebook tried 0.01-0.1")
 	public double l2 = 0.0;
 
-	@JsonPropertyDescription("Loss function: bce (binary cross-entropy)")
+	@JsonPropertyDescription("Loss function: bce (binary cross-entropy) or focal")
 	public Loss loss = Loss.BCE;
+
+	@Range(min = 0, max = 10)
+	@JsonPropertyDescription("Focusing exponent of the focal loss (2 in Lin et al.)")
+	public double focalGamma = 2.0;
+
+	@Range(min = 0, max = 1, minExclusive = true, maxExclusive = true)
+	@JsonPropertyDescription("Weight of the nodule class in the focal loss (the other class gets 1 - alpha)")
+	public double focalAlpha = 0.5;
 
 	@Range(min = 0, max = 1000)
 	@JsonPropertyDescription("Stop after this many epochs without a better validation CPM; 0: never stop early")
 	public int earlyStoppingPatience = 0;
+
+	@JsonPropertyDescription("Fine-tune: start from this model instead of fresh weights, as <run folder>/<model>@<epoch> or a run folder (its best model); arrays whose name and shape match are copied (transfer across input sizes), the optimiser starts afresh with these settings. Relative to the runs folder.")
+	public String initFrom;
+
+	public HardMiningSettings hardMining = new HardMiningSettings();
+
+	@Override
+	public void validate(ProblemSink problems) {
+		if (initFrom != null && initFrom.isBlank()) {
+			problems.add("initFrom", "must name a model (<run>/<model>@<epoch>) or be left out");
+		}
+	}
 }
