@@ -13,6 +13,12 @@ public interface TrainableNetwork extends AutoCloseable {
 	/** Probability that each sample is a nodule. */
 	float[] predict(Batch batch);
 
+	/**
+	 * Seeds the random numbers of the next steps (dropout), so that a step's outcome depends only on
+	 * the weights, the batch and this seed: training resumed from a checkpoint repeats an uninterrupted run.
+	 */
+	void reseed(long seed);
+
 	/** Marks the end of an epoch: applies the per-epoch learning rate decay. */
 	void endEpoch();
 

@@ -34,6 +34,16 @@ public final class Dl4jGradientCheck {
 	 * @param maxRelativeError largest relative difference accepted (1e-3 is DL4J's own default)
 	 */
 	public static Result check(NetworkGraph graph, long seed, int batch, double maxRelativeError) throws BackendException {
+		return check(graph, seed, batch, maxRelativeError, null);
+	}
+
+	/** As above, with the loss a run's training settings choose (null: cross-entropy). */
+	public static Result check(NetworkGraph graph, long seed, int batch, double maxRelativeError,
+			org.nodulab.core.experiment.TrainingSettings training) throws BackendException {
+		org.nd4j.linalg.lossfunctions.ILossFunction loss = training != null
+				&& training.loss == org.nodulab.core.experiment.TrainingSettings.Loss.FOCAL
+						? new org.nodulab.nn.backend.dl4j.layers.FocalLoss(training.focalGamma, training.focalAlpha)
+						: null;
 		for (var node : graph.nodes()) {
 			if (node.op() instanceof Op.Dropout) {
 				throw new IllegalArgumentException("gradient checks need a network without dropout: " + node);
@@ -43,7 +53,7 @@ public final class Dl4jGradientCheck {
 		DataType previous = Nd4j.dataType();
 		Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
 		try {
-			ComputationGraph net = new ComputationGraph(Dl4jGraphCompiler.compile(graph, new NoOp(), 0, DataType.DOUBLE, seed));
+			ComputationGraph net = new ComputationGraph(Dl4jGraphCompiler.compile(graph, new NoOp(), 0, DataType.DOUBLE, seed, loss));
 			net.init();
 			Dl4jBackend.checkParameters(graph, net);
 			Nd4j.getRandom().setSeed(seed);

@@ -68,12 +68,21 @@ final class Dl4jGraphCompiler {
 		case ADAM -> new Adam(schedule);
 		case SGD -> new Nesterovs(schedule, training.momentum);
 		};
-		return compile(graph, updater, training.l2, DataType.FLOAT, seed);
+		org.nd4j.linalg.lossfunctions.ILossFunction loss = training.loss == TrainingSettings.Loss.FOCAL
+				? new org.nodulab.nn.backend.dl4j.layers.FocalLoss(training.focalGamma, training.focalAlpha)
+				: null;
+		return compile(graph, updater, training.l2, DataType.FLOAT, seed, loss);
 	}
 
 	/** The general form: any updater, L2 on weights and data type (double for gradient checks). */
 	static ComputationGraphConfiguration compile(NetworkGraph graph, IUpdater updater, double l2, DataType dataType,
 			long seed) throws BackendException {
+		return compile(graph, updater, l2, dataType, seed, null);
+	}
+
+	/** As above with a loss function for the classifier; null: cross-entropy. */
+	static ComputationGraphConfiguration compile(NetworkGraph graph, IUpdater updater, double l2, DataType dataType,
+			long seed, org.nd4j.linalg.lossfunctions.ILossFunction loss) throws BackendException {
 		ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder()
 				.seed(seed)
 				.dataType(dataType)
@@ -177,10 +186,11 @@ final class Dl4jGraphCompiler {
 				if (node != graph.output()) {
 					throw new BackendException("dl4j backend: classifier '" + node.name() + "' must be the output");
 				}
-				builder.addLayer(node.name(), c.output() == Op.Classifier.Output.SIGMOID
-						? new OutputLayer.Builder(LossFunction.XENT).nOut(1).activation(Activation.SIGMOID).build()
-						: new OutputLayer.Builder(LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build(),
-						in);
+				boolean sigmoid = c.output() == Op.Classifier.Output.SIGMOID;
+				OutputLayer.Builder out = loss != null ? new OutputLayer.Builder().lossFunction(loss)
+						: new OutputLayer.Builder(sigmoid ? LossFunction.XENT : LossFunction.MCXENT);
+				builder.addLayer(node.name(), out.nOut(sigmoid ? 1 : 2)
+						.activation(sigmoid ? Activation.SIGMOID : Activation.SOFTMAX).build(), in);
 			}
 			case Op.Input i -> throw new IllegalStateException("inputs are added first");
 			}

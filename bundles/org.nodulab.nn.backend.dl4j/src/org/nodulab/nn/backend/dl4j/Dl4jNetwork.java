@@ -118,6 +118,11 @@ final class Dl4jNetwork implements TrainableNetwork {
 	}
 
 	@Override
+	public void reseed(long seed) {
+		Nd4j.getRandom().setSeed(seed);
+	}
+
+	@Override
 	public void endEpoch() {
 		net.incrementEpochCount();
 	}
@@ -162,12 +167,28 @@ final class Dl4jNetwork implements TrainableNetwork {
 
 	@Override
 	public void save(OutputStream out) throws IOException {
-		ModelSerializer.writeModel(net, new java.io.FilterOutputStream(out) {
-			@Override
-			public void close() throws IOException {
-				flush(); // the caller owns the stream
+		java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+		ModelSerializer.writeModel(net, zip, true);
+		canonicalZip(zip.toByteArray(), out);
+	}
+
+	/**
+	 * Rewrites DL4J's model zip with fixed entry times (DL4J stamps the current time), so the same
+	 * network and optimiser state always give the same bytes: a checkpoint's hash identifies its model.
+	 */
+	static void canonicalZip(byte[] zip, OutputStream out) throws IOException {
+		java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out);
+		try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+			for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null;) {
+				java.util.zip.ZipEntry copy = new java.util.zip.ZipEntry(e.getName());
+				copy.setTime(315532800000L); // 1980-01-01, the zip format's epoch
+				z.putNextEntry(copy);
+				in.transferTo(z);
+				z.closeEntry();
 			}
-		}, true);
+		}
+		z.finish(); // the caller owns the stream
+		z.flush();
 	}
 
 	@Override

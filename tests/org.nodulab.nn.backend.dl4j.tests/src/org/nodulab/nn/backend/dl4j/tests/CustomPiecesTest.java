@@ -39,6 +39,50 @@ class CustomPiecesTest {
 		assertEquals(graph.parameterCount() + graph.stateCount(), r.parameters());
 	}
 
+	/** Focal loss on both outputs: gradients through sigmoid and softmax, several focusing exponents and class weights. */
+	@Test
+	void focalLossGradients() throws Exception {
+		for (Op.Classifier.Output output : Op.Classifier.Output.values()) {
+			for (double[] ga : new double[][] { { 2.0, 0.25 }, { 0.5, 0.5 }, { 0.0, 0.7 } }) {
+				GraphBuilder g = new GraphBuilder("focal-" + output + "-" + ga[0]);
+				Node in = g.input("in", 1, 4, 5, 6);
+				Node x = g.globalAveragePool("gap", g.conv3d("c0", in, 3, 3));
+				NetworkGraph graph = g.build(g.classifier("out", g.dense("fc", x, 4), output));
+				TrainingSettings t = new TrainingSettings();
+				t.loss = TrainingSettings.Loss.FOCAL;
+				t.focalGamma = ga[0];
+				t.focalAlpha = ga[1];
+				Dl4jGradientCheck.Result r = Dl4jGradientCheck.check(graph, 777, 4, 1e-3, t);
+				assertTrue(r.passed(), "focal loss gradient check failed for " + graph.name());
+			}
+		}
+	}
+
+	/** Focal loss with gamma 0 and alpha 1/2 is half the cross-entropy: the same first step, half the loss. */
+	@Test
+	void focalLossWithoutFocusingIsHalfTheCrossEntropy() throws Exception {
+		GraphBuilder g = new GraphBuilder("focal-vs-bce");
+		Node in = g.input("in", 1, 4, 5, 6);
+		NetworkGraph graph = g.build(g.classifier("out", g.dense("fc", g.globalAveragePool("gap", g.conv3d("c0", in, 3, 3)), 4),
+				Op.Classifier.Output.SIGMOID));
+		TrainingSettings bce = new TrainingSettings();
+		TrainingSettings focal = new TrainingSettings();
+		focal.loss = TrainingSettings.Loss.FOCAL;
+		focal.focalGamma = 0;
+		focal.focalAlpha = 0.5;
+		float[] x = new float[4 * 120];
+		java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+		for (int i = 0; i < x.length; i++) {
+			x[i] = (float) r.nextGaussian();
+		}
+		org.nodulab.nn.Batch batch = new org.nodulab.nn.Batch(4, List.of(x), new float[] { 1, 0, 1, 0 });
+		try (TrainableNetwork a = backend.create(graph, bce, 5); TrainableNetwork b = backend.create(graph, focal, 5)) {
+			double la = a.fit(batch);
+			double lb = b.fit(batch);
+			assertEquals(la / 2, lb, 1e-4);
+		}
+	}
+
 	/** The convolution layer that skips DL4J's forward recomputation in backprop: no activation, fused ReLU, no bias. */
 	@Test
 	void convolutionsWithoutTheRecomputedForwardPass() throws Exception {
