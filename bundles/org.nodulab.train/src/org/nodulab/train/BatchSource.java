@@ -1,0 +1,177 @@
+package org.nodulab.train;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.nodulab.augment.PairedAugmentation;
+import org.nodulab.augment.SpatialTransform;
+import org.nodulab.dataset.ScanVolumes;
+import org.nodulab.nn.Batch;
+import org.nodulab.preprocess.PatchSampler;
+import org.nodulab.preprocess.PatchSpec;
+import org.nodulab.preprocess.Preprocessing;
+
+/**
+ * Turns plan entries into batches: each sample is interpolated once per network input from the
+ * memory-mapped scan with its augmentation transform, windowed and mean-subtracted; a paired
+ * augmentation (random mask) then mixes it with a partner of the other class. Every random choice of a
+ * sample comes from a generator seeded by (run seed, epoch, position in the epoch), so a batch is the
+ * same whichever thread builds it and whenever.
+ */
+public final class BatchSource {
+
+	private final CandidateSet candidates;
+	private final ScanVolumes volumes;
+	private final Preprocessing preprocessing;
+	private final List<int[]> sizes;
+	private final Augmenter augmenter;
+	private final long seed;
+	private final int[] positives;
+	private final int[] negatives;
+
+	public BatchSource(CandidateSet candidates, ScanVolumes volumes, Preprocessing preprocessing, List<int[]> sizes,
+			Augmenter augmenter, long seed) {
+		this.candidates = candidates;
+		this.volumes = volumes;
+		this.preprocessing = preprocessing;
+		this.sizes = List.copyOf(sizes);
+		this.augmenter = augmenter;
+		this.seed = seed;
+		this.positives = candidates.withLabel(1);
+		this.negatives = candidates.withLabel(0);
+	}
+
+	public CandidateSet candidates() {
+		return candidates;
+	}
+
+	/** Values of one sample summed over inputs. */
+	public int sampleValues() {
+		int n = 0;
+		for (int[] s : sizes) {
+			n += s[0] * s[1] * s[2];
+		}
+		return n;
+	}
+
+	/**
+	 * The training batch of entries {@code plan[from .. from + count)} of an epoch.
+	 *
+	 * @param epoch seeds the samples' random choices together with their position
+	 */
+	public Batch trainingBatch(long[] plan, int epoch, int from, int count) throws IOException {
+		List<float[]> inputs = allocate(count);
+		float[] labels = new float[count];
+		for (int i = 0; i < count; i++) {
+			int position = from + i;
+			SplittableRandom random = new SplittableRandom(Seeds.mix(seed, 0xBA7C, epoch, position));
+			int c = SamplePlan.candidate(plan[position]);
+			SpatialTransform t = augmenter.transform(SamplePlan.variant(plan[position]), random);
+			sample(c, t, inputs, i);
+			labels[i] = candidates.label(c);
+			Augmenter.Entry paired = augmenter.paired();
+			if (paired != null && random.nextDouble() < paired.probability()) {
+				labels[i] = mix(paired, c, t, inputs, i, labels[i], random);
+			}
+		}
+		return new Batch(count, inputs, labels);
+	}
+
+	/** A prediction batch: candidates {@code indices}, all with the same transform. */
+	public Batch predictionBatch(int[] indices, int from, int count, SpatialTransform transform) throws IOException {
+		List<float[]> inputs = allocate(count);
+		for (int i = 0; i < count; i++) {
+			sample(indices[from + i], transform, inputs, i);
+		}
+		return new Batch(count, inputs, null);
+	}
+
+	private List<float[]> allocate(int count) {
+		List<float[]> inputs = new ArrayList<>(sizes.size());
+		for (int[] s : sizes) {
+			inputs.add(new float[s[0] * s[1] * s[2] * count]);
+		}
+		return inputs;
+	}
+
+	private void sample(int candidate, SpatialTransform t, List<float[]> inputs, int slot) throws IOException {
+		PatchSampler sampler = volumes.sampler(candidates.uid(candidate));
+		PatchSpec[] specs = preprocessing.specs(sizes, sampler.geometry());
+		double[] centre = candidates.position(candidate);
+		for (int k = 0; k < specs.length; k++) {
+			sampler.sample(centre, specs[k], t, preprocessing.normalizer(), inputs.get(k), slot * specs[k].voxels());
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private float mix(Augmenter.Entry paired, int candidate, SpatialTransform t, List<float[]> inputs, int slot, float label,
+			SplittableRandom random) throws IOException {
+		boolean positive = label >= 0.5f;
+		int[] others = positive ? negatives : positives;
+		if (others.length == 0) {
+			return label;
+		}
+		int partner = others[random.nextInt(others.length)];
+		SpatialTransform pt = augmenter.transform(random.nextInt(Math.max(1, augmenter.variants())), random);
+		// the sphere is the positive's nodule, at its own sampling positions
+		int nodule = positive ? candidate : partner;
+		SpatialTransform noduleTransform = positive ? t : pt;
+		double diameter = candidates.noduleDiameter(nodule);
+		if (Double.isNaN(diameter)) {
+			return label; // a positive without an annotation: no sphere to paste
+		}
+		PairedAugmentation<Object> augmentation = (PairedAugmentation<Object>) paired.augmentation();
+		double radius = augmentation.radiusScale(paired.settings()) * diameter / 2;
+		List<float[]> mine = new ArrayList<>();
+		List<float[]> theirs = new ArrayList<>();
+		List<boolean[]> masks = new ArrayList<>();
+		List<float[]> partnerInputs = allocate(1);
+		sample(partner, pt, partnerInputs, 0);
+		PatchSampler sampler = volumes.sampler(candidates.uid(nodule));
+		PatchSpec[] specs = preprocessing.specs(sizes, sampler.geometry());
+		for (int k = 0; k < specs.length; k++) {
+			int n = specs[k].voxels();
+			float[] own = new float[n];
+			System.arraycopy(inputs.get(k), slot * n, own, 0, n);
+			mine.add(own);
+			theirs.add(partnerInputs.get(k));
+			masks.add(sphereMask(specs[k], candidates.position(nodule), noduleTransform, candidates.noduleCentre(nodule), radius));
+		}
+		float newLabel = augmentation.mix(paired.settings(), mine, label, theirs, masks, random);
+		for (int k = 0; k < specs.length; k++) {
+			System.arraycopy(mine.get(k), 0, inputs.get(k), slot * specs[k].voxels(), specs[k].voxels());
+		}
+		return newLabel;
+	}
+
+	/**
+	 * Which voxels of a patch sampled at {@code centre} with transform {@code t} (the sampler's geometry:
+	 * world = centre + t(offset), offsets centred on the patch) lie within {@code radius} of {@code nodule}.
+	 */
+	static boolean[] sphereMask(PatchSpec spec, double[] centre, SpatialTransform t, double[] nodule, double radius) {
+		boolean[] mask = new boolean[spec.voxels()];
+		double hx = (spec.width() - 1) / 2.0;
+		double hy = (spec.height() - 1) / 2.0;
+		double hz = (spec.depth() - 1) / 2.0;
+		double r2 = radius * radius;
+		int v = 0;
+		double[] offset = new double[3];
+		for (int k = 0; k < spec.depth(); k++) {
+			offset[2] = (k - hz) * spec.spacingZ();
+			for (int j = 0; j < spec.height(); j++) {
+				offset[1] = (j - hy) * spec.spacingY();
+				for (int i = 0; i < spec.width(); i++, v++) {
+					offset[0] = (i - hx) * spec.spacingX();
+					double[] w = t.apply(offset);
+					double dx = centre[0] + w[0] - nodule[0];
+					double dy = centre[1] + w[1] - nodule[1];
+					double dz = centre[2] + w[2] - nodule[2];
+					mask[v] = dx * dx + dy * dy + dz * dz <= r2;
+				}
+			}
+		}
+		return mask;
+	}
+}

@@ -1,0 +1,70 @@
+package org.nodulab.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nodulab.augment.SpatialTransform;
+import org.nodulab.nn.Batch;
+import org.nodulab.nn.TrainableNetwork;
+
+/**
+ * Scores candidates with a network, optionally averaging over the 4 rotations about the z axis
+ * (test-time augmentation). Batches are built ahead on worker threads.
+ */
+public final class Predictor {
+
+	private Predictor() {
+	}
+
+	/** The transforms whose predictions are averaged. */
+	public static List<SpatialTransform> transforms(boolean tta) {
+		List<SpatialTransform> list = new ArrayList<>();
+		list.add(SpatialTransform.identity());
+		if (tta) {
+			for (int k = 1; k < 4; k++) {
+				list.add(SpatialTransform.rotation(2, k * Math.PI / 2));
+			}
+		}
+		return list;
+	}
+
+	/** Scores of every candidate of the source's set. */
+	public static float[] predict(TrainableNetwork net, BatchSource source, int batchSize, boolean tta, int workers,
+			Progress progress) throws Exception {
+		int n = source.candidates().size();
+		int[] all = java.util.stream.IntStream.range(0, n).toArray();
+		return predict(net, source, all, batchSize, tta, workers, progress);
+	}
+
+	/** Scores of some candidates of the source's set. */
+	public static float[] predict(TrainableNetwork net, BatchSource source, int[] indices, int batchSize, boolean tta,
+			int workers, Progress progress) throws Exception {
+		List<SpatialTransform> transforms = transforms(tta);
+		int n = indices.length;
+		double[] sum = new double[n];
+		int batches = (n + batchSize - 1) / batchSize;
+		int total = batches * transforms.size();
+		try (BatchPipeline pipeline = new BatchPipeline(b -> {
+			SpatialTransform t = transforms.get(b / batches);
+			int from = (b % batches) * batchSize;
+			return source.predictionBatch(indices, from, Math.min(batchSize, n - from), t);
+		}, 0, total, workers, 2 * workers)) {
+			for (int b = 0; b < total; b++) {
+				Batch batch = pipeline.next();
+				float[] p = net.predict(batch);
+				int from = (b % batches) * batchSize;
+				for (int i = 0; i < p.length; i++) {
+					sum[from + i] += p[i];
+				}
+				if (progress != null) {
+					progress.step(b + 1, total);
+				}
+			}
+		}
+		float[] out = new float[n];
+		for (int i = 0; i < n; i++) {
+			out[i] = (float) (sum[i] / transforms.size());
+		}
+		return out;
+	}
+}

@@ -1,0 +1,99 @@
+package org.nodulab.train;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nodulab.core.experiment.Experiment;
+import org.nodulab.dataset.CandidateTable;
+import org.nodulab.dataset.Luna16Dataset;
+import org.nodulab.dataset.ScanVolumes;
+import org.nodulab.eval.Prediction;
+import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.nn.TrainableNetwork;
+import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.preprocess.Preprocessing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Predicts a candidate file with the models of a finished run (each at its best epoch, checkpoints
+ * verified), with the run's preprocessing and training mean; several models are averaged.
+ */
+public final class RunPredictor {
+
+	/** Scores per model, and their mean when there are several. */
+	public record Result(Map<String, List<Prediction>> models, List<Prediction> mean) {
+	}
+
+	private RunPredictor() {
+	}
+
+	/**
+	 * @param candidates a candidate file (LUNA16 columns) on scans of the run's dataset
+	 * @param tta average over the 4 rotations about z; null: as the run's experiment says
+	 */
+	public static Result predict(ExperimentRunner.Tools tools, Path runDir, Path candidates, Boolean tta, Progress progress)
+			throws Exception {
+		RunDirectory run = RunDirectory.open(runDir);
+		if (!run.finished()) {
+			throw new IllegalStateException(runDir + " has not finished; resume it first (nodulab resume " + runDir + ")");
+		}
+		Experiment e = tools.validator().load(run.resolve(RunDirectory.EXPERIMENT));
+		JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElseThrow();
+		float mean = (float) provenance.path("trainingMean").path("mean").asDouble(0);
+		Luna16Dataset dataset = Luna16Dataset.open(Path.of(e.dataset.path));
+		CandidateTable table = dataset.candidates(candidates.toAbsolutePath().toString());
+		List<String> scans = table.scans().stream().filter(u -> dataset.scan(u).isPresent()).toList();
+		if (scans.size() < table.scans().size()) {
+			throw new java.io.IOException(candidates + ": " + (table.scans().size() - scans.size()) + " scan(s) are not on disk in "
+					+ dataset.root());
+		}
+		CandidateSet set = CandidateSet.of(dataset, table, scans);
+		ScanVolumes volumes = new ScanVolumes(dataset, tools.readers());
+		Preprocessing prep = Preprocessing.of(e.preprocessing, tools.windows(), mean);
+		boolean useTta = tta != null ? tta : e.evaluation.testTimeAugmentation;
+		ExperimentRunner runner = new ExperimentRunner(tools, progress);
+		Map<String, List<Prediction>> out = new LinkedHashMap<>();
+		List<float[]> all = new ArrayList<>();
+		JsonNode summary = run.readJson(RunDirectory.SUMMARY).orElseThrow();
+		for (int i = 0; i < e.architectures.size(); i++) {
+			String model = ExperimentRunner.modelName(e, i);
+			JsonNode m = null;
+			for (JsonNode x : summary.path("models")) {
+				if (x.path("model").asText().equals(model)) {
+					m = x;
+				}
+			}
+			if (m == null) {
+				throw new java.io.IOException(runDir + ": no result for " + model + " in " + RunDirectory.SUMMARY);
+			}
+			Checkpoints.Checkpoint c = run.checkpoints().atEpoch(model, m.path("bestEpoch").asInt())
+					.orElseThrow(() -> new java.io.IOException(runDir + ": the best checkpoint of " + model + " is missing"));
+			NetworkGraph graph = runner.graph(e, i);
+			try (InputStream in = Checkpoints.openVerified(c);
+					TrainableNetwork net = tools.backend().load(graph, e.training, in)) {
+				BatchSource source = new BatchSource(set, volumes, prep, ExperimentRunner.sizes(graph), Augmenter.none(), e.seed);
+				progress.begin(model + " predictions" + (useTta ? " (TTA x4)" : ""), 1);
+				float[] scores = Predictor.predict(net, source, e.training.batchSize, useTta, e.sampling.workers, progress);
+				progress.end("");
+				all.add(scores);
+				out.put(model, set.predictions(scores));
+			}
+		}
+		List<Prediction> meanPredictions = all.size() > 1 ? set.predictions(ExperimentRunner.meanOf(all)) : out.values().iterator().next();
+		return new Result(out, meanPredictions);
+	}
+
+	/** Writes the result (the mean, or the single model) as a submission file; never over an existing file. */
+	public static void write(Result result, Path file) throws java.io.IOException {
+		if (Files.exists(file)) {
+			throw new java.nio.file.FileAlreadyExistsException(file.toString(), null, "results are never overwritten");
+		}
+		Luna16Csv.writeSubmission(file, result.mean());
+	}
+}
