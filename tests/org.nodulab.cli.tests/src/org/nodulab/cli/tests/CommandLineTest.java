@@ -53,9 +53,9 @@ class CommandLineTest {
 		assertTrue(out.contains("dl4j: Deeplearning4j 1.0.0-M2.1"), out);
 		assertTrue(out.contains("nd4j backend             org.nd4j.linalg.cpu.nativecpu.CpuBackend"), out);
 		assertTrue(out.contains("devices                  cpu ("), out);
-		assertTrue(out.contains("architectures (Network architectures, org.nodulab.nn.architectures): 1"), out);
+		assertTrue(out.contains("architectures (Network architectures, org.nodulab.nn.architectures): 9"), out);
 		assertTrue(out.contains("windows (HU windows, org.nodulab.volume.windows): 3"), out);
-		assertTrue(out.contains("augmentations (Augmentations, org.nodulab.augment.augmentations): 5"), out);
+		assertTrue(out.contains("augmentations (Augmentations, org.nodulab.augment.augmentations): 6"), out);
 		assertTrue(out.contains("combiners (Ensemble combiners, org.nodulab.eval.combiners): 3"), out);
 		assertTrue(out.contains("evaluators (Evaluators, org.nodulab.eval.evaluators)"), out);
 		assertTrue(out.contains("readers (Volume readers, org.nodulab.volume.readers)"), out);
@@ -80,19 +80,6 @@ class CommandLineTest {
 		assertEquals(1, unknown.code());
 		assertEquals("nodulab list: unknown extension point 'losses'; known: architectures, augmentations, combiners, "
 				+ "evaluators, readers, windows", unknown.err().trim());
-	}
-
-	@Test
-	void validateAcceptsTheExamplesAndPrintsTheResolvedExperiment() {
-		Result r = run("validate", EXPERIMENTS.resolve("vgg-quickstart.yaml").toString(),
-				EXPERIMENTS.resolve("vgg-three-branch.yaml").toString());
-		assertEquals(0, r.code(), r.err());
-		assertTrue(r.out().contains("valid experiment 'vgg-quickstart': 1 architecture (vgg), 3 augmentations"), r.out());
-		assertTrue(r.out().contains("valid experiment 'vgg-three-branch-anisotropic'"), r.out());
-
-		Result printed = run("validate", "--print", EXPERIMENTS.resolve("vgg-three-branch.yaml").toString());
-		assertTrue(printed.out().contains("learningRate: 0.001"), printed.out()); // a default made explicit
-		assertTrue(printed.out().contains("- size:"), printed.out());
 	}
 
 	@Test

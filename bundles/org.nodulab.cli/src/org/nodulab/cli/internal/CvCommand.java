@@ -1,0 +1,68 @@
+package org.nodulab.cli.internal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.nodulab.core.experiment.Experiment;
+import org.nodulab.core.settings.SettingsException;
+import org.nodulab.train.CrossValidation;
+import org.nodulab.train.ExperimentRunner;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nodulab cv <experiment.yaml>}: cross-validation as one job. */
+@Command(name = "cv", description = "Cross-validate an experiment as one job: with split mode 'subsets' fold k tests LUNA16 subset k and validates on the next (10 folds on LUNA16); with mode 'random' the seeded shuffled scans form the folds. Every fold is an ordinary run in <name>-cv-<time>/fold-k; the folds' test predictions are merged into one submission per model and for the ensemble, with its FROC over every scan.")
+public final class CvCommand implements Callable<Integer> {
+
+	private final Services services;
+
+	@Spec
+	CommandSpec spec;
+
+	@Parameters(index = "0", paramLabel = "<experiment.yaml>", description = "The experiment file.")
+	Path file;
+
+	@Option(names = "--folds", paramLabel = "K", description = "Number of folds (default: one per subset present; 10 for a random split).")
+	int folds;
+
+	public CvCommand(Services services) {
+		this.services = services;
+	}
+
+	@Override
+	public Integer call() throws Exception {
+		PrintWriter out = spec.commandLine().getOut();
+		ExperimentRunner.Tools tools = RunTools.of(services);
+		Experiment e;
+		try {
+			e = tools.validator().load(file);
+		} catch (SettingsException x) {
+			spec.commandLine().getErr().println(x.getMessage());
+			return NodulabCommand.INVALID_INPUT;
+		}
+		tools = RunTools.of(services, e.training.backend);
+		List<String> args = List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+		CrossValidation.Result r = CrossValidation.start(new ExperimentRunner(tools, new ConsoleProgress(out)), tools, e, folds, args);
+		return summarize(out, r);
+	}
+
+	static int summarize(PrintWriter out, CrossValidation.Result r) {
+		if (r.stopped()) {
+			out.println("stopped; continue with: nodulab resume " + r.dir());
+			return 3;
+		}
+		out.println("cross-validation " + r.dir());
+		for (Map.Entry<String, Double> m : r.mergedCpm().entrySet()) {
+			out.printf(Locale.ROOT, "  merged %-28s CPM %.4f%n", m.getKey(), m.getValue());
+		}
+		return 0;
+	}
+}

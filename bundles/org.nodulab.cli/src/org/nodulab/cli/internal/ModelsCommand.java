@@ -1,0 +1,69 @@
+package org.nodulab.cli.internal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.nodulab.train.Checkpoints;
+import org.nodulab.train.ModelRef;
+import org.nodulab.train.RunDirectory;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nodulab models}: the model registry of a run. */
+@Command(name = "models", description = "The models (checkpoints) of a run, named <run>/<model>@<epoch>, with their SHA-256; they are never overwritten.",
+		subcommands = ModelsCommand.Delete.class)
+public final class ModelsCommand implements Callable<Integer> {
+
+	@Spec
+	CommandSpec spec;
+
+	@Parameters(index = "0", paramLabel = "<run>", description = "A run folder.")
+	Path run;
+
+	@Override
+	public Integer call() throws Exception {
+		PrintWriter out = spec.commandLine().getOut();
+		RunDirectory r = RunDirectory.open(run);
+		for (Checkpoints.Checkpoint c : r.checkpoints().list()) {
+			out.printf(Locale.ROOT, "%s/%-28s %-34s %,12d bytes  sha256 %s%n", r.name(), c.name(), r.dir().relativize(c.file()),
+					c.bytes(), c.sha256());
+		}
+		for (var d : r.checkpoints().deletions()) {
+			out.println("deleted " + r.name() + "/" + d.get("checkpoint") + " on " + d.get("time") + ": " + d.get("reason"));
+		}
+		return 0;
+	}
+
+	/** {@code nodulab models delete <run>/<model>@<epoch> --reason "..."}. */
+	@Command(name = "delete", description = "Delete one checkpoint; the deletion and its reason are recorded in the run's deletions.csv.")
+	static final class Delete implements Callable<Integer> {
+
+		@Spec
+		CommandSpec spec;
+
+		@Parameters(index = "0", paramLabel = "<run>/<model>@<epoch>", description = "The model to delete.")
+		String model;
+
+		@Option(names = "--reason", required = true, description = "Why (recorded).")
+		String reason;
+
+		@Override
+		public Integer call() throws Exception {
+			ModelRef ref = ModelRef.parse(model, null);
+			if (ref.model() == null || ref.epoch() == null) {
+				throw new IllegalArgumentException("name the model exactly as <run>/<model>@<epoch>, got '" + model + "'");
+			}
+			RunDirectory r = RunDirectory.open(ref.run());
+			Checkpoints.Checkpoint c = ref.resolve(r);
+			r.checkpoints().delete(c, reason);
+			spec.commandLine().getOut().println("deleted " + c.file() + " (recorded in " + r.resolve("deletions.csv") + ")");
+			return 0;
+		}
+	}
+}

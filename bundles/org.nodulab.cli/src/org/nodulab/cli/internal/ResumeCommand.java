@@ -1,0 +1,52 @@
+package org.nodulab.cli.internal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.nodulab.core.experiment.Experiment;
+import org.nodulab.train.CrossValidation;
+import org.nodulab.train.ExperimentRunner;
+import org.nodulab.train.RunDirectory;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nodulab resume <run>}: continues an interrupted run or cross-validation. */
+@Command(name = "resume", description = "Continue an interrupted run (or cross-validation) from its last complete checkpoint; it ends with the same models as an uninterrupted run.")
+public final class ResumeCommand implements Callable<Integer> {
+
+	private final Services services;
+
+	@Spec
+	CommandSpec spec;
+
+	@Parameters(index = "0", paramLabel = "<run>", description = "The run folder (or cross-validation folder).")
+	Path dir;
+
+	public ResumeCommand(Services services) {
+		this.services = services;
+	}
+
+	@Override
+	public Integer call() throws Exception {
+		PrintWriter out = spec.commandLine().getOut();
+		List<String> args = List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+		if (CrossValidation.isCrossValidation(dir)) {
+			ExperimentRunner.Tools tools = RunTools.of(services);
+			Experiment e = tools.validator().load(dir.resolve(CrossValidation.CV_FILE));
+			tools = RunTools.of(services, e.training.backend);
+			CrossValidation.Result r = CrossValidation.continueIn(new ExperimentRunner(tools, new ConsoleProgress(out)), tools,
+					dir, args);
+			return CvCommand.summarize(out, r);
+		}
+		ExperimentRunner.Tools tools = RunTools.of(services);
+		Experiment e = tools.validator().load(RunDirectory.open(dir).resolve(RunDirectory.EXPERIMENT));
+		ExperimentRunner.RunResult r = new ExperimentRunner(RunTools.of(services, e.training.backend), new ConsoleProgress(out))
+				.resume(dir, args);
+		return TrainCommand.summarize(out, r);
+	}
+}

@@ -1,0 +1,102 @@
+package org.nodulab.cli.internal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.nodulab.core.experiment.Experiment;
+import org.nodulab.core.settings.SettingsException;
+import org.nodulab.train.ExperimentRunner;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nodulab train <experiment.yaml>}: one run of an experiment. */
+@Command(name = "train", description = {
+		"Train the experiment's architecture(s) in a new run folder below output.runs: on-the-fly augmentation, a checkpoint and the validation and test FROC after every epoch, hard mining and early stopping as configured, each model at its best validation epoch, and the mean of the models as an ensemble. Writes metrics.csv, checkpoints, predictions (LUNA16 submission format), FROC files, provenance.json, log.txt and report.html.",
+		"Ctrl-C stops at the next batch boundary after writing a checkpoint; 'nodulab resume <run>' continues." })
+public final class TrainCommand implements Callable<Integer> {
+
+	private final Services services;
+
+	@Spec
+	CommandSpec spec;
+
+	@Parameters(index = "0", paramLabel = "<experiment.yaml>", description = "The experiment file.")
+	Path file;
+
+	@Option(names = "--seed", paramLabel = "S", description = "Override the experiment's seed (recorded in the run).")
+	Long seed;
+
+	@Option(names = "--epochs", paramLabel = "N", description = "Override training.epochs (recorded in the run).")
+	Integer epochs;
+
+	@Option(names = "--backend", paramLabel = "ID", description = "Override training.backend (recorded in the run).")
+	String backend;
+
+	@Option(names = "--init-from", paramLabel = "MODEL", description = "Fine-tune: start from <run>/<model>@<epoch> or a run folder (its best model); sets training.initFrom (recorded in the run).")
+	String initFrom;
+
+	public TrainCommand(Services services) {
+		this.services = services;
+	}
+
+	@Override
+	public Integer call() throws Exception {
+		PrintWriter out = spec.commandLine().getOut();
+		ExperimentRunner.Tools tools = RunTools.of(services);
+		Experiment e;
+		try {
+			e = tools.validator().load(file);
+		} catch (SettingsException x) {
+			spec.commandLine().getErr().println(x.getMessage());
+			return NodulabCommand.INVALID_INPUT;
+		}
+		if (seed != null) {
+			e.seed = seed;
+		}
+		if (epochs != null) {
+			e.training.epochs = epochs;
+		}
+		if (backend != null) {
+			e.training.backend = backend;
+		}
+		if (initFrom != null) {
+			e.training.initFrom = java.nio.file.Path.of(initFrom).toAbsolutePath().normalize().toString();
+			org.nodulab.train.ExperimentDataCheck.checkInitFrom(e);
+		}
+		ExperimentRunner.RunResult r = new ExperimentRunner(RunTools.of(services, e.training.backend),
+				new ConsoleProgress(out)).train(e, commandLine());
+		return summarize(out, r);
+	}
+
+	List<String> commandLine() {
+		return List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+	}
+
+	static int summarize(PrintWriter out, ExperimentRunner.RunResult r) {
+		if (r.stopped()) {
+			out.println("stopped; continue with: nodulab resume " + r.run().dir());
+			return 3;
+		}
+		out.println("run " + r.run().dir());
+		for (ExperimentRunner.ModelResult m : r.models()) {
+			out.printf(Locale.ROOT, "  %-28s best epoch %3d  validation CPM %s  test CPM %s%n", m.model(), m.bestEpoch(),
+					fmt(m.validationCpm()), fmt(m.testCpm()));
+		}
+		if (!Double.isNaN(r.ensembleCpm())) {
+			out.printf(Locale.ROOT, "  %-28s                 test CPM %s%n", "ensemble (mean)", fmt(r.ensembleCpm()));
+		}
+		out.println("  report: " + r.run().resolve("report.html"));
+		return 0;
+	}
+
+	static String fmt(double v) {
+		return Double.isNaN(v) ? "  -   " : String.format(Locale.ROOT, "%.4f", v);
+	}
+}

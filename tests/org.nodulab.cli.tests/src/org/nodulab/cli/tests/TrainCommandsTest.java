@@ -1,0 +1,147 @@
+package org.nodulab.cli.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nodulab.cli.tests.CommandLineTest.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nodulab.cli.tests.CommandLineTest.Result;
+
+/**
+ * The experiment commands as a user runs them: the shipped experiments validate against a synthetic
+ * benchmark in their expected place, missing data fail in validate, and train, runs, runs compare,
+ * models, predict and demo --print work on a 10-scan benchmark.
+ */
+class TrainCommandsTest {
+
+	@TempDir
+	static Path dir;
+
+	static Path experiments;
+	static Path data;
+
+	@BeforeAll
+	static void benchmark() throws Exception {
+		data = dir.resolve("data/synthetic");
+		Result r = run("synth", "--out", data.toString(), "--scans", "10");
+		assertEquals(0, r.code(), r.err());
+		experiments = dir.resolve("experiments");
+		Files.createDirectories(experiments);
+		try (Stream<Path> files = Files.list(CommandLineTest.EXPERIMENTS)) {
+			for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+				Files.copy(f, experiments.resolve(f.getFileName()));
+			}
+		}
+	}
+
+	@Test
+	void everyShippedExperimentValidatesAgainstTheBenchmark() throws Exception {
+		List<String> args = new ArrayList<>(List.of("validate"));
+		try (Stream<Path> files = Files.list(experiments)) {
+			files.sorted().forEach(f -> args.add(f.toString()));
+		}
+		assertTrue(args.size() >= 8, "the shipped experiments: " + args);
+		Result r = run(args.toArray(String[]::new));
+		assertEquals(0, r.code(), r.err());
+		assertEquals(args.size() - 1, r.out().lines().filter(l -> l.contains(": valid experiment '")).count(), r.out());
+		assertTrue(r.out().contains("valid experiment 'vgg-quickstart': 1 architecture (vgg), 3 augmentations"), r.out());
+
+		Result printed = run("validate", "--print", experiments.resolve("vgg-three-branch.yaml").toString());
+		assertTrue(printed.out().contains("learningRate: 0.001"), printed.out()); // a default made explicit
+		assertTrue(printed.out().contains("- size:"), printed.out());
+	}
+
+	@Test
+	void validateNamesDataThatDoNotExist() throws Exception {
+		Path file = dir.resolve("nodata.yaml");
+		Files.writeString(file, Files.readString(experiments.resolve("vgg-quickstart.yaml")).replace("../data/synthetic",
+				"../data/elsewhere"));
+		Result r = run("validate", file.toString());
+		assertEquals(1, r.code());
+		assertTrue(r.err().contains("dataset.path: folder " + dir.resolve("data/elsewhere") + " does not exist"), r.err());
+		Files.writeString(file, Files.readString(experiments.resolve("vgg-quickstart.yaml")).replace("candidates: candidates_V2.csv",
+				"candidates: stage1.csv"));
+		Result c = run("validate", file.toString());
+		assertEquals(1, c.code());
+		assertTrue(c.err().contains("dataset.candidates: file " + data.resolve("stage1.csv") + " does not exist"), c.err());
+	}
+
+	@Test
+	void trainListCompareModelsAndPredict() throws Exception {
+		Path file = dir.resolve("tiny.yaml");
+		Files.writeString(file, """
+				name: tiny
+				seed: 4
+				dataset:
+				  path: data/synthetic
+				  predictCandidates: candidates_stage2.csv
+				  split: {mode: subsets, train: [0, 1, 2, 3, 4, 5], validation: [6], test: [7, 8]}
+				sampling: {positiveFactor: 108, epochSize: 0.1}
+				augmentations: [{id: translate}, {id: rotate90}]
+				architectures:
+				  - id: vgg
+				    settings: {branches: [{size: [12, 12, 12]}], filters: [4, 8], convsPerStage: 1, denseUnits: 8}
+				training: {epochs: 2, batchSize: 8}
+				evaluation: {testTimeAugmentation: true, bootstrap: 10}
+				output: {runs: runs}
+				""");
+		Result a = run("train", file.toString());
+		assertEquals(0, a.code(), a.err() + a.out());
+		assertTrue(a.out().contains("m0-vgg epoch 2: loss "), a.out());
+		assertTrue(a.out().contains("report: "), a.out());
+		Result b = run("train", file.toString(), "--seed", "9", "--epochs", "1");
+		assertEquals(0, b.code(), b.err());
+		Path runs = dir.resolve("runs");
+		List<Path> runDirs;
+		try (Stream<Path> s = Files.list(runs)) {
+			runDirs = s.sorted().toList();
+		}
+		assertEquals(2, runDirs.size());
+		Result list = run("runs", "--dir", runs.toString());
+		assertEquals(0, list.code(), list.err());
+		assertEquals(2, list.out().lines().filter(l -> l.contains(" finished ") && l.contains("vgg")).count(), list.out());
+		Result compare = run("runs", "compare", runDirs.get(0).toString(), runDirs.get(1).toString());
+		assertEquals(0, compare.code(), compare.err());
+		assertTrue(compare.out().contains("seed") && compare.out().contains("training.epochs"), compare.out());
+		assertTrue(compare.out().contains("delta"), compare.out());
+		Result models = run("models", runDirs.get(0).toString());
+		assertTrue(models.out().contains("/m0-vgg@2 "), models.out());
+		Path out = dir.resolve("predicted.csv");
+		Result p = run("predict", runDirs.get(0).toString(), data.resolve("candidates_stage2.csv").toString(), "--out", out.toString());
+		assertEquals(0, p.code(), p.err());
+		assertEquals(Files.readAllLines(data.resolve("candidates_stage2.csv")).size(), Files.readAllLines(out).size());
+		Result again = run("predict", runDirs.get(0).toString(), data.resolve("candidates_stage2.csv").toString(), "--out", out.toString());
+		assertEquals(1, again.code());
+		Result resume = run("resume", runDirs.get(0).toString());
+		assertEquals(1, resume.code());
+		assertTrue(resume.err().contains("has finished"), resume.err());
+		Result demo = run("demo", "--print");
+		assertTrue(demo.out().contains("name: demo") && demo.out().contains("id: densenet"), demo.out());
+	}
+
+	/** The demo's whole pipeline (both architectures, TTA, ensemble, baseline, report) for one epoch on the 10-scan benchmark. */
+	@Test
+	void demoRunsItsPipelineOnASmallBenchmark() throws Exception {
+		Path runs = dir.resolve("demo-runs");
+		Result r = run("demo", "--data", data.toString(), "--runs", runs.toString(), "--epochs", "1");
+		assertEquals(0, r.code(), r.err() + r.out());
+		String out = r.out();
+		assertTrue(out.contains("nodulab demo: synthetic benchmark " + data), out);
+		assertTrue(out.contains("m0-densenet") && out.contains("m1-vgg"), out);
+		assertTrue(out.lines().anyMatch(l -> l.matches("\\s+ensemble \\(mean\\)\\s+CPM [01]\\.\\d{4}")), out);
+		assertTrue(out.lines().anyMatch(l -> l.matches("\\s+baseline \\(mean HU, 5 mm\\)\\s+CPM [01]\\.\\d{4}")), out);
+		try (Stream<Path> s = Files.list(runs)) {
+			Path run = s.findFirst().orElseThrow();
+			assertTrue(Files.exists(run.resolve("report.html")));
+			assertTrue(Files.exists(run.resolve("predictions/ensemble-test.csv")));
+		}
+	}
+}
