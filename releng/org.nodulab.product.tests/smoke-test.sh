@@ -105,6 +105,53 @@ check "synth: prints the baseline CPM" contains "$OUT/synth.txt" "baseline CPM "
 check "nodulab dataset info --check on it exits 0" test $? -eq 0
 check "dataset info: no candidate outside its volume" contains "$OUT/dataset.txt" "0 candidates lie outside their scan's volume"
 
+# Training runs: train, kill -9 in the middle, resume to the same model, the experiment log, prediction.
+cat >"$OUT/smoke.yaml" <<YAML
+name: smoke
+seed: 3
+dataset:
+  path: $OUT/synth
+  split: {mode: subsets, train: [0], validation: [], test: [1]}
+sampling: {positiveFactor: 108, negativeFactor: 1, epochSize: 1.0}
+augmentations: [{id: translate}, {id: rotate90}]
+architectures:
+  - id: vgg
+    settings: {branches: [{size: [12, 12, 12]}], filters: [4, 8], convsPerStage: 1, denseUnits: 8, dropout: 0.3}
+training: {epochs: 3, batchSize: 4}
+evaluation: {testTimeAugmentation: true, bootstrap: 0}
+output: {runs: $OUT/runs}
+YAML
+rm -rf "$OUT/runs"
+./nodulab validate "$OUT/smoke.yaml" >"$OUT/validate-smoke.txt" 2>&1
+check "nodulab validate on the smoke experiment exits 0" test $? -eq 0
+./nodulab train "$OUT/smoke.yaml" >"$OUT/train-a.txt" 2>&1
+check "nodulab train exits 0" test $? -eq 0
+check "train: prints the report" contains "$OUT/train-a.txt" "report.html"
+run_a=$(ls -d "$OUT"/runs/smoke-* 2>/dev/null | head -n 1)
+./nodulab train "$OUT/smoke.yaml" >"$OUT/train-b.txt" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  run_b=$(ls -d "$OUT"/runs/smoke-* 2>/dev/null | grep -v "^$run_a\$" | head -n 1)
+  [ -n "$run_b" ] && [ "$(grep -c '^m0-vgg' "$run_b/checkpoints.csv" 2>/dev/null)" -ge 1 ] && break
+  sleep 0.2
+done
+kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+check "a second run was killed (kill -9) after its first checkpoint" test -n "$run_b" -a ! -e "$run_b/summary.json"
+./nodulab resume "$run_b" >"$OUT/resume.txt" 2>&1
+check "nodulab resume exits 0" test $? -eq 0
+final() { grep '^m0-vgg,[0-9]*,3,0,' "$1/checkpoints.csv" | cut -d, -f8; }
+check "the resumed run ends with the uninterrupted run's model (same SHA-256)" test -n "$(final "$run_a")" -a "$(final "$run_a")" = "$(final "$run_b")"
+check "and the same test predictions" cmp -s "$run_a/predictions/m0-vgg-test.csv" "$run_b/predictions/m0-vgg-test.csv"
+./nodulab runs --dir "$OUT/runs" >"$OUT/runs.txt" 2>&1
+check "nodulab runs lists both runs as finished" test "$(grep -c ' finished ' "$OUT/runs.txt")" -eq 2
+./nodulab runs compare "$run_a" "$run_b" >"$OUT/compare.txt" 2>&1
+check "nodulab runs compare: no setting differs" contains "$OUT/compare.txt" "  none"
+./nodulab predict "$run_a" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted.csv" >"$OUT/predict.txt" 2>&1
+check "nodulab predict writes a submission" test "$(wc -l <"$OUT/predicted.csv")" -eq "$(wc -l <"$OUT/synth/candidates_V2.csv")"
+./nodulab predict "$run_a" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted.csv" >"$OUT/predict-again.txt" 2>&1
+check "nodulab predict never overwrites" contains "$OUT/predict-again.txt" "never overwritten"
+check "report.html is written" contains "$run_a/report.html" "data:image/png;base64,"
+
 # A lab member's architecture bundle, built on its own against the product's p2 repository and dropped
 # into the installed product: listed, trained on the synthetic data, gone once removed. No rebuild.
 product="${NODULAB_PRODUCT:-$ROOT/releng/org.nodulab.product/target/products/org.nodulab.product/linux/gtk/x86_64/nodulab}"
