@@ -44,7 +44,7 @@ public class Experiment implements SelfValidating {
 	@JsonProperty(required = true)
 	@Size(min = 1)
 	@JsonPropertyDescription("Network architecture(s), from the architectures extension point; several are trained and ensembled")
-	public List<ContributionRef> architectures = new ArrayList<>();
+	public List<ArchitectureRef> architectures = new ArrayList<>();
 
 	public TrainingSettings training = new TrainingSettings();
 
@@ -63,6 +63,27 @@ public class Experiment implements SelfValidating {
 			return p.toAbsolutePath().normalize();
 		}
 		return baseDir.resolve(p).toAbsolutePath().normalize();
+	}
+
+	/**
+	 * The experiment as the {@code index}-th architecture trains it: a shallow copy whose training
+	 * section is that architecture's (the experiment's with its overrides).
+	 */
+	public Experiment forArchitecture(int index) {
+		Experiment copy = new Experiment();
+		copy.name = name;
+		copy.description = description;
+		copy.seed = seed;
+		copy.dataset = dataset;
+		copy.preprocessing = preprocessing;
+		copy.sampling = sampling;
+		copy.augmentations = augmentations;
+		copy.architectures = architectures;
+		copy.training = architectures.get(index).training(this);
+		copy.evaluation = evaluation;
+		copy.output = output;
+		copy.baseDir = baseDir;
+		return copy;
 	}
 
 	/**

@@ -81,6 +81,7 @@ public class ExperimentValidator {
 			experiment.withDefaults();
 			resolve("augmentations", "augmentations", experiment.augmentations, problems);
 			resolve("architectures", "architectures", experiment.architectures, problems);
+			resolveTraining(experiment, problems);
 			resolve("evaluators", "evaluation.evaluators", experiment.evaluation.evaluators, problems);
 			checkDeclarative("windows", "preprocessing.window", experiment.preprocessing.window, problems);
 			if (problems.isEmpty()) {
@@ -124,6 +125,33 @@ public class ExperimentValidator {
 				ref.resolve(settings);
 			} catch (ContributionException e) {
 				problems.add(new SettingsProblem(refPath + ".id", 0, e.getMessage()));
+			}
+		}
+	}
+
+	/** Each architecture's training overrides merged onto the experiment's training section, validated there. */
+	private void resolveTraining(Experiment experiment, List<SettingsProblem> problems) {
+		for (int i = 0; i < experiment.architectures.size(); i++) {
+			ArchitectureRef ref = experiment.architectures.get(i);
+			if (ref == null || ref.training == null || ref.training.isNull()) {
+				continue;
+			}
+			String path = "architectures[" + i + "].training";
+			if (!ref.training.isObject()) {
+				problems.add(new SettingsProblem(path, 0, "expected a mapping of training settings"));
+				continue;
+			}
+			com.fasterxml.jackson.databind.node.ObjectNode merged = (com.fasterxml.jackson.databind.node.ObjectNode) codec
+					.toTree(experiment.training).deepCopy();
+			ref.training.fields().forEachRemaining(f -> merged.set(f.getKey(), f.getValue()));
+			List<SettingsProblem> own = new ArrayList<>();
+			TrainingSettings settings = codec.convert(merged, TrainingSettings.class, path, own);
+			problems.addAll(own);
+			if (settings != null && own.isEmpty()) {
+				if (settings.hardMining == null) {
+					settings.hardMining = new HardMiningSettings();
+				}
+				ref.resolveTraining(settings);
 			}
 		}
 	}
