@@ -221,8 +221,9 @@ public final class ExperimentRunner {
 		return "m" + index + "-" + e.architectures.get(index).id;
 	}
 
-	private ModelResult trainModel(RunDirectory run, Experiment e, TrainingData data, int index, float mean)
+	private ModelResult trainModel(RunDirectory run, Experiment experiment, TrainingData data, int index, float mean)
 			throws Exception {
+		Experiment e = experiment.forArchitecture(index); // this architecture's training settings
 		String model = modelName(e, index);
 		Optional<JsonNode> done = run.readJson("models/" + model + ".json");
 		if (done.isPresent()) {
@@ -309,6 +310,7 @@ public final class ExperimentRunner {
 				long[] order = plan.epoch(epoch);
 				int batches = (order.length + batchSize - 1) / batchSize;
 				long t0 = System.nanoTime();
+				long waited = 0;
 				progress.begin(String.format(Locale.ROOT, "%s epoch %d/%d%s", model, epoch + 1, total,
 						round > 0 ? " (hard mining round " + round + ")" : ""), batches);
 				final TrainableNetwork training = net;
@@ -324,7 +326,9 @@ public final class ExperimentRunner {
 							progress.end("stopped");
 							throw new Stopped();
 						}
+						long w0 = System.nanoTime();
 						Batch batch = pipeline.next();
+						waited += System.nanoTime() - w0;
 						training.reseed(Seeds.mix(seed, 0xD50F, ep, b));
 						double loss = training.fit(batch);
 						if (!Double.isFinite(loss)) {
@@ -344,8 +348,8 @@ public final class ExperimentRunner {
 				RunDirectory.EpochMetrics m = new RunDirectory.EpochMetrics(model, round, epoch + 1,
 						net.learningRate() / e.training.lrDecay, lossSum / Math.max(1, samples), samples, seconds, cpm[0], cpm[1]);
 				run.appendMetrics(m);
-				say(run, String.format(Locale.ROOT, "%s epoch %d: loss %.4f, validation CPM %s, test CPM %s (%.0f s, %s)", model,
-						epoch + 1, m.trainLoss(), fmt(cpm[0]), fmt(cpm[1]), seconds, run.dir().relativize(c.file())));
+				say(run, String.format(Locale.ROOT, "%s epoch %d: loss %.4f, validation CPM %s, test CPM %s (%.0f s training, %.1f s of it waiting for batches; %s)",
+						model, epoch + 1, m.trainLoss(), fmt(cpm[0]), fmt(cpm[1]), seconds, waited / 1e9, run.dir().relativize(c.file())));
 				epoch++;
 				startBatch = 0;
 				lossSum = 0;
@@ -375,7 +379,7 @@ public final class ExperimentRunner {
 		if (index < 0) {
 			throw new IOException(e.training.initFrom + ": no model " + c.model() + " in " + source.dir());
 		}
-		try (InputStream in = Checkpoints.openVerified(c); TrainableNetwork from = tools.backend().load(graph(se, index), se.training, in)) {
+		try (InputStream in = Checkpoints.openVerified(c); TrainableNetwork from = tools.backend().load(graph(se, index), se.forArchitecture(index).training, in)) {
 			Transfer.Report report = Transfer.copy(from, net);
 			say(run, "fine-tuning from " + source.name() + "/" + c.name() + ": " + report);
 		}

@@ -76,10 +76,10 @@ public final class RunPredictor {
 					.orElseThrow(() -> new java.io.IOException(runDir + ": the best checkpoint of " + model + " is missing"));
 			NetworkGraph graph = runner.graph(e, i);
 			try (InputStream in = Checkpoints.openVerified(c);
-					TrainableNetwork net = tools.backend().load(graph, e.training, in)) {
+					TrainableNetwork net = tools.backend().load(graph, e.forArchitecture(i).training, in)) {
 				BatchSource source = new BatchSource(set, volumes, prep, ExperimentRunner.sizes(graph), Augmenter.none(), e.seed);
 				progress.begin(model + " predictions" + (useTta ? " (TTA x4)" : ""), 1);
-				float[] scores = Predictor.predict(net, source, e.training.batchSize, useTta, e.sampling.workers, progress);
+				float[] scores = Predictor.predict(net, source, e.forArchitecture(i).training.batchSize, useTta, e.sampling.workers, progress);
 				progress.end("");
 				all.add(scores);
 				out.put(model, set.predictions(scores));

@@ -61,7 +61,8 @@ class TrainCommandsTest {
 
 	@Test
 	void validateNamesDataThatDoNotExist() throws Exception {
-		Path file = dir.resolve("nodata.yaml");
+		Path file = dir.resolve("other/nodata.yaml"); // beside experiments/: ../data resolves into the test folder
+		Files.createDirectories(file.getParent());
 		Files.writeString(file, Files.readString(experiments.resolve("vgg-quickstart.yaml")).replace("../data/synthetic",
 				"../data/elsewhere"));
 		Result r = run("validate", file.toString());

@@ -190,6 +190,11 @@ class RunsTest {
 		Path runs = tmp.resolve("runs");
 		ExperimentRunner.RunResult a = train(TinyData.yaml("pair", runs, 1, TinyData.TWO_TINY, ""), Progress.NONE);
 		assertEquals(2, a.models().size());
+		// the second architecture has its own schedule: 2 epochs, decay 0.5
+		List<RunDirectory.EpochMetrics> m1 = a.run().metrics().stream().filter(m -> m.model().equals("m1-vgg")).toList();
+		assertEquals(2, m1.size());
+		assertEquals(0.5 * m1.get(0).learningRate(), m1.get(1).learningRate(), 1e-9);
+		assertEquals(1, a.run().metrics().stream().filter(m -> m.model().equals("m0-vgg")).count());
 		assertTrue(a.ensembleCpm() >= 0 && a.ensembleCpm() <= 1);
 		assertTrue(Files.exists(a.run().resolve("predictions/ensemble-test.csv")));
 		assertTrue(Files.exists(a.run().resolve("froc/ensemble-test/CADAnalysis.txt")));
@@ -273,6 +278,10 @@ class RunsTest {
 				.replace("path: " + TinyData.dataset(), "path: " + tmp.resolve("nowhere"));
 		SettingsException m = assertThrows(SettingsException.class, () -> TinyData.experiment(missing, tmp));
 		assertTrue(m.getMessage().contains("dataset.path") && m.getMessage().contains("does not exist"), m.getMessage());
+		String override = TinyData.yaml("bad", tmp.resolve("runs"), 1, TinyData.TWO_TINY, "").replace("{epochs: 2, lrDecay: 0.5}",
+				"{epochs: 0, lrDecy: 0.5}");
+		SettingsException o = assertThrows(SettingsException.class, () -> TinyData.experiment(override, tmp));
+		assertTrue(o.getMessage().contains("architectures[1].training.lrDecy: unknown key"), o.getMessage());
 		String cands = TinyData.yaml("bad", tmp.resolve("runs"), 1, TinyData.TINY_VGG, "")
 				.replace("predictCandidates: candidates_stage2.csv", "predictCandidates: stage3.csv");
 		SettingsException c = assertThrows(SettingsException.class, () -> TinyData.experiment(cands, tmp));

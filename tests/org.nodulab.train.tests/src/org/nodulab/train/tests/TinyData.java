@@ -102,6 +102,7 @@ final class TinyData {
 			      poolings: 1
 			      denseUnits: 4
 			      dropout: 0.0
+			    training: {epochs: 2, lrDecay: 0.5}
 			""";
 
 	static Experiment experiment(String yaml, Path dir) throws Exception {
