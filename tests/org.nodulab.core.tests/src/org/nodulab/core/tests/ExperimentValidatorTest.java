@@ -73,13 +73,13 @@ class ExperimentValidatorTest {
 				"11 preprocessing.spacing: expected a number, got 'fine'",
 				"14 augmentations[0].probability: must be between 0 and 1, got 1.5",
 				"15 augmentations[0].settings.axis: expected one of x, y, z, got 'w'",
-				"16 augmentations[1].id: unknown augmentation 'twist'; installed: flip, rotate, rotate90, scale, test-exploding, test-missing-class, test-wrong-type, translate",
+				"16 augmentations[1].id: unknown augmentation 'twist'; installed: flip, random-mask, rotate, rotate90, scale, test-exploding, test-missing-class, test-wrong-type, translate",
 				"21 architectures[0].settings.branches[0].size: must have exactly 3 entries, has 2",
 				"23 architectures[0].settings.poolings: at most one pooling per stage: 2 stage(s), got 3",
 				"24 architectures[0].settings.dropot: unknown key 'dropot'; allowed keys: branches, convsPerStage, denseUnits, dilatedStages, dropout, filters, head, output, poolings, squeezeExcitation",
 				"26 training.learningRate: must be between 0 (excluded) and 1, got 5",
 				"27 training.epochs: expected a whole number, got 2.5",
-				"28 training.optimiser: unknown key 'optimiser'; allowed keys: backend, batchSize, earlyStoppingPatience, epochs, l2, learningRate, loss, lrDecay, momentum, optimizer"),
+				"28 training.optimiser: unknown key 'optimiser'; allowed keys: backend, batchSize, earlyStoppingPatience, epochs, focalAlpha, focalGamma, hardMining, initFrom, l2, learningRate, loss, lrDecay, momentum, optimizer"),
 				problems);
 		assertTrue(e.getMessage().startsWith("15 problems in data/broken-experiment.yaml:\ndata/broken-experiment.yaml:1: name:"),
 				e.getMessage());
