@@ -38,7 +38,13 @@ check "list: three windows" test "$(wc -l <"$OUT/list.txt")" -eq 3
 check "nodulab list <unknown> exits 1" test $? -eq 1
 check "list: names the known kinds" contains "$OUT/list-bad.txt" "known: architectures, augmentations, combiners, evaluators, readers, windows"
 
-./nodulab validate experiments/*.yaml >"$OUT/validate.txt" 2>&1
+# the shipped experiments name ../data/synthetic: validate copies beside a generated 10-scan benchmark
+rm -rf "$OUT/bench" && mkdir -p "$OUT/bench/experiments" && cp experiments/*.yaml "$OUT/bench/experiments/"
+./nodulab validate "$OUT"/bench/experiments/*.yaml >"$OUT/validate-nodata.txt" 2>&1
+check "nodulab validate fails while the data do not exist (exit 1)" test $? -eq 1
+check "validate: names the missing dataset folder" contains "$OUT/validate-nodata.txt" "dataset.path: folder $OUT/bench/data/synthetic does not exist"
+./nodulab synth --out "$OUT/bench/data/synthetic" --scans 10 >"$OUT/bench-synth.txt" 2>&1
+./nodulab validate "$OUT"/bench/experiments/*.yaml >"$OUT/validate.txt" 2>&1
 check "nodulab validate accepts the shipped experiments" test $? -eq 0
 check "validate: quickstart" contains "$OUT/validate.txt" "valid experiment 'vgg-quickstart'"
 

@@ -56,7 +56,30 @@ public final class TrainingData {
 		CandidateSet train = CandidateSet.of(dataset, trainTable, uids(split.get(0)));
 		CandidateSet validation = CandidateSet.of(dataset, predictTable, uids(split.get(1)));
 		CandidateSet test = CandidateSet.of(dataset, predictTable, uids(split.get(2)));
+		if (e.preprocessing.lungMask) {
+			// candidates outside the dilated lung mask (the dataset's own where it has one) are dropped
+			java.util.Map<CandidateTable, int[]> kept = new java.util.HashMap<>();
+			train = inLungs(train, volumes, e.preprocessing.lungMaskDilation, kept);
+			validation = inLungs(validation, volumes, e.preprocessing.lungMaskDilation, kept);
+			test = inLungs(test, volumes, e.preprocessing.lungMaskDilation, kept);
+		}
 		return new TrainingData(dataset, volumes, split.get(0), train, validation, test);
+	}
+
+	private static CandidateSet inLungs(CandidateSet set, ScanVolumes volumes, double dilationMm,
+			java.util.Map<CandidateTable, int[]> cache) throws IOException {
+		int[] kept = cache.get(set.table());
+		if (kept == null) {
+			kept = org.nodulab.dataset.LungFilter.apply(volumes, set.table(), dilationMm, true,
+					org.nodulab.preprocess.LungSegmentation.Settings.defaults()).keptRows();
+			cache.put(set.table(), kept);
+		}
+		java.util.Set<Integer> keep = new java.util.HashSet<>();
+		for (int r : kept) {
+			keep.add(r);
+		}
+		int[] indices = java.util.stream.IntStream.range(0, set.size()).filter(i -> keep.contains(set.row(i))).toArray();
+		return set.subset(indices);
 	}
 
 	private static List<String> uids(List<Luna16Dataset.Scan> scans) {

@@ -165,8 +165,10 @@ class GeometricAugmentationTest {
 	@Test
 	void theContributionsLoadThroughTheRegistryWithTheirDefaults() throws Exception {
 		AugmentationRegistry registry = Osgi.service(AugmentationRegistry.class);
-		assertEquals(List.of("flip", "rotate", "rotate90", "scale", "translate"),
+		assertEquals(List.of("flip", "random-mask", "rotate", "rotate90", "scale", "translate"),
 				registry.descriptors().stream().map(d -> d.id()).toList());
+		assertTrue(registry.createInstance("random-mask") instanceof org.nodulab.augment.PairedAugmentation<?>,
+				"random mask is a paired augmentation");
 		@SuppressWarnings("unchecked")
 		Augmentation<Object> rotate90 = registry.createInstance("rotate90");
 		Object settings = registry.defaultSettings(registry.require("rotate90")).orElseThrow();

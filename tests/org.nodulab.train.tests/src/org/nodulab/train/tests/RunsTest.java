@@ -268,6 +268,36 @@ class RunsTest {
 	}
 
 	@Test
+	void theLungMaskOptionDropsCandidatesOutsideTheLungs() throws Exception {
+		// the stage-1 candidates plus one in the air at a corner of each scan
+		Path data = TinyData.dataset();
+		Path file = data.resolve("candidates_with_air.csv");
+		if (!Files.exists(file)) {
+			StringBuilder text = new StringBuilder(Files.readString(data.resolve("candidates_V2.csv")));
+			org.nodulab.dataset.Luna16Dataset d = org.nodulab.dataset.Luna16Dataset.open(data);
+			var readers = org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeReaderRegistry.class);
+			for (var scan : d.scans()) {
+				double[] corner = readers.geometry(scan.file()).voxelToWorld(new double[] { 3, 3, 3 });
+				text.append(scan.uid()).append(',').append(corner[0]).append(',').append(corner[1]).append(',').append(corner[2])
+						.append(",0\n");
+			}
+			Files.writeString(file, text);
+		}
+		String yaml = TinyData.yaml("lungs", tmp.resolve("runs"), 1, TinyData.TINY_VGG, "")
+				.replace("candidates: candidates_V2.csv", "candidates: candidates_with_air.csv");
+		Experiment plain = TinyData.experiment(yaml, tmp);
+		Experiment masked = TinyData.experiment(yaml.replace("sampling:", "preprocessing: {lungMask: true}\nsampling:"), tmp);
+		var readers = org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeReaderRegistry.class);
+		org.nodulab.train.TrainingData all = org.nodulab.train.TrainingData.open(plain, readers);
+		org.nodulab.train.TrainingData inLungs = org.nodulab.train.TrainingData.open(masked, readers);
+		assertEquals(all.train().size() - 2, inLungs.train().size(), "the two training scans' air candidates are dropped");
+		int lines = Files.readAllLines(data.resolve("candidates_V2.csv")).size() - 1;
+		for (int i = 0; i < inLungs.train().size(); i++) {
+			assertTrue(inLungs.train().row(i) < lines, "only the added air candidates go");
+		}
+	}
+
+	@Test
 	void validationNamesMissingDataBeforeAnyWorkStarts() throws Exception {
 		String yaml = TinyData.yaml("bad", tmp.resolve("runs"), 1, TinyData.TINY_VGG, "")
 				.replace("test: [3]", "test: [7]").replace(TinyData.dataset().toString(), TinyData.dataset().toString());

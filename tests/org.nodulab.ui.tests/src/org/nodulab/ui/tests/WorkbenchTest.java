@@ -43,7 +43,7 @@ class WorkbenchTest {
 		processEvents();
 		TreeItem[] kinds = view.viewer().getTree().getItems();
 		List<String> labels = Arrays.stream(kinds).map(i -> i.getText(0)).toList();
-		assertEquals(List.of("Network architectures (1)", "Augmentations (5)", "Ensemble combiners (3)",
+		assertEquals(List.of("Network architectures (1)", "Augmentations (6)", "Ensemble combiners (3)",
 				"Evaluators (4)", "Volume readers (0)", "HU windows (3)"), labels);
 
 		TreeItem windows = kinds[5];
