@@ -2,7 +2,6 @@ package org.nodulab.cli.internal;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,14 +42,14 @@ public final class CvCommand implements Callable<Integer> {
 		ExperimentRunner.Tools tools = RunTools.of(services);
 		Experiment e;
 		try {
-			e = tools.validator().load(file);
+			e = RunTools.load(tools.validator(), file, null);
 		} catch (SettingsException x) {
 			spec.commandLine().getErr().println(x.getMessage());
 			return NodulabCommand.INVALID_INPUT;
 		}
 		tools = RunTools.of(services, e.training.backend);
-		List<String> args = List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
-		CrossValidation.Result r = CrossValidation.start(new ExperimentRunner(tools, new ConsoleProgress(out)), tools, e, folds, args);
+		CrossValidation.Result r = CrossValidation.start(new ExperimentRunner(tools, new ConsoleProgress(out)), tools, e, folds,
+				RunTools.commandLine(spec));
 		return summarize(out, r);
 	}
 

@@ -83,13 +83,13 @@ public final class DemoCommand implements Callable<Integer> {
 		ExperimentRunner.Tools tools = RunTools.of(services);
 		String yaml = experimentText().replace("path: data/synthetic", "path: " + data.toAbsolutePath())
 				.replace("runs: runs", "runs: " + runs.toAbsolutePath());
-		Experiment e = tools.validator().validate(tools.validator().codec().parse("demo.yaml", yaml),
-				Path.of("").toAbsolutePath());
-		if (epochs != null) {
-			e.training.epochs = epochs;
-		}
-		ExperimentRunner.RunResult r = new ExperimentRunner(tools, new ConsoleProgress(out)).train(e,
-				List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+		Experiment e = RunTools.validate(tools.validator(), tools.validator().codec().parse("demo.yaml", yaml),
+				Path.of("").toAbsolutePath(), root -> {
+					if (epochs != null) {
+						RunTools.setTraining(root, "epochs", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(epochs));
+					}
+				});
+		ExperimentRunner.RunResult r = new ExperimentRunner(tools, new ConsoleProgress(out)).train(e, RunTools.commandLine(spec));
 		if (r.stopped()) {
 			return TrainCommand.summarize(out, r);
 		}

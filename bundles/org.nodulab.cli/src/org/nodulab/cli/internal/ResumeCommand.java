@@ -34,7 +34,7 @@ public final class ResumeCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		PrintWriter out = spec.commandLine().getOut();
-		List<String> args = List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+		List<String> args = RunTools.commandLine(spec);
 		if (CrossValidation.isCrossValidation(dir)) {
 			ExperimentRunner.Tools tools = RunTools.of(services);
 			Experiment e = tools.validator().load(dir.resolve(CrossValidation.CV_FILE));

@@ -2,7 +2,6 @@ package org.nodulab.cli.internal;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -50,39 +49,36 @@ public final class TrainCommand implements Callable<Integer> {
 	public Integer call() throws Exception {
 		PrintWriter out = spec.commandLine().getOut();
 		ExperimentRunner.Tools tools = RunTools.of(services);
+		com.fasterxml.jackson.databind.node.JsonNodeFactory json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
 		Experiment e;
 		try {
-			e = tools.validator().load(file);
+			e = RunTools.load(tools.validator(), file, root -> {
+				if (seed != null) {
+					root.set("seed", json.numberNode(seed));
+				}
+				if (epochs != null) {
+					RunTools.setTraining(root, "epochs", json.numberNode(epochs));
+				}
+				if (backend != null) {
+					RunTools.setTraining(root, "backend", json.textNode(backend));
+				}
+				if (initFrom != null) {
+					RunTools.setTraining(root, "initFrom",
+							json.textNode(java.nio.file.Path.of(initFrom).toAbsolutePath().normalize().toString()));
+				}
+			});
 		} catch (SettingsException x) {
 			spec.commandLine().getErr().println(x.getMessage());
 			return NodulabCommand.INVALID_INPUT;
 		}
-		if (seed != null) {
-			e.seed = seed;
-		}
-		if (epochs != null) {
-			e.training.epochs = epochs;
-		}
-		if (backend != null) {
-			e.training.backend = backend;
-		}
-		if (initFrom != null) {
-			e.training.initFrom = java.nio.file.Path.of(initFrom).toAbsolutePath().normalize().toString();
-			org.nodulab.train.ExperimentDataCheck.checkInitFrom(e);
-		}
 		ExperimentRunner.RunResult r = new ExperimentRunner(RunTools.of(services, e.training.backend),
-				new ConsoleProgress(out)).train(e, commandLine());
+				new ConsoleProgress(out)).train(e, RunTools.commandLine(spec));
 		return summarize(out, r);
-	}
-
-	List<String> commandLine() {
-		return List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
 	}
 
 	static int summarize(PrintWriter out, ExperimentRunner.RunResult r) {
 		if (r.stopped()) {
-			out.println("stopped; continue with: nodulab resume " + r.run().dir());
-			return 3;
+			return 3; // the runner said how to continue
 		}
 		out.println("run " + r.run().dir());
 		for (ExperimentRunner.ModelResult m : r.models()) {

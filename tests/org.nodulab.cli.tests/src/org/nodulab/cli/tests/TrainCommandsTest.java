@@ -143,6 +143,9 @@ class TrainCommandsTest {
 			Path run = s.findFirst().orElseThrow();
 			assertTrue(Files.exists(run.resolve("report.html")));
 			assertTrue(Files.exists(run.resolve("predictions/ensemble-test.csv")));
+			assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(),
+					"--epochs 1 holds for both models, also the DenseNet with its own schedule (header + 2 rows)");
+			assertTrue(Files.readString(run.resolve("experiment.yaml")).contains("epochs: 1"), "and the run records it");
 		}
 	}
 }
