@@ -84,11 +84,6 @@ public final class Augmenter {
 		return paired;
 	}
 
-	/** Whether the transform of a sample depends on anything but its variant. */
-	public boolean drawsRandomly() {
-		return !drawn.isEmpty();
-	}
-
 	/**
 	 * The transform of enumerated variant {@code variant} (taken modulo the space), followed by the
 	 * drawn augmentations, in the order of the experiment file.

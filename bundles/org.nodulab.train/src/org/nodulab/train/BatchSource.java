@@ -47,15 +47,6 @@ public final class BatchSource {
 		return candidates;
 	}
 
-	/** Values of one sample summed over inputs. */
-	public int sampleValues() {
-		int n = 0;
-		for (int[] s : sizes) {
-			n += s[0] * s[1] * s[2];
-		}
-		return n;
-	}
-
 	/**
 	 * The training batch of entries {@code plan[from .. from + count)} of an epoch.
 	 *

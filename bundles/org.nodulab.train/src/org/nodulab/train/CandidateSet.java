@@ -126,6 +126,15 @@ public final class CandidateSet {
 
 	/** Predictions in LUNA16 submission form for these candidates. */
 	public List<Prediction> predictions(float[] scores) {
+		double[] wide = new double[scores.length];
+		for (int i = 0; i < scores.length; i++) {
+			wide[i] = scores[i];
+		}
+		return predictions(wide);
+	}
+
+	/** Predictions in LUNA16 submission form for these candidates. */
+	public List<Prediction> predictions(double[] scores) {
 		if (scores.length != rows.length) {
 			throw new IllegalArgumentException("expected " + rows.length + " scores, got " + scores.length);
 		}

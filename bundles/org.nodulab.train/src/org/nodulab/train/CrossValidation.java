@@ -183,13 +183,6 @@ public final class CrossValidation {
 		JsonNode summary = Files.exists(dir.resolve(RunDirectory.SUMMARY))
 				? RunDirectory.JSON.readTree(dir.resolve(RunDirectory.SUMMARY).toFile())
 				: null;
-		com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.databind.ObjectMapper(
-				new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
-		JsonNode e = yaml.readTree(dir.resolve(CV_FILE).toFile());
-		List<String> architectures = new ArrayList<>();
-		e.path("architectures").forEach(a -> architectures.add(a.path("id").asText()));
-		List<String> augmentations = new ArrayList<>();
-		e.path("augmentations").forEach(a -> augmentations.add(a.path("id").asText()));
 		double ensemble = Double.NaN;
 		double best = Double.NaN;
 		if (summary != null) {
@@ -200,13 +193,12 @@ public final class CrossValidation {
 			for (var it = c.fields(); it.hasNext();) {
 				var f = it.next();
 				if (!f.getKey().equals("ensemble")) {
-					best = Double.isNaN(best) ? f.getValue().asDouble() : Math.max(best, f.getValue().asDouble());
+					best = RunCatalog.max(best, f.getValue().asDouble());
 				}
 			}
 		}
-		JsonNode t = e.path("training");
-		return new RunCatalog.Entry(dir, dir.getFileName().toString() + String.format(Locale.ROOT, " (%d-fold)", info.path("folds").asInt()),
-				info.path("created").asText(), summary != null ? "finished" : "interrupted", architectures, t.path("epochs").asInt(),
-				t.path("learningRate").asDouble(), t.path("batchSize").asInt(), augmentations, Double.NaN, best, ensemble);
+		return RunCatalog.entry(dir, dir.getFileName() + String.format(Locale.ROOT, " (%d-fold)", info.path("folds").asInt()),
+				info.path("created").asText(), summary != null ? "finished" : "interrupted", dir.resolve(CV_FILE), Double.NaN, best,
+				ensemble);
 	}
 }

@@ -130,12 +130,12 @@ public final class ExperimentRunner {
 		double ensembleCpm = Double.NaN;
 		Path ensemble = null;
 		if (models.size() > 1 && data.test().size() > 0) {
-			List<float[]> scores = new ArrayList<>();
+			List<double[]> scores = new ArrayList<>();
 			for (ModelResult m : models) {
-				scores.add(scores(Luna16Csv.readPredictions(m.testPredictions(), true)));
+				scores.add(Luna16Csv.readPredictions(m.testPredictions(), true).stream().mapToDouble(Prediction::probability)
+						.toArray());
 			}
-			float[] mean2 = meanOf(scores);
-			List<Prediction> predictions = data.test().predictions(mean2);
+			List<Prediction> predictions = data.test().predictions(MEAN.combine(scores, null));
 			ensemble = run.writePredictions("predictions/ensemble-test.csv", predictions);
 			ensembleCpm = finalFroc(run, e, data, "ensemble", predictions).cpm();
 			say(run, String.format(Locale.ROOT, "ensemble (mean of %d models): test CPM %.4f", models.size(), ensembleCpm));
@@ -636,26 +636,8 @@ public final class ExperimentRunner {
 		}
 	}
 
-	static float[] scores(List<Prediction> predictions) {
-		float[] s = new float[predictions.size()];
-		for (int i = 0; i < s.length; i++) {
-			s[i] = (float) predictions.get(i).probability();
-		}
-		return s;
-	}
-
-	static float[] meanOf(List<float[]> scores) {
-		float[] out = new float[scores.get(0).length];
-		for (float[] s : scores) {
-			if (s.length != out.length) {
-				throw new IllegalArgumentException("models scored different numbers of candidates");
-			}
-			for (int i = 0; i < out.length; i++) {
-				out[i] += s[i] / scores.size();
-			}
-		}
-		return out;
-	}
+	/** The ensemble's combiner: the mean of the models' probabilities. */
+	static final org.nodulab.eval.supplier.ensemble.MeanCombiner MEAN = new org.nodulab.eval.supplier.ensemble.MeanCombiner();
 
 	private void say(RunDirectory run, String line) {
 		run.log(line);

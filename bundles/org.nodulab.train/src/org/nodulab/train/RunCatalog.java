@@ -55,13 +55,8 @@ public final class RunCatalog {
 
 	public static Entry entry(Path dir) throws IOException {
 		RunDirectory run = RunDirectory.open(dir);
-		JsonNode e = YAML.readTree(run.resolve(RunDirectory.EXPERIMENT).toFile());
 		JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElse(null);
 		JsonNode summary = run.readJson(RunDirectory.SUMMARY).orElse(null);
-		List<String> architectures = new ArrayList<>();
-		e.path("architectures").forEach(a -> architectures.add(a.path("id").asText()));
-		List<String> augmentations = new ArrayList<>();
-		e.path("augmentations").forEach(a -> augmentations.add(a.path("id").asText()));
 		double bestValidation = Double.NaN;
 		double bestTest = Double.NaN;
 		for (RunDirectory.EpochMetrics m : run.metrics()) {
@@ -80,12 +75,23 @@ public final class RunCatalog {
 		}
 		String status = summary != null ? "finished" : run.checkpoints().list().isEmpty() ? "started" : "interrupted";
 		String created = provenance != null ? provenance.path("created").asText() : "";
-		JsonNode t = e.path("training");
-		return new Entry(dir, run.name(), created, status, architectures, t.path("epochs").asInt(),
-				t.path("learningRate").asDouble(), t.path("batchSize").asInt(), augmentations, bestValidation, bestTest, ensemble);
+		return entry(dir, run.name(), created, status, run.resolve(RunDirectory.EXPERIMENT), bestValidation, bestTest, ensemble);
 	}
 
-	private static double max(double a, double b) {
+	/** An entry with the key settings read from an experiment file (a run's, or a cross-validation's). */
+	static Entry entry(Path dir, String name, String created, String status, Path experiment, double bestValidation,
+			double bestTest, double ensemble) throws IOException {
+		JsonNode e = YAML.readTree(experiment.toFile());
+		List<String> architectures = new ArrayList<>();
+		e.path("architectures").forEach(a -> architectures.add(a.path("id").asText()));
+		List<String> augmentations = new ArrayList<>();
+		e.path("augmentations").forEach(a -> augmentations.add(a.path("id").asText()));
+		JsonNode t = e.path("training");
+		return new Entry(dir, name, created, status, architectures, t.path("epochs").asInt(), t.path("learningRate").asDouble(),
+				t.path("batchSize").asInt(), augmentations, bestValidation, bestTest, ensemble);
+	}
+
+	static double max(double a, double b) {
 		return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b);
 	}
 

@@ -59,7 +59,7 @@ public final class RunPredictor {
 		boolean useTta = tta != null ? tta : e.evaluation.testTimeAugmentation;
 		ExperimentRunner runner = new ExperimentRunner(tools, progress);
 		Map<String, List<Prediction>> out = new LinkedHashMap<>();
-		List<float[]> all = new ArrayList<>();
+		List<double[]> all = new ArrayList<>();
 		JsonNode summary = run.readJson(RunDirectory.SUMMARY).orElseThrow();
 		for (int i = 0; i < e.architectures.size(); i++) {
 			String model = ExperimentRunner.modelName(e, i);
@@ -81,11 +81,15 @@ public final class RunPredictor {
 				progress.begin(model + " predictions" + (useTta ? " (TTA x4)" : ""), 1);
 				float[] scores = Predictor.predict(net, source, e.forArchitecture(i).training.batchSize, useTta, e.sampling.workers, progress);
 				progress.end("");
-				all.add(scores);
+				double[] wide = new double[scores.length];
+				for (int k = 0; k < scores.length; k++) {
+					wide[k] = scores[k];
+				}
+				all.add(wide);
 				out.put(model, set.predictions(scores));
 			}
 		}
-		List<Prediction> meanPredictions = all.size() > 1 ? set.predictions(ExperimentRunner.meanOf(all)) : out.values().iterator().next();
+		List<Prediction> meanPredictions = all.size() > 1 ? set.predictions(ExperimentRunner.MEAN.combine(all, null)) : out.values().iterator().next();
 		return new Result(out, meanPredictions);
 	}
 
