@@ -28,6 +28,21 @@ public interface ComputeBackend {
 	List<String> devices() throws BackendException;
 
 	/**
+	 * Makes the calling thread compute on this device (its id: the first word of a {@link #devices()} line).
+	 * The default accepts the devices this backend lists and does nothing else (one CPU).
+	 *
+	 * @throws BackendException when the backend has no such device
+	 */
+	default void bind(String device) throws BackendException {
+		for (String line : devices()) {
+			if (line.equals(device) || line.startsWith(device + " ")) {
+				return;
+			}
+		}
+		throw new BackendException("backend '" + id() + "' has no device '" + device + "'; devices: " + devices());
+	}
+
+	/**
 	 * Compiles a network with freshly initialised weights.
 	 *
 	 * @param seed seed of the weight initialisation and dropout

@@ -44,6 +44,16 @@ public final class CrossValidation {
 	/** Starts a cross-validation of {@code folds} folds (0: one per subset present). */
 	public static Result start(ExperimentRunner runner, ExperimentRunner.Tools tools, Experiment e, int folds,
 			List<String> commandLine) throws Exception {
+		return start(runner, tools, e, folds, commandLine, dir -> {
+		});
+	}
+
+	/**
+	 * As {@link #start(ExperimentRunner, ExperimentRunner.Tools, Experiment, int, List)}, telling
+	 * {@code created} the cross-validation folder as soon as it exists (what a job resumes after a crash).
+	 */
+	public static Result start(ExperimentRunner runner, ExperimentRunner.Tools tools, Experiment e, int folds,
+			List<String> commandLine, java.util.function.Consumer<Path> created) throws Exception {
 		Path runs = e.resolve(e.output.runs);
 		e.dataset.path = e.resolve(e.dataset.path).toString();
 		e.output.runs = runs.toString();
@@ -72,6 +82,7 @@ public final class CrossValidation {
 		info.put("created", java.time.Instant.now().toString());
 		info.put("commandLine", commandLine);
 		AtomicFiles.create(dir.resolve("cv.json"), RunDirectory.JSON.writeValueAsString(info));
+		created.accept(dir);
 		return continueIn(runner, tools, dir, commandLine);
 	}
 

@@ -73,10 +73,20 @@ public final class ExperimentRunner {
 
 	private final Tools tools;
 	private final Progress progress;
+	private String device;
 
 	public ExperimentRunner(Tools tools, Progress progress) {
 		this.tools = tools;
 		this.progress = progress;
+	}
+
+	/**
+	 * Computes on this device of the backend (bound to the calling thread before training; recorded in the
+	 * run's provenance). Without it the backend's default device is used.
+	 */
+	public ExperimentRunner onDevice(String deviceId) {
+		this.device = deviceId;
+		return this;
 	}
 
 	/** Starts a new run of a validated experiment. */
@@ -111,6 +121,9 @@ public final class ExperimentRunner {
 		if (!e.training.backend.equals(tools.backend().id())) {
 			throw new IllegalArgumentException("the experiment trains on backend '" + e.training.backend + "', this runner has '"
 					+ tools.backend().id() + "'");
+		}
+		if (device != null) {
+			tools.backend().bind(device);
 		}
 		say(run, (fresh ? "run " : "resuming ") + run.dir() + " (experiment '" + e.name + "', seed " + e.seed + ")");
 		TrainingData data = TrainingData.open(e, tools.readers());
@@ -194,6 +207,9 @@ public final class ExperimentRunner {
 		split.put("test", data.test().scans());
 		extra.put("split", split);
 		progress.begin("hashing input files", 1);
+		if (device != null) {
+			extra.put("device", device);
+		}
 		Map<String, Object> p = Provenance.collect(e.seed, tools.backend(), data.dataset().root(), data.inputFiles(),
 				commandLine, extra);
 		progress.end("");

@@ -15,45 +15,23 @@ final class RunTools {
 	private RunTools() {
 	}
 
-	/**
-	 * Loads and validates an experiment file after command-line overrides were written into its tree, so
-	 * that the run records exactly what it does.
-	 *
-	 * @param edit changes to the parsed document (null: none)
-	 */
+	/** See {@link org.nodulab.train.ExperimentFiles#load}. */
 	static org.nodulab.core.experiment.Experiment load(ExperimentValidator validator, java.nio.file.Path file,
 			java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
 			throws org.nodulab.core.settings.SettingsException {
-		org.nodulab.core.settings.SettingsCodec.Document document = validator.codec().parse(file);
-		return validate(validator, document, file.toAbsolutePath().normalize().getParent(), edit);
+		return org.nodulab.train.ExperimentFiles.load(validator, file, edit);
 	}
 
 	static org.nodulab.core.experiment.Experiment validate(ExperimentValidator validator,
 			org.nodulab.core.settings.SettingsCodec.Document document, java.nio.file.Path baseDir,
 			java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
 			throws org.nodulab.core.settings.SettingsException {
-		if (edit != null && document.root() instanceof com.fasterxml.jackson.databind.node.ObjectNode root) {
-			edit.accept(root);
-		}
-		return validator.validate(document, baseDir);
+		return org.nodulab.train.ExperimentFiles.validate(validator, document, baseDir, edit);
 	}
 
-	/**
-	 * Sets a training key in the experiment's training section and in every architecture's own
-	 * training overrides that set it too (a command-line value wins everywhere).
-	 */
 	static void setTraining(com.fasterxml.jackson.databind.node.ObjectNode root, String key,
 			com.fasterxml.jackson.databind.JsonNode value) {
-		com.fasterxml.jackson.databind.JsonNode training = root.get("training");
-		if (!(training instanceof com.fasterxml.jackson.databind.node.ObjectNode)) {
-			training = root.putObject("training");
-		}
-		((com.fasterxml.jackson.databind.node.ObjectNode) training).set(key, value);
-		for (com.fasterxml.jackson.databind.JsonNode a : root.path("architectures")) {
-			if (a.get("training") instanceof com.fasterxml.jackson.databind.node.ObjectNode own && own.has(key)) {
-				own.set(key, value);
-			}
-		}
+		org.nodulab.train.ExperimentFiles.setTraining(root, key, value);
 	}
 
 	/** The command line as given, for the run's provenance. */

@@ -75,6 +75,15 @@ public class Dl4jBackend implements ComputeBackend {
 	}
 
 	@Override
+	public void bind(String device) throws BackendException {
+		ComputeBackend.super.bind(device);
+		if (device.startsWith("cuda:")) {
+			// ND4J keeps one device per thread: this thread's arrays and kernels go to that GPU
+			Nd4j.getAffinityManager().unsafeSetDevice(Integer.parseInt(device.substring("cuda:".length())));
+		}
+	}
+
+	@Override
 	public TrainableNetwork create(NetworkGraph graph, TrainingSettings training, long seed) throws BackendException {
 		start();
 		ComputationGraphConfiguration conf = Dl4jGraphCompiler.compile(graph, training, seed);

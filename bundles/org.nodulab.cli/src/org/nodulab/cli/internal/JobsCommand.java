@@ -1,0 +1,228 @@
+package org.nodulab.cli.internal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.nodulab.jobs.JobQueue;
+import org.nodulab.jobs.JobRecord;
+import org.nodulab.jobs.JobService;
+import org.nodulab.jobs.JobSpec;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nodulab jobs}: the job queue the workbench uses, from the command line. */
+@Command(name = "jobs", description = {
+		"The job queue shared with the workbench (folder -Dnodulab.jobs, default ~/.nodulab/jobs): at most one job per compute device, the others wait, highest priority first, then in submission order.",
+		"Without a subcommand: lists the jobs." }, subcommands = { JobsCommand.Submit.class, JobsCommand.Run.class,
+				JobsCommand.Cancel.class, JobsCommand.Resume.class })
+public final class JobsCommand implements Callable<Integer> {
+
+	private final Services services;
+
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder (default: -Dnodulab.jobs or ~/.nodulab/jobs).")
+	Path queueDir;
+
+	public JobsCommand(Services services) {
+		this.services = services;
+	}
+
+	@Override
+	public Integer call() throws Exception {
+		JobQueue queue = held(services, queueDir);
+		try {
+			PrintWriter out = spec.commandLine().getOut();
+			List<JobRecord> jobs = queue.jobs();
+			out.printf(Locale.ROOT, "%d job(s) in %s; devices %s%n", jobs.size(), queue.dir(), queue.devices());
+			for (JobRecord r : jobs) {
+				out.printf(Locale.ROOT, "%-20s %-11s %-16s prio %3d  %-6s %s%n    %s%s%n", r.id(), r.state().name().toLowerCase(Locale.ROOT),
+						r.spec().kind().name().toLowerCase(Locale.ROOT), r.spec().priority(), r.device() == null ? "-" : r.device(),
+						r.spec().title(), r.message() == null ? "" : r.message(), r.resumable() ? "  (nodulab jobs resume " + r.id() + ")" : "");
+			}
+		} finally {
+			queue.close(0);
+		}
+		return 0;
+	}
+
+	static JobQueue held(Services services, Path dir) throws java.io.IOException {
+		JobService jobs = services.get(JobService.class);
+		return JobQueue.openHeld(dir != null ? dir : JobService.defaultDir(), jobs.executor(), jobs.devices());
+	}
+
+	/** {@code nodulab jobs submit <kind> <input>}. */
+	@Command(name = "submit", description = "Queue a job (it runs in 'nodulab jobs run' or in the workbench).")
+	static final class Submit implements Callable<Integer> {
+		private final Services services;
+
+		@Spec
+		CommandSpec spec;
+
+		@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder.")
+		Path queueDir;
+
+		@Parameters(index = "0", paramLabel = "<kind>", description = "train, resume, cross_validation, predict, evaluate or ensemble.")
+		String kind;
+
+		@Parameters(index = "1", paramLabel = "<input>", description = "Experiment file (train, cross_validation), run folder (resume, predict), results file (evaluate), comma-separated prediction files (ensemble).")
+		String input;
+
+		@Option(names = "--priority", defaultValue = "0", description = "Higher runs first (default: ${DEFAULT-VALUE}).")
+		int priority;
+
+		@Option(names = "--device", paramLabel = "ID", description = "cpu or cuda:<n> (default: the first free device).")
+		String device;
+
+		@Option(names = "--title", description = "What lists and the Progress view show.")
+		String title;
+
+		@Option(names = { "-o", "--option" }, paramLabel = "KEY=VALUE", description = "Kind options: seed, epochs (train); folds (cross_validation); candidates, out, tta (predict); annotations, excluded, seriesuids, out, bootstrap (evaluate); combiner, out (ensemble).")
+		Map<String, String> options = new LinkedHashMap<>();
+
+		public Submit(Services services) {
+			this.services = services;
+		}
+
+		@Override
+		public Integer call() throws Exception {
+			JobSpec.Kind k;
+			try {
+				k = JobSpec.Kind.valueOf(kind.toUpperCase(Locale.ROOT).replace('-', '_'));
+			} catch (IllegalArgumentException e) {
+				throw new IllegalArgumentException("unknown job kind '" + kind + "'; kinds: "
+						+ java.util.Arrays.stream(JobSpec.Kind.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList());
+			}
+			String in = k == JobSpec.Kind.ENSEMBLE ? input : Path.of(input).toAbsolutePath().normalize().toString();
+			JobQueue queue = held(services, queueDir);
+			try {
+				JobRecord r = queue.submit(new JobSpec(k, title, in, options, device, priority));
+				spec.commandLine().getOut().println("queued " + r.id() + ": " + r.spec().title());
+			} finally {
+				queue.close(0);
+			}
+			return 0;
+		}
+	}
+
+	/** {@code nodulab jobs run}. */
+	@Command(name = "run", description = "Run the queued jobs until none is left (Ctrl-C stops the running ones at a batch boundary after a checkpoint; the queued ones stay queued).")
+	static final class Run implements Callable<Integer> {
+		private final Services services;
+
+		@Spec
+		CommandSpec spec;
+
+		@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder.")
+		Path queueDir;
+
+		public Run(Services services) {
+			this.services = services;
+		}
+
+		@Override
+		public Integer call() throws Exception {
+			PrintWriter out = spec.commandLine().getOut();
+			JobQueue queue = held(services, queueDir);
+			queue.addListener(new JobQueue.Listener() {
+				@Override
+				public void changed(JobRecord r) {
+					synchronized (out) {
+						out.printf(Locale.ROOT, "%s %s: %s%n", r.id(), r.state().name().toLowerCase(Locale.ROOT), r.message());
+						out.flush();
+					}
+				}
+			});
+			Thread stopper = new Thread(() -> {
+				try {
+					queue.close();
+				} catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+			}, "nodulab-jobs-stop");
+			Runtime.getRuntime().addShutdownHook(stopper);
+			queue.release();
+			queue.awaitIdle(Long.MAX_VALUE / 4);
+			try {
+				Runtime.getRuntime().removeShutdownHook(stopper);
+			} catch (IllegalStateException e) {
+				// shutting down already
+			}
+			queue.close();
+			long failed = queue.jobs().stream().filter(r -> r.state() == JobRecord.State.FAILED).count();
+			return failed > 0 ? 1 : 0;
+		}
+	}
+
+	/** {@code nodulab jobs cancel <id>}. */
+	@Command(name = "cancel", description = "Cancel a queued job (a running one: stop it from the process that runs it).")
+	static final class Cancel implements Callable<Integer> {
+		private final Services services;
+
+		@Spec
+		CommandSpec spec;
+
+		@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder.")
+		Path queueDir;
+
+		@Parameters(index = "0", paramLabel = "<id>")
+		String id;
+
+		public Cancel(Services services) {
+			this.services = services;
+		}
+
+		@Override
+		public Integer call() throws Exception {
+			JobQueue queue = held(services, queueDir);
+			try {
+				boolean done = queue.cancel(id);
+				spec.commandLine().getOut().println(done ? "cancelled " + id : id + " has ended already");
+				return done ? 0 : 1;
+			} finally {
+				queue.close(0);
+			}
+		}
+	}
+
+	/** {@code nodulab jobs resume <id>}. */
+	@Command(name = "resume", description = "Queue a job that continues a stopped or interrupted job's run from its last checkpoint.")
+	static final class Resume implements Callable<Integer> {
+		private final Services services;
+
+		@Spec
+		CommandSpec spec;
+
+		@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder.")
+		Path queueDir;
+
+		@Parameters(index = "0", paramLabel = "<id>")
+		String id;
+
+		public Resume(Services services) {
+			this.services = services;
+		}
+
+		@Override
+		public Integer call() throws Exception {
+			JobQueue queue = held(services, queueDir);
+			try {
+				JobRecord r = queue.resume(id);
+				spec.commandLine().getOut().println("queued " + r.id() + ": " + r.spec().title());
+			} finally {
+				queue.close(0);
+			}
+			return 0;
+		}
+	}
+}

@@ -1,0 +1,518 @@
+package org.nodulab.jobs;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.IJobChangeEvent;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobChangeAdapter;
+import org.nodulab.core.io.AtomicFiles;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The job queue the workbench and {@code nodulab jobs} share: jobs run as Eclipse Jobs, each compute device
+ * is their scheduling rule, so at most one job computes on a device; the others wait in the queue, highest
+ * priority first, then in submission order. Every job is a JSON file in the queue folder (rewritten
+ * atomically at each state change) with a log beside it, so the queue survives a restart: queued jobs are
+ * queued again, a job that was running when the process ended becomes {@code INTERRUPTED} and can be
+ * resumed from its run's last checkpoint.
+ */
+public final class JobQueue implements AutoCloseable {
+
+	/** The family every queue job belongs to ({@code Job.getJobManager().find(FAMILY)}). */
+	public static final Object FAMILY = JobQueue.class;
+
+	/** Told about every change; called on the job's or the caller's thread (a UI must hop to its own). */
+	public interface Listener {
+
+		void changed(JobRecord job);
+
+		/** The running job's current task (throttled to a few updates per second). */
+		default void progress(JobRecord job, String task, long done, long total, double etaSeconds) {
+		}
+	}
+
+	static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+	private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+	private final Path dir;
+	private final JobExecutor executor;
+	private final List<ComputeDevice> devices;
+	private final Map<String, JobRecord> records = new LinkedHashMap<>();
+	private final Map<String, Job> jobs = new HashMap<>();
+	private final Map<String, String> busy = new HashMap<>(); // device id -> job id
+	private final Map<String, MonitorProgress.Snapshot> progress = new HashMap<>();
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+	private long nextSequence = 1;
+	private boolean closed;
+	private boolean held = true;
+	private java.nio.channels.FileChannel lockFile;
+
+	private JobQueue(Path dir, JobExecutor executor, List<ComputeDevice> devices) {
+		this.dir = dir;
+		this.executor = executor;
+		this.devices = List.copyOf(devices);
+	}
+
+	/**
+	 * Opens (or creates) the queue in {@code dir}: restores its jobs and starts the queued ones.
+	 *
+	 * @throws IOException when a job file cannot be read (the message names it)
+	 */
+	public static JobQueue open(Path dir, JobExecutor executor, List<ComputeDevice> devices) throws IOException {
+		JobQueue queue = openHeld(dir, executor, devices);
+		queue.release();
+		return queue;
+	}
+
+	/**
+	 * Opens the queue without starting anything: jobs can be listed, submitted, cancelled; they run after
+	 * {@link #release()} (or when a process opens the queue with {@link #open}).
+	 */
+	public static JobQueue openHeld(Path dir, JobExecutor executor, List<ComputeDevice> devices) throws IOException {
+		if (devices.isEmpty()) {
+			throw new IllegalArgumentException("a job queue needs at least one compute device");
+		}
+		Files.createDirectories(dir);
+		JobQueue queue = new JobQueue(dir, executor, devices);
+		queue.lock();
+		queue.restore();
+		return queue;
+	}
+
+	/** One queue per folder: a second process (or a second queue here) would run the same jobs twice. */
+	private void lock() throws IOException {
+		lockFile = java.nio.channels.FileChannel.open(dir.resolve("queue.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+		java.nio.channels.FileLock lock;
+		try {
+			lock = lockFile.tryLock();
+		} catch (java.nio.channels.OverlappingFileLockException e) {
+			lock = null;
+		}
+		if (lock == null) {
+			lockFile.close();
+			throw new IOException("the job queue in " + dir + " is open in another process (or another queue of this one); "
+					+ "close that one, or use another folder (-Dnodulab.jobs=DIR)");
+		}
+	}
+
+	private synchronized void restore() throws IOException {
+		List<JobRecord> found = new ArrayList<>();
+		try (Stream<Path> files = Files.list(dir)) {
+			for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+				try {
+					found.add(JSON.readValue(f.toFile(), JobRecord.class));
+				} catch (IOException | RuntimeException e) {
+					throw new IOException(f + ": not a job file of this queue (" + e.getMessage() + "); move it away to open the queue", e);
+				}
+			}
+		}
+		found.sort(Comparator.comparingLong(JobRecord::sequence));
+		for (JobRecord r : found) {
+			if (r.state() == JobRecord.State.RUNNING) {
+				r = r.withEnd(JobRecord.State.INTERRUPTED,
+						"the process ended while it ran" + (r.runDir() != null ? "; resume continues " + r.runDir() : ""), now());
+				save(r);
+				appendLog(r.id(), "interrupted: the process ended while the job ran (found when the queue was opened)");
+			}
+			records.put(r.id(), r);
+			nextSequence = Math.max(nextSequence, r.sequence() + 1);
+		}
+	}
+
+	/** Starts queued jobs from now on (a queue opened with {@link #openHeld} holds them). */
+	public void release() {
+		synchronized (this) {
+			held = false;
+		}
+		dispatch();
+	}
+
+	/** The queue folder. */
+	public Path dir() {
+		return dir;
+	}
+
+	/** The devices jobs are spread over. */
+	public List<ComputeDevice> devices() {
+		return devices;
+	}
+
+	/** Every job this queue knows, in submission order. */
+	public synchronized List<JobRecord> jobs() {
+		return List.copyOf(records.values());
+	}
+
+	public synchronized Optional<JobRecord> job(String id) {
+		return Optional.ofNullable(records.get(id));
+	}
+
+	/** The running job's current task, e.g. {@code "densenet epoch 3: 120/400, ETA 1:23"}. */
+	public synchronized Optional<String> activity(String id) {
+		return Optional.ofNullable(progress.get(id)).map(MonitorProgress.Snapshot::describe);
+	}
+
+	/** The job's log file. */
+	public Path log(String id) {
+		return dir.resolve(id + ".log");
+	}
+
+	public void addListener(Listener listener) {
+		listeners.add(listener);
+	}
+
+	public void removeListener(Listener listener) {
+		listeners.remove(listener);
+	}
+
+	/**
+	 * Queues a job; it starts when a device it may use is free and no queued job of higher priority (or equal
+	 * priority, submitted earlier) wants it.
+	 *
+	 * @throws IllegalArgumentException when it asks for a device this queue does not have
+	 */
+	public JobRecord submit(JobSpec spec) throws IOException {
+		JobRecord r;
+		synchronized (this) {
+			if (closed) {
+				throw new IllegalStateException("the job queue in " + dir + " is closed");
+			}
+			if (spec.device() != null && devices.stream().noneMatch(d -> d.id().equals(spec.device()))) {
+				throw new IllegalArgumentException("no compute device '" + spec.device() + "'; devices: "
+						+ devices.stream().map(ComputeDevice::id).toList());
+			}
+			long sequence = nextSequence++;
+			String id = LocalDateTime.now().format(ID_TIME) + "-" + sequence;
+			r = new JobRecord(id, sequence, spec, JobRecord.State.QUEUED, null, null, "queued", now(), null, null);
+			records.put(id, r);
+			save(r);
+		}
+		appendLog(r.id(), "queued: " + spec.kind() + " " + spec.input() + " " + spec.options() + ", priority " + spec.priority()
+				+ (spec.device() != null ? ", device " + spec.device() : ""));
+		fire(r);
+		dispatch();
+		return r;
+	}
+
+	/**
+	 * Cancels a job: a queued one never runs; a running one stops at its next batch boundary after writing a
+	 * checkpoint (state {@code STOPPED}, resumable).
+	 *
+	 * @return false when the job has ended already
+	 */
+	public boolean cancel(String id) throws IOException {
+		JobRecord r;
+		Job job;
+		synchronized (this) {
+			r = records.get(id);
+			if (r == null) {
+				throw new IllegalArgumentException("no job '" + id + "' in " + dir);
+			}
+			if (r.state().ended()) {
+				return false;
+			}
+			job = jobs.get(id);
+			if (job == null) {
+				r = r.withEnd(JobRecord.State.CANCELLED, "cancelled before it started", now());
+				records.put(id, r);
+				save(r);
+			}
+		}
+		if (job != null) {
+			appendLog(id, "cancel requested: stopping at the next batch boundary");
+			job.cancel();
+		} else {
+			appendLog(id, "cancelled before it started");
+			fire(r);
+		}
+		return true;
+	}
+
+	/**
+	 * Queues a job that continues a stopped or interrupted one from its run's last checkpoint.
+	 *
+	 * @throws IllegalArgumentException when the job cannot be resumed (and why)
+	 */
+	public JobRecord resume(String id) throws IOException {
+		JobRecord r = job(id).orElseThrow(() -> new IllegalArgumentException("no job '" + id + "' in " + dir));
+		if (!r.resumable()) {
+			throw new IllegalArgumentException("job " + id + " is " + r.state().name().toLowerCase(java.util.Locale.ROOT)
+					+ (r.runDir() == null ? " and has no run folder" : "") + "; only stopped or interrupted jobs with a run can be resumed");
+		}
+		return submit(new JobSpec(JobSpec.Kind.RESUME, "resume " + r.spec().title(), r.runDir(), Map.of(), r.spec().device(),
+				r.spec().priority()));
+	}
+
+	/** Jobs a resume job can continue (stopped or interrupted, with a run folder). */
+	public synchronized List<JobRecord> resumable() {
+		return records.values().stream().filter(JobRecord::resumable)
+				.filter(r -> records.values().stream().noneMatch(o -> o.spec().kind() == JobSpec.Kind.RESUME
+						&& o.spec().input().equals(r.runDir()) && o.sequence() > r.sequence()))
+				.toList();
+	}
+
+	/** Waits until no job is queued or running. */
+	public synchronized boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+		long end = System.currentTimeMillis() + timeoutMillis;
+		while (records.values().stream().anyMatch(r -> !r.state().ended())) {
+			long left = end - System.currentTimeMillis();
+			if (left <= 0 || (closed || held) && jobs.isEmpty()) {
+				return false;
+			}
+			wait(left);
+		}
+		return true;
+	}
+
+	/** Waits until the job has ended; returns its record. */
+	public synchronized JobRecord awaitEnd(String id, long timeoutMillis) throws InterruptedException {
+		long end = System.currentTimeMillis() + timeoutMillis;
+		while (!records.get(id).state().ended() && System.currentTimeMillis() < end) {
+			wait(Math.max(1, end - System.currentTimeMillis()));
+		}
+		return records.get(id);
+	}
+
+	/**
+	 * Stops the queue: no job starts any more; running jobs are asked to stop at a batch boundary (they end
+	 * {@code STOPPED}, resumable) and waited for up to {@code timeoutMillis}. Queued jobs stay queued on disk and
+	 * run when the queue is opened again.
+	 */
+	public void close(long timeoutMillis) throws InterruptedException {
+		List<Job> running;
+		synchronized (this) {
+			closed = true;
+			running = List.copyOf(jobs.values());
+		}
+		for (Job j : running) {
+			j.cancel();
+		}
+		long end = System.currentTimeMillis() + timeoutMillis;
+		for (Job j : running) {
+			long left = end - System.currentTimeMillis();
+			if (left > 0) {
+				j.join(left, null);
+			}
+		}
+		try {
+			lockFile.close();
+		} catch (IOException e) {
+			// released with the process anyway
+		}
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		close(120_000);
+	}
+
+	private void dispatch() {
+		List<Runnable> starts = new ArrayList<>();
+		synchronized (this) {
+			if (closed || held) {
+				return;
+			}
+			List<JobRecord> queued = records.values().stream()
+					.filter(r -> r.state() == JobRecord.State.QUEUED && !jobs.containsKey(r.id()))
+					.sorted(Comparator.comparingInt((JobRecord r) -> -r.spec().priority()).thenComparingLong(JobRecord::sequence))
+					.toList();
+			for (JobRecord r : queued) {
+				ComputeDevice device = null;
+				if (r.spec().kind().needsDevice()) {
+					device = devices.stream()
+							.filter(d -> (r.spec().device() == null || d.id().equals(r.spec().device())) && !busy.containsKey(d.id()))
+							.findFirst().orElse(null);
+					if (device == null) {
+						continue;
+					}
+					busy.put(device.id(), r.id());
+				}
+				starts.add(start(r, device));
+			}
+		}
+		starts.forEach(Runnable::run);
+	}
+
+	/** Called with the lock held: records the start; the returned action schedules the Eclipse job. */
+	private Runnable start(JobRecord queued, ComputeDevice device) {
+		String id = queued.id();
+		boolean[] executed = { false };
+		Job job = new Job(queued.spec().title()) {
+			@Override
+			protected IStatus run(IProgressMonitor monitor) {
+				executed[0] = true;
+				return execute(id, device, monitor);
+			}
+
+			@Override
+			public boolean belongsTo(Object family) {
+				return family == FAMILY;
+			}
+		};
+		job.setRule(device);
+		job.setPriority(Job.LONG);
+		job.setSystem(false);
+		job.addJobChangeListener(new JobChangeAdapter() {
+			@Override
+			public void done(IJobChangeEvent event) {
+				ended(id, device, executed[0]);
+			}
+		});
+		jobs.put(id, job);
+		JobRecord r = queued.withStart(device == null ? null : device.id(), now());
+		records.put(id, r);
+		saveQuietly(r);
+		return () -> {
+			appendLog(id, "started" + (device != null ? " on " + device : ""));
+			fire(r);
+			job.schedule();
+		};
+	}
+
+	private IStatus execute(String id, ComputeDevice device, IProgressMonitor monitor) {
+		JobRecord r = job(id).orElseThrow();
+		monitor.beginTask(r.spec().title(), IProgressMonitor.UNKNOWN);
+		MonitorProgress reporter = new MonitorProgress(monitor, line -> appendLog(id, line), s -> {
+			JobRecord current;
+			synchronized (this) {
+				progress.put(id, s);
+				current = records.get(id);
+			}
+			for (Listener l : listeners) {
+				l.progress(current, s.task(), s.done(), s.total(), s.etaSeconds());
+			}
+		});
+		JobExecutor.Context context = new JobExecutor.Context() {
+			@Override
+			public String jobId() {
+				return id;
+			}
+
+			@Override
+			public ComputeDevice device() {
+				return device;
+			}
+
+			@Override
+			public org.nodulab.train.Progress progress() {
+				return reporter;
+			}
+
+			@Override
+			public void runStarted(Path runDir) {
+				JobRecord updated;
+				synchronized (JobQueue.this) {
+					updated = records.get(id).withRunDir(runDir.toAbsolutePath().toString());
+					records.put(id, updated);
+					saveQuietly(updated);
+				}
+				appendLog(id, "run folder " + runDir);
+				fire(updated);
+			}
+
+			@Override
+			public void log(String line) {
+				appendLog(id, line);
+			}
+		};
+		try {
+			JobExecutor.Outcome outcome = executor.execute(r.spec(), context);
+			finish(id, outcome.stopped() ? JobRecord.State.STOPPED : JobRecord.State.FINISHED, outcome.message());
+			return outcome.stopped() ? Status.CANCEL_STATUS : Status.OK_STATUS;
+		} catch (Throwable t) {
+			StringWriter trace = new StringWriter();
+			t.printStackTrace(new PrintWriter(trace));
+			appendLog(id, "failed: " + trace);
+			String message = t.getMessage() != null ? t.getMessage() : t.toString();
+			finish(id, JobRecord.State.FAILED, message);
+			return new Status(IStatus.ERROR, "org.nodulab.jobs", r.spec().title() + ": " + message, t);
+		} finally {
+			monitor.done();
+		}
+	}
+
+	private void finish(String id, JobRecord.State state, String message) {
+		JobRecord r;
+		synchronized (this) {
+			r = records.get(id).withEnd(state, message, now());
+			records.put(id, r);
+			saveQuietly(r);
+		}
+		appendLog(id, state.name().toLowerCase(java.util.Locale.ROOT) + ": " + message);
+		fire(r);
+	}
+
+	private void ended(String id, ComputeDevice device, boolean executed) {
+		if (!executed) { // cancelled while it waited for its scheduling rule
+			finish(id, JobRecord.State.CANCELLED, "cancelled before it started");
+		}
+		synchronized (this) {
+			jobs.remove(id);
+			progress.remove(id);
+			if (device != null) {
+				busy.remove(device.id());
+			}
+			notifyAll();
+		}
+		dispatch();
+	}
+
+	private void fire(JobRecord r) {
+		synchronized (this) {
+			notifyAll();
+		}
+		for (Listener l : listeners) {
+			l.changed(r);
+		}
+	}
+
+	private void save(JobRecord r) throws IOException {
+		AtomicFiles.replace(dir.resolve(r.id() + ".json"), out -> JSON.writeValue(out, r));
+	}
+
+	private void saveQuietly(JobRecord r) {
+		try {
+			save(r);
+		} catch (IOException e) {
+			throw new UncheckedIOException("cannot save job " + r.id() + " in " + dir, e);
+		}
+	}
+
+	private void appendLog(String id, String line) {
+		try {
+			Files.writeString(log(id), Instant.now() + " " + line + System.lineSeparator(), StandardCharsets.UTF_8,
+					StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		} catch (IOException e) {
+			// the log is a convenience; the state file is what counts
+		}
+	}
+
+	private static String now() {
+		return Instant.now().toString();
+	}
+}

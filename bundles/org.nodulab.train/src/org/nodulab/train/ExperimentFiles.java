@@ -1,0 +1,58 @@
+package org.nodulab.train;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+import org.nodulab.core.experiment.Experiment;
+import org.nodulab.core.experiment.ExperimentValidator;
+import org.nodulab.core.settings.SettingsCodec;
+import org.nodulab.core.settings.SettingsException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Loading experiment files with overrides (command-line options, a job's options) written into the parsed
+ * tree before validation, so that a run records exactly what it does.
+ */
+public final class ExperimentFiles {
+
+	private ExperimentFiles() {
+	}
+
+	/**
+	 * Loads and validates an experiment file.
+	 *
+	 * @param edit changes to the parsed document (null: none)
+	 */
+	public static Experiment load(ExperimentValidator validator, Path file, Consumer<ObjectNode> edit) throws SettingsException {
+		SettingsCodec.Document document = validator.codec().parse(file);
+		return validate(validator, document, file.toAbsolutePath().normalize().getParent(), edit);
+	}
+
+	/** Validates a parsed document after applying {@code edit}; relative paths resolve against {@code baseDir}. */
+	public static Experiment validate(ExperimentValidator validator, SettingsCodec.Document document, Path baseDir,
+			Consumer<ObjectNode> edit) throws SettingsException {
+		if (edit != null && document.root() instanceof ObjectNode root) {
+			edit.accept(root);
+		}
+		return validator.validate(document, baseDir);
+	}
+
+	/**
+	 * Sets a training key in the experiment's training section and in every architecture's own training
+	 * overrides that set it too (an override wins everywhere).
+	 */
+	public static void setTraining(ObjectNode root, String key, JsonNode value) {
+		JsonNode training = root.get("training");
+		if (!(training instanceof ObjectNode)) {
+			training = root.putObject("training");
+		}
+		((ObjectNode) training).set(key, value);
+		for (JsonNode a : root.path("architectures")) {
+			if (a.get("training") instanceof ObjectNode own && own.has(key)) {
+				own.set(key, value);
+			}
+		}
+	}
+}
