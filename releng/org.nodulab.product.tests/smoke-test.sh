@@ -158,6 +158,42 @@ check "nodulab predict writes a submission" test "$(wc -l <"$OUT/predicted.csv")
 check "nodulab predict never overwrites" contains "$OUT/predict-again.txt" "never overwritten"
 check "report.html is written" contains "$run_a/report.html" "data:image/png;base64,"
 
+# The job queue the workbench shares: a job whose process is killed (kill -9) while it trains is found
+# interrupted when the queue is opened again, and a resume job finishes it with the uninterrupted model.
+queue="$OUT/queue"
+rm -rf "$queue"
+./nodulab jobs submit train "$OUT/smoke.yaml" --queue "$queue" --title smoke-job >"$OUT/jobs-submit.txt" 2>&1
+check "nodulab jobs submit exits 0" test $? -eq 0
+job=$(sed -n 's/^queued \([^:]*\):.*/\1/p' "$OUT/jobs-submit.txt")
+./nodulab jobs run --queue "$queue" >"$OUT/jobs-run-killed.txt" 2>&1 &
+pid=$!
+run_c=""
+for _ in $(seq 1 600); do
+  run_c=$(sed -n 's/.*"runDir" : "\(.*\)",*$/\1/p' "$queue/$job.json" 2>/dev/null)
+  [ -n "$run_c" ] && [ "$(grep -c '^m0-vgg' "$run_c/checkpoints.csv" 2>/dev/null)" -ge 1 ] && break
+  sleep 0.2
+done
+kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+check "the job's process was killed (kill -9) after its first checkpoint" test -n "$run_c" -a ! -e "$run_c/summary.json"
+./nodulab jobs --queue "$queue" >"$OUT/jobs-list.txt" 2>&1
+check "nodulab jobs lists the killed job as interrupted" contains "$OUT/jobs-list.txt" "interrupted"
+check "and offers to resume it" contains "$OUT/jobs-list.txt" "nodulab jobs resume $job"
+./nodulab jobs resume "$job" --queue "$queue" >"$OUT/jobs-resume.txt" 2>&1
+check "nodulab jobs resume exits 0" test $? -eq 0
+./nodulab jobs run --queue "$queue" >"$OUT/jobs-run.txt" 2>&1
+check "nodulab jobs run exits 0" test $? -eq 0
+check "the resume job finished" contains "$OUT/jobs-run.txt" "finished: m0-vgg best epoch"
+check "the resumed job ends with the uninterrupted run's model (same SHA-256)" test -n "$(final "$run_c")" -a "$(final "$run_a")" = "$(final "$run_c")"
+check "the run records the job's device" contains "$run_c/provenance.json" '"device" : "cpu"'
+./nodulab runs froc "$run_a" --csv "$OUT/froc.csv" >"$OUT/runs-froc.txt" 2>&1
+check "nodulab runs froc exits 0" test $? -eq 0
+check "runs froc: the model's operating points" contains "$OUT/runs-froc.txt" "m0-vgg"
+./nodulab runs errors "$run_a" >"$OUT/runs-errors.txt" 2>&1
+check "nodulab runs errors exits 0" test $? -eq 0
+check "runs errors: the worst negatives" contains "$OUT/runs-errors.txt" "highest-scored negatives:"
+./nodulab new architecture vgg "$OUT/new-vgg.yaml" --dataset "$OUT/synth" >"$OUT/new.txt" 2>&1
+check "nodulab new writes an experiment" test -s "$OUT/new-vgg.yaml"
+
 # A lab member's architecture bundle, built on its own against the product's p2 repository and dropped
 # into the installed product: listed, trained on the synthetic data, gone once removed. No rebuild.
 product="${NODULAB_PRODUCT:-$ROOT/releng/org.nodulab.product/target/products/org.nodulab.product/linux/gtk/x86_64/nodulab}"

@@ -134,9 +134,13 @@ public final class JobsCommand implements Callable<Integer> {
 		public Integer call() throws Exception {
 			PrintWriter out = spec.commandLine().getOut();
 			JobQueue queue = held(services, queueDir);
+			java.util.Map<String, JobRecord.State> seen = new java.util.concurrent.ConcurrentHashMap<>();
 			queue.addListener(new JobQueue.Listener() {
 				@Override
 				public void changed(JobRecord r) {
+					if (seen.put(r.id(), r.state()) == r.state()) {
+						return; // only state changes
+					}
 					synchronized (out) {
 						out.printf(Locale.ROOT, "%s %s: %s%n", r.id(), r.state().name().toLowerCase(Locale.ROOT), r.message());
 						out.flush();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nodulab runs}: the experiment log. */
 @Command(name = "runs", description = "The experiment log: every run below a runs folder with its date, status, architectures, key settings and best CPM.",
-		subcommands = RunsCommand.Compare.class)
+		subcommands = { RunsCommand.Compare.class, RunsCommand.Froc.class, RunsCommand.Errors.class })
 public final class RunsCommand implements Callable<Integer> {
 
 	@Spec
@@ -88,5 +88,79 @@ public final class RunsCommand implements Callable<Integer> {
 			out.printf(Locale.ROOT, "  %-22s A %s  B %s  delta %s%n", what, TrainCommand.fmt(a), TrainCommand.fmt(b),
 					Double.isNaN(a) || Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%+.4f", b - a));
 		}
+	}
+
+	/** {@code nodulab runs froc RUN}: the curves the FROC view plots. */
+	@Command(name = "froc", description = "A run's test FROC curves: sensitivity at the seven operating points (1/8 to 8 FPs per scan), CPM, and whether bootstrap bands exist; --csv writes the plotted series.")
+	static final class Froc implements Callable<Integer> {
+
+		@Spec
+		CommandSpec spec;
+
+		@Parameters(index = "0", paramLabel = "<run>", description = "A run folder.")
+		Path run;
+
+		@picocli.CommandLine.Option(names = "--csv", paramLabel = "FILE", description = "Write the curves and bands (run, curve, series, fps, sensitivity) to this new file.")
+		Path csv;
+
+		@Override
+		public Integer call() throws Exception {
+			PrintWriter out = spec.commandLine().getOut();
+			java.util.List<org.nodulab.train.RunFroc.Curve> curves = org.nodulab.train.RunFroc.read(run);
+			if (curves.isEmpty()) {
+				throw new IllegalArgumentException(run + " has no FROC files yet (froc/<name>-test/froc_<name>.txt)");
+			}
+			out.println("curve                      1/8    1/4    1/2    1      2      4      8      CPM     bands");
+			for (var c : curves) {
+				StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-24s", c.name()));
+				for (double s : c.operatingPoints()) {
+					b.append(String.format(Locale.ROOT, "  %.3f", s));
+				}
+				b.append(String.format(Locale.ROOT, "  %.4f  %s", c.cpm(), c.hasBands() ? "yes" : "no"));
+				out.println(b);
+			}
+			if (csv != null) {
+				org.nodulab.core.io.AtomicFiles.create(csv, org.nodulab.train.FrocExport.csv(curves));
+				out.println("wrote " + csv);
+			}
+			return 0;
+		}
+	}
+
+	/** {@code nodulab runs errors RUN}: what the error gallery shows. */
+	@Command(name = "errors", description = "The lowest-scored positives and highest-scored negatives of a run's test predictions (candidates within an annotated nodule's radius are positives; those on excluded findings are neither).")
+	static final class Errors implements Callable<Integer> {
+
+		@Spec
+		CommandSpec spec;
+
+		@Parameters(index = "0", paramLabel = "<run>", description = "A run folder.")
+		Path run;
+
+		@picocli.CommandLine.Option(names = "--model", description = "The model, or 'ensemble' (default: the ensemble when there is one, else the first model).")
+		String model;
+
+		@picocli.CommandLine.Option(names = "--count", defaultValue = "8", description = "Cases of each kind (default: ${DEFAULT-VALUE}).")
+		int count;
+
+		@Override
+		public Integer call() throws Exception {
+			PrintWriter out = spec.commandLine().getOut();
+			java.util.List<String> models = org.nodulab.train.ErrorCases.models(run);
+			String m = model != null ? model : models.contains("ensemble") ? "ensemble" : models.isEmpty() ? "?" : models.get(0);
+			org.nodulab.dataset.Luna16Dataset dataset = org.nodulab.dataset.Luna16Dataset.open(org.nodulab.train.ErrorCases.datasetOf(run));
+			var errors = org.nodulab.train.ErrorCases.find(run, m, dataset.annotations(), dataset.excluded(), count);
+			out.println("lowest-scored positives of " + errors.predictions() + ":");
+			for (var c : errors.missedPositives()) {
+				out.printf(Locale.ROOT, "  %2d  score %.4f  diameter %5.1f mm  %s  (%.1f, %.1f, %.1f)%n", c.rank(), c.score(), c.diameter(),
+						c.seriesuid(), c.x(), c.y(), c.z());
+			}
+			out.println("highest-scored negatives:");
+			for (var c : errors.falsePositives()) {
+				out.printf(Locale.ROOT, "  %2d  score %.4f  %s  (%.1f, %.1f, %.1f)%n", c.rank(), c.score(), c.seriesuid(), c.x(), c.y(), c.z());
+			}
+			return 0;
+		}
+
 	}
 }

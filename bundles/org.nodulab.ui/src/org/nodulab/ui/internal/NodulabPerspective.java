@@ -4,7 +4,10 @@ import org.eclipse.ui.IFolderLayout;
 import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
 
-/** The Nodulab perspective: the Contributions view, and Progress for running jobs. */
+/**
+ * The Nodulab perspective: the catalogue on the left, experiment editors in the middle, the FROC, training,
+ * error gallery and slice views on the right, runs, jobs and progress at the bottom.
+ */
 public class NodulabPerspective implements IPerspectiveFactory {
 
 	public static final String ID = "org.nodulab.ui.perspective";
@@ -12,14 +15,21 @@ public class NodulabPerspective implements IPerspectiveFactory {
 
 	@Override
 	public void createInitialLayout(IPageLayout layout) {
-		layout.setEditorAreaVisible(false);
 		String editorArea = layout.getEditorArea();
-		layout.addView(ContributionsView.ID, IPageLayout.TOP, 0.7f, editorArea);
-		IFolderLayout bottom = layout.createFolder("org.nodulab.ui.bottom", IPageLayout.BOTTOM, 0.7f,
-				ContributionsView.ID);
+		layout.setEditorAreaVisible(true);
+		layout.addView(ContributionsView.ID, IPageLayout.LEFT, 0.3f, editorArea);
+		IFolderLayout bottom = layout.createFolder("org.nodulab.ui.bottom", IPageLayout.BOTTOM, 0.62f, editorArea);
+		bottom.addView(RunsView.ID);
+		bottom.addView(JobsView.ID);
 		bottom.addView(PROGRESS_VIEW);
-		layout.getViewLayout(ContributionsView.ID).setCloseable(true);
-		layout.addShowViewShortcut(ContributionsView.ID);
-		layout.addShowViewShortcut(PROGRESS_VIEW);
+		IFolderLayout right = layout.createFolder("org.nodulab.ui.right", IPageLayout.RIGHT, 0.45f, editorArea);
+		right.addView(FrocView.ID);
+		right.addView(TrainingView.ID);
+		right.addView(ErrorGalleryView.ID);
+		right.addView(SliceView.ID);
+		for (String id : new String[] { ContributionsView.ID, RunsView.ID, JobsView.ID, FrocView.ID, TrainingView.ID, ErrorGalleryView.ID,
+				SliceView.ID, PROGRESS_VIEW }) {
+			layout.addShowViewShortcut(id);
+		}
 	}
 }

@@ -1,11 +1,18 @@
 package org.nodulab.ui.internal;
 
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.application.IWorkbenchConfigurer;
 import org.eclipse.ui.application.IWorkbenchWindowConfigurer;
 import org.eclipse.ui.application.WorkbenchAdvisor;
 import org.eclipse.ui.application.WorkbenchWindowAdvisor;
 
-/** Opens the Nodulab perspective; windows show the status line with the progress indicator. */
+/**
+ * Opens the Nodulab perspective; windows show the status line with the progress indicator. Opens the job
+ * queue at start-up (queued jobs start again; interrupted runs are offered in the Jobs view) and stops
+ * running jobs at a batch boundary after a checkpoint at shutdown.
+ */
 public class NodulabWorkbenchAdvisor extends WorkbenchAdvisor {
 
 	@Override
@@ -21,5 +28,28 @@ public class NodulabWorkbenchAdvisor extends WorkbenchAdvisor {
 	@Override
 	public WorkbenchWindowAdvisor createWorkbenchWindowAdvisor(IWorkbenchWindowConfigurer configurer) {
 		return new NodulabWindowAdvisor(configurer);
+	}
+
+	@Override
+	public void postStartup() {
+		var queue = WorkbenchJobs.queue();
+		if (!queue.resumable().isEmpty()) {
+			IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+			try {
+				page.showView(JobsView.ID);
+			} catch (PartInitException e) {
+				// the Jobs view is in the perspective anyway
+			}
+		}
+	}
+
+	@Override
+	public boolean preShutdown() {
+		try {
+			WorkbenchJobs.queue().close(120_000);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		return true;
 	}
 }

@@ -113,6 +113,14 @@ class TrainCommandsTest {
 		assertEquals(0, compare.code(), compare.err());
 		assertTrue(compare.out().contains("seed") && compare.out().contains("training.epochs"), compare.out());
 		assertTrue(compare.out().contains("delta"), compare.out());
+		Result froc = run("runs", "froc", runDirs.get(0).toString(), "--csv", dir.resolve("froc.csv").toString());
+		assertEquals(0, froc.code(), froc.err());
+		assertTrue(froc.out().lines().anyMatch(l -> l.startsWith("m0-vgg ") && l.trim().endsWith("yes")), froc.out());
+		assertTrue(Files.readAllLines(dir.resolve("froc.csv")).stream().anyMatch(l -> l.contains(",m0-vgg,") && l.contains(",operating-point,")));
+		Result errors = run("runs", "errors", runDirs.get(0).toString(), "--count", "3");
+		assertEquals(0, errors.code(), errors.err());
+		assertTrue(errors.out().contains("lowest-scored positives of ") && errors.out().contains("highest-scored negatives:"), errors.out());
+		assertEquals(3, errors.out().lines().filter(l -> l.contains(" score ") && !l.contains("diameter")).count(), errors.out());
 		Result models = run("models", runDirs.get(0).toString());
 		assertTrue(models.out().contains("/m0-vgg@2 "), models.out());
 		Path out = dir.resolve("predicted.csv");
@@ -126,6 +134,58 @@ class TrainCommandsTest {
 		assertTrue(resume.err().contains("has finished"), resume.err());
 		Result demo = run("demo", "--print");
 		assertTrue(demo.out().contains("name: demo") && demo.out().contains("id: densenet"), demo.out());
+	}
+
+	@Test
+	void jobsQueueRunsHeadlessInPriorityOrder() throws Exception {
+		Path file = dir.resolve("queued.yaml");
+		Files.writeString(file, """
+				name: queued
+				seed: 4
+				dataset:
+				  path: data/synthetic
+				  split: {mode: subsets, train: [0, 1, 2, 3, 4, 5], validation: [6], test: [7, 8]}
+				sampling: {positiveFactor: 108, epochSize: 0.1}
+				augmentations: [{id: translate}]
+				architectures:
+				  - id: vgg
+				    settings: {branches: [{size: [12, 12, 12]}], filters: [4], convsPerStage: 1, denseUnits: 4}
+				training: {epochs: 1, batchSize: 8}
+				evaluation: {bootstrap: 0}
+				output: {runs: queued-runs}
+				""");
+		Path queue = dir.resolve("queue");
+		Result low = run("jobs", "submit", "train", file.toString(), "--queue", queue.toString(), "--title", "low", "-o", "seed=1");
+		assertEquals(0, low.code(), low.err());
+		Result high = run("jobs", "submit", "train", file.toString(), "--queue", queue.toString(), "--title", "high", "--priority", "5",
+				"-o", "seed=2");
+		assertEquals(0, high.code(), high.err());
+		Result bad = run("jobs", "submit", "train", file.toString(), "--queue", queue.toString(), "--device", "cuda:7");
+		assertEquals(1, bad.code());
+		assertTrue(bad.err().contains("no compute device 'cuda:7'"), bad.err());
+		Result listed = run("jobs", "--queue", queue.toString());
+		assertEquals(2, listed.out().lines().filter(l -> l.contains(" queued ")).count(), listed.out());
+		Result ran = run("jobs", "run", "--queue", queue.toString());
+		assertEquals(0, ran.code(), ran.err() + ran.out());
+		List<String> started = ran.out().lines().filter(l -> l.contains(" running: started")).toList();
+		assertEquals(2, started.size(), ran.out());
+		String highId = high.out().strip().split(" ")[1].replace(":", "");
+		assertTrue(started.get(0).startsWith(highId), "the higher priority ran first: " + ran.out());
+		Result after = run("jobs", "--queue", queue.toString());
+		assertEquals(2, after.out().lines().filter(l -> l.contains(" finished ")).count(), after.out());
+		try (Stream<Path> s = Files.list(dir.resolve("queued-runs"))) {
+			assertEquals(2, s.count());
+		}
+
+		Path created = dir.resolve("experiments-new/from-vgg.yaml");
+		Result made = run("new", "architecture", "vgg", created.toString(), "--dataset", data.toString());
+		assertEquals(0, made.code(), made.err());
+		Result valid = run("validate", created.toString());
+		assertEquals(0, valid.code(), valid.err() + valid.out());
+		assertEquals(1, run("new", "architecture", "vgg", created.toString()).code(), "never overwritten");
+		Result reader = run("new", "reader", "metaimage", dir.resolve("x.yaml").toString());
+		assertEquals(1, reader.code());
+		assertTrue(reader.err().contains("does not name readers"), reader.err());
 	}
 
 	/** The demo's whole pipeline (both architectures, TTA, ensemble, baseline, report) for one epoch on the 10-scan benchmark. */

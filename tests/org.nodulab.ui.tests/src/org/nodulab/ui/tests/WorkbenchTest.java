@@ -19,7 +19,7 @@ import org.nodulab.ui.internal.ContributionsView;
 import org.nodulab.ui.internal.NodulabPerspective;
 import org.nodulab.ui.internal.Screenshots;
 
-/** Opens the Nodulab workbench and checks the perspective and the Contributions view. */
+/** Opens the Nodulab workbench and checks the perspective and the catalogue (Contributions view). */
 class WorkbenchTest {
 
 	private static void processEvents() {
@@ -36,7 +36,9 @@ class WorkbenchTest {
 		IWorkbenchWindow window = PlatformUI.getWorkbench().getWorkbenchWindows()[0];
 		IWorkbenchPage page = window.getActivePage();
 		assertEquals(NodulabPerspective.ID, page.getPerspective().getId());
-		assertNotNull(page.findView(NodulabPerspective.PROGRESS_VIEW), "the Progress view is part of the perspective");
+		for (String id : List.of(NodulabPerspective.PROGRESS_VIEW, org.nodulab.ui.internal.RunsView.ID, org.nodulab.ui.internal.JobsView.ID)) {
+			assertNotNull(page.findViewReference(id), id + " is part of the perspective");
+		}
 
 		ContributionsView view = (ContributionsView) page.findView(ContributionsView.ID);
 		assertNotNull(view, "Contributions view");
@@ -44,7 +46,7 @@ class WorkbenchTest {
 		TreeItem[] kinds = view.viewer().getTree().getItems();
 		List<String> labels = Arrays.stream(kinds).map(i -> i.getText(0)).toList();
 		assertEquals(List.of("Network architectures (1)", "Augmentations (6)", "Ensemble combiners (3)",
-				"Evaluators (4)", "Volume readers (0)", "HU windows (3)"), labels);
+				"Evaluators (4)", "Volume readers (1)", "HU windows (3)"), labels);
 
 		TreeItem windows = kinds[5];
 		List<String> windowRows = Arrays.stream(windows.getItems())
@@ -57,7 +59,7 @@ class WorkbenchTest {
 		assertTrue(vgg.getText(4).startsWith("Stages of 3x3x3 convolutions"), vgg.getText(4));
 
 		List<String> menus = Arrays.stream(window.getShell().getMenuBar().getItems()).map(i -> i.getText()).toList();
-		assertEquals(List.of("&File", "&Window", "&Help"), menus);
+		assertEquals(List.of("&File", "&Edit", "&Window", "&Help"), menus);
 
 		Path screenshots = Path.of(System.getProperty("nodulab.screenshots", "target/screenshots"));
 		Path shot = screenshots.resolve("workbench-contributions.png");
