@@ -45,8 +45,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * the problems appear at the top and as markers on the fields. Dirty state, undo/redo (Ctrl+Z, Ctrl+Y),
  * save (atomic), and Run, which saves and queues a training job.
  *
- * <p>The source is the document: editing the form rewrites it from the tree, which drops YAML comments;
- * a file opened and saved without form edits keeps its text.
+ * <p>The source is the document: a form edit changes the value in the text where the key stands (comments
+ * and layout stay); adding or removing contributions, or a key the file does not have yet, rewrites
+ * the document from the tree, which drops comments.
  */
 public class ExperimentEditor extends MultiPageEditorPart {
 
@@ -174,7 +175,12 @@ public class ExperimentEditor extends MultiPageEditorPart {
 		long now = System.currentTimeMillis();
 		boolean coalesce = !structural && path.equals(lastEditPath) && now - lastEditTime < COALESCE_MILLIS;
 		String before = text;
-		text = UiServices.get(ExperimentValidator.class).codec().toYaml(tree);
+		SettingsCodec codec = UiServices.get(ExperimentValidator.class).codec();
+		// change the value in place when possible (comments and layout stay), else write the tree
+		com.fasterxml.jackson.databind.JsonNode value = structural ? null : form.at(path);
+		text = structural ? codec.toYaml(tree)
+				: org.nodulab.core.settings.YamlTextEdit.set(codec, before, path, value.isMissingNode() ? null : value, tree)
+						.orElseGet(() -> codec.toYaml(tree));
 		if (!coalesce && !before.equals(text)) {
 			undo.push(before);
 			redo.clear();

@@ -366,7 +366,8 @@ final class ExperimentForm {
 			return text.equals("true") || text.equals("false") ? JSON.booleanNode(Boolean.parseBoolean(text)) : JSON.textNode(text);
 		case INTEGER:
 			try {
-				return JSON.numberNode(Long.parseLong(text));
+				long v = Long.parseLong(text);
+				return v == (int) v ? JSON.numberNode((int) v) : JSON.numberNode(v); // as the YAML parser reads it
 			} catch (NumberFormatException e) {
 				return JSON.textNode(text); // the validator reports the wrong type on this field
 			}
@@ -386,7 +387,12 @@ final class ExperimentForm {
 				}
 				if (Number.class.isAssignableFrom(k.type())) {
 					try {
-						a.add(p.contains(".") || p.contains("e") ? JSON.numberNode(Double.parseDouble(p)) : JSON.numberNode(Long.parseLong(p)));
+						if (p.contains(".") || p.contains("e")) {
+							a.add(JSON.numberNode(Double.parseDouble(p)));
+						} else {
+							long v = Long.parseLong(p);
+							a.add(v == (int) v ? JSON.numberNode((int) v) : JSON.numberNode(v));
+						}
 						continue;
 					} catch (NumberFormatException e) {
 						// kept as text: the validator names it

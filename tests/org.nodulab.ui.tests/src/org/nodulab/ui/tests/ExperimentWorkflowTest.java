@@ -30,8 +30,6 @@ import org.nodulab.eval.froc.FrocCurve;
 import org.nodulab.jobs.JobQueue;
 import org.nodulab.jobs.JobRecord;
 import org.nodulab.jobs.JobSpec;
-import org.nodulab.synth.SynthDataset;
-import org.nodulab.synth.SynthSettings;
 import org.nodulab.train.ErrorCases;
 import org.nodulab.train.RunFroc;
 import org.nodulab.ui.internal.CompareDialog;
@@ -64,18 +62,17 @@ class ExperimentWorkflowTest {
 
 	private Path dataset;
 	private Path experiment;
+	private Path example;
 	private Path run;
 
 	@BeforeAll
 	void data() throws Exception {
 		Path work = Ui.work();
-		dataset = work.resolve("synthetic");
-		if (!Files.exists(dataset.resolve("seriesuids.csv"))) {
-			SynthSettings s = new SynthSettings();
-			s.scans = 4;
-			SynthDataset.generate(s, dataset, false, line -> {
-			});
-		}
+		dataset = Ui.dataset();
+		// a shipped example, with the benchmark where it expects it (../data/synthetic)
+		example = work.resolve("experiments/vgg-quickstart.yaml");
+		Files.createDirectories(example.getParent());
+		Files.copy(Path.of("../../experiments/vgg-quickstart.yaml"), example, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		experiment = work.resolve("tiny.yaml");
 		Files.writeString(experiment, """
 				# a tiny experiment for the workbench tests
@@ -112,16 +109,19 @@ class ExperimentWorkflowTest {
 
 	@Test
 	@Order(1)
-	void theEditorShowsAMarkerForABadValueUndoesAndSaves() throws Exception {
-		ExperimentEditor editor = OpenExperiment.open(Ui.page(), experiment);
+	void theEditorShowsAMarkerForABadValueUndoesAndSavesKeepingComments() throws Exception {
+		String original = Files.readString(example);
+		ExperimentEditor editor = OpenExperiment.open(Ui.page(), example);
 		Ui.processEvents();
-		assertEquals(List.of(), editor.problems(), "the example experiment is valid");
+		assertEquals(List.of(), editor.problems(), "the shipped example is valid next to the benchmark");
 		assertFalse(editor.isDirty());
 		Text lr = field(editor, "training.learningRate");
-		assertEquals("0.002", lr.getText());
+		assertEquals("0.001", lr.getText(), "1e-3 as a number");
 		Text epochs = field(editor, "training.epochs");
-		assertEquals("2", epochs.getText());
+		assertEquals("10", epochs.getText());
 		assertTrue(editor.fieldPaths().contains("architectures[0].settings.filters"), "the architecture's own settings are in the form");
+		assertTrue(editor.fieldPaths().contains("augmentations[2].probability"), "an augmentation's probability");
+		assertEquals("16, 32, 64", field(editor, "architectures[0].settings.filters").getText());
 
 		lr.setText("abc");
 		Ui.processEvents();
@@ -141,34 +141,45 @@ class ExperimentWorkflowTest {
 		assertTrue(editor.text().contains("epochs: 3"), editor.text());
 		editor.undo();
 		Ui.processEvents();
-		assertEquals("2", field(editor, "training.epochs").getText(), "undo restores the epochs");
+		assertEquals("10", field(editor, "training.epochs").getText(), "undo restores the epochs");
 		assertEquals("0.003", field(editor, "training.learningRate").getText(), "and keeps the earlier edit");
 		assertTrue(editor.isDirty());
+
+		// a structural edit (an augmentation added) and its undo
+		String beforeAdd = editor.text();
+		((org.eclipse.swt.widgets.Button) editor.field("augmentations+").orElseThrow()).notifyListeners(SWT.Selection, new Event());
+		Ui.processEvents();
+		assertTrue(editor.fieldPaths().contains("augmentations[3].id"), "a fourth augmentation in the form");
+		editor.undo();
+		Ui.processEvents();
+		assertEquals(beforeAdd, editor.text(), "undo restores the text exactly");
 
 		editor.doSave(null);
 		Ui.processEvents();
 		assertFalse(editor.isDirty());
-		JsonNode saved = YAML.readTree(experiment.toFile());
-		assertEquals(0.003, saved.path("training").path("learningRate").asDouble(), 1e-12);
-		assertEquals(2, saved.path("training").path("epochs").asInt());
-		assertEquals("[4,8]", saved.path("architectures").path(0).path("settings").path("filters").toString());
-		assertEquals(dataset.toString(), saved.path("dataset").path("path").asText());
+		assertEquals(original.replace("learningRate: 1e-3", "learningRate: 0.003"), Files.readString(example),
+				"the file changed in that one value; its comments and layout stay");
 		editor.showPage(1);
 		Ui.processEvents();
-		assertEquals(Files.readString(experiment), editor.source().getText(), "the source tab shows the saved YAML");
+		assertEquals(Files.readString(example), editor.source().getText(), "the source tab shows the saved YAML");
 		Ui.screenshot("editor-source", editor);
 		editor.showPage(0);
+		Ui.page().closeEditor(editor, false);
 	}
 
 	@Test
 	@Order(2)
 	void runQueuesAJobThatShowsInJobsProgressAndRuns() throws Exception {
 		ExperimentEditor editor = OpenExperiment.open(Ui.page(), experiment);
+		TrainingView training = Ui.show(TrainingView.ID);
 		JobsView jobs = Ui.show(JobsView.ID);
 		JobRecord job = editor.run();
 		Ui.waitFor(() -> Arrays.stream(Job.getJobManager().find(JobQueue.FAMILY)).anyMatch(j -> j.getName().equals("train tiny")), 120,
 				"the training job in the Eclipse job manager (what the Progress view lists)");
 		Ui.waitFor(() -> row(jobs, job.id()) != null && row(jobs, job.id()).getText(1).startsWith("running"), 60, "a running row in Jobs");
+		Ui.waitFor(() -> WorkbenchJobs.queue().job(job.id()).orElseThrow().runDir() != null, 120, "the job's run folder");
+		Path live = Path.of(WorkbenchJobs.queue().job(job.id()).orElseThrow().runDir());
+		Ui.waitFor(() -> live.equals(training.run()), 30, "the Training view to follow the running job");
 		Ui.show(NodulabPerspective.PROGRESS_VIEW);
 		Ui.waitFor(() -> WorkbenchJobs.queue().activity(job.id()).isPresent(), 300, "progress of the job");
 		Ui.screenshot("progress-running-job");

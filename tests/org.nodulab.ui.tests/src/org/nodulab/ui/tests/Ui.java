@@ -80,7 +80,7 @@ final class Ui {
 	static Path screenshot(String name) throws Exception {
 		Path dir = Path.of(System.getProperty("nodulab.screenshots", "target/screenshots"));
 		Path shot = dir.resolve(name + ".png");
-		window().getShell().setSize(1400, 900);
+		window().getShell().setSize(1260, 900); // within CI's 1280x1024 Xvfb screen
 		processEvents();
 		Thread.sleep(200);
 		processEvents();
@@ -93,5 +93,17 @@ final class Ui {
 		Path w = Path.of(System.getProperty("nodulab.uitest.work", "target/work"));
 		Files.createDirectories(w);
 		return w;
+	}
+
+	/** The 10-scan synthetic benchmark of the UI tests (work/data/synthetic), generated once. */
+	static synchronized Path dataset() throws Exception {
+		Path dataset = work().resolve("data/synthetic");
+		if (!Files.exists(dataset.resolve("seriesuids.csv"))) {
+			org.nodulab.synth.SynthSettings s = new org.nodulab.synth.SynthSettings();
+			s.scans = 10;
+			org.nodulab.synth.SynthDataset.generate(s, dataset, false, line -> {
+			});
+		}
+		return dataset;
 	}
 }
