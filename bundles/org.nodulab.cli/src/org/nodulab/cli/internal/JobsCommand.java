@@ -61,16 +61,34 @@ public final class JobsCommand implements Callable<Integer> {
 		return JobQueue.openHeld(dir != null ? dir : JobService.defaultDir(), jobs.executor(), jobs.devices());
 	}
 
-	/** {@code nodulab jobs submit <kind> <input>}. */
-	@Command(name = "submit", description = "Queue a job (it runs in 'nodulab jobs run' or in the workbench).")
-	static final class Submit implements Callable<Integer> {
-		private final Services services;
+	/** What the subcommands share: the services and the queue folder option. */
+	abstract static class OnQueue implements Callable<Integer> {
+		final Services services;
 
 		@Spec
 		CommandSpec spec;
 
-		@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder.")
+		@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder (default: -Dnodulab.jobs or ~/.nodulab/jobs).")
 		Path queueDir;
+
+		OnQueue(Services services) {
+			this.services = services;
+		}
+
+		/** The queue, opened without starting jobs. */
+		JobQueue held() throws java.io.IOException {
+			return JobsCommand.held(services, queueDir);
+		}
+
+		/** Prints what a queued job is. */
+		void queued(JobRecord r) {
+			spec.commandLine().getOut().println("queued " + r.id() + ": " + r.spec().title());
+		}
+	}
+
+	/** {@code nodulab jobs submit <kind> <input>}. */
+	@Command(name = "submit", description = "Queue a job (it runs in 'nodulab jobs run' or in the workbench).")
+	static final class Submit extends OnQueue {
 
 		@Parameters(index = "0", paramLabel = "<kind>", description = "train, resume, cross_validation, predict, evaluate or ensemble.")
 		String kind;
@@ -91,7 +109,7 @@ public final class JobsCommand implements Callable<Integer> {
 		Map<String, String> options = new LinkedHashMap<>();
 
 		public Submit(Services services) {
-			this.services = services;
+			super(services);
 		}
 
 		@Override
@@ -104,10 +122,9 @@ public final class JobsCommand implements Callable<Integer> {
 						+ java.util.Arrays.stream(JobSpec.Kind.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList());
 			}
 			String in = k == JobSpec.Kind.ENSEMBLE ? input : Path.of(input).toAbsolutePath().normalize().toString();
-			JobQueue queue = held(services, queueDir);
+			JobQueue queue = held();
 			try {
-				JobRecord r = queue.submit(new JobSpec(k, title, in, options, device, priority));
-				spec.commandLine().getOut().println("queued " + r.id() + ": " + r.spec().title());
+				queued(queue.submit(new JobSpec(k, title, in, options, device, priority)));
 			} finally {
 				queue.close(0);
 			}
@@ -117,23 +134,16 @@ public final class JobsCommand implements Callable<Integer> {
 
 	/** {@code nodulab jobs run}. */
 	@Command(name = "run", description = "Run the queued jobs until none is left (Ctrl-C stops the running ones at a batch boundary after a checkpoint; the queued ones stay queued).")
-	static final class Run implements Callable<Integer> {
-		private final Services services;
-
-		@Spec
-		CommandSpec spec;
-
-		@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder.")
-		Path queueDir;
+	static final class Run extends OnQueue {
 
 		public Run(Services services) {
-			this.services = services;
+			super(services);
 		}
 
 		@Override
 		public Integer call() throws Exception {
 			PrintWriter out = spec.commandLine().getOut();
-			JobQueue queue = held(services, queueDir);
+			JobQueue queue = held();
 			java.util.Map<String, JobRecord.State> seen = new java.util.concurrent.ConcurrentHashMap<>();
 			queue.addListener(new JobQueue.Listener() {
 				@Override
@@ -170,25 +180,18 @@ public final class JobsCommand implements Callable<Integer> {
 
 	/** {@code nodulab jobs cancel <id>}. */
 	@Command(name = "cancel", description = "Cancel a queued job (a running one: stop it from the process that runs it).")
-	static final class Cancel implements Callable<Integer> {
-		private final Services services;
-
-		@Spec
-		CommandSpec spec;
-
-		@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder.")
-		Path queueDir;
+	static final class Cancel extends OnQueue {
 
 		@Parameters(index = "0", paramLabel = "<id>")
 		String id;
 
 		public Cancel(Services services) {
-			this.services = services;
+			super(services);
 		}
 
 		@Override
 		public Integer call() throws Exception {
-			JobQueue queue = held(services, queueDir);
+			JobQueue queue = held();
 			try {
 				boolean done = queue.cancel(id);
 				spec.commandLine().getOut().println(done ? "cancelled " + id : id + " has ended already");
@@ -201,28 +204,20 @@ public final class JobsCommand implements Callable<Integer> {
 
 	/** {@code nodulab jobs resume <id>}. */
 	@Command(name = "resume", description = "Queue a job that continues a stopped or interrupted job's run from its last checkpoint.")
-	static final class Resume implements Callable<Integer> {
-		private final Services services;
-
-		@Spec
-		CommandSpec spec;
-
-		@Option(names = "--queue", paramLabel = "DIR", description = "The queue folder.")
-		Path queueDir;
+	static final class Resume extends OnQueue {
 
 		@Parameters(index = "0", paramLabel = "<id>")
 		String id;
 
 		public Resume(Services services) {
-			this.services = services;
+			super(services);
 		}
 
 		@Override
 		public Integer call() throws Exception {
-			JobQueue queue = held(services, queueDir);
+			JobQueue queue = held();
 			try {
-				JobRecord r = queue.resume(id);
-				spec.commandLine().getOut().println("queued " + r.id() + ": " + r.spec().title());
+				queued(queue.resume(id));
 			} finally {
 				queue.close(0);
 			}

@@ -219,6 +219,7 @@ final class ExperimentForm {
 		Optional<ContributionRegistry> registry = catalog.registry(kind);
 		Group g = group(parent, title(kind), path, 1);
 		GridDataFactory.fillDefaults().grab(true, false).span(parent == body ? 1 : 2, 1).applyTo(g);
+		GridLayoutFactory.fillDefaults().numColumns(1).margins(6, 4).applyTo(g); // one item under another
 		JsonNode list = at(path);
 		if (list instanceof ArrayNode array) {
 			for (int i = 0; i < array.size(); i++) {

@@ -1,7 +1,6 @@
 package org.nodulab.ui.internal;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -11,11 +10,8 @@ import org.eclipse.jface.action.IToolBarManager;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.TableColumnLayout;
 import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.ColumnWeightData;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.program.Program;
 import org.eclipse.swt.widgets.Composite;
@@ -155,15 +151,7 @@ public class JobsView extends ViewPart {
 	}
 
 	private void column(TableColumnLayout layout, String title, int weight, Function<JobRecord, String> text) {
-		TableViewerColumn c = new TableViewerColumn(viewer, SWT.LEFT);
-		c.getColumn().setText(title);
-		c.setLabelProvider(new ColumnLabelProvider() {
-			@Override
-			public String getText(Object element) {
-				return text.apply((JobRecord) element);
-			}
-		});
-		layout.setColumnData(c.getColumn(), new ColumnWeightData(weight, 40, true));
+		Columns.add(viewer, layout, title, weight, JobRecord.class, text);
 	}
 
 	@Override
@@ -177,9 +165,5 @@ public class JobsView extends ViewPart {
 			queue.removeListener(listener);
 		}
 		super.dispose();
-	}
-
-	static Path path(String s) {
-		return s == null ? null : Path.of(s);
 	}
 }

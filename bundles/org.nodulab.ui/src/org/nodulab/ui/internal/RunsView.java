@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +19,6 @@ import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.TableColumnLayout;
 import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.ColumnWeightData;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
@@ -316,16 +313,8 @@ public class RunsView extends ViewPart {
 			Function<RunCatalog.Entry, String> text, Function<RunCatalog.Entry, Comparable<?>> key) {
 		int index = keys.size();
 		keys.add(key);
-		TableViewerColumn c = new TableViewerColumn(viewer, SWT.LEFT);
-		c.getColumn().setText(title);
+		TableViewerColumn c = Columns.add(viewer, layout, title, weight, RunCatalog.Entry.class, text);
 		c.getColumn().addListener(SWT.Selection, e -> sortBy(index));
-		c.setLabelProvider(new ColumnLabelProvider() {
-			@Override
-			public String getText(Object element) {
-				return text.apply((RunCatalog.Entry) element);
-			}
-		});
-		layout.setColumnData(c.getColumn(), new ColumnWeightData(weight, 40, true));
 	}
 
 	static String fmt(double v, String format) {
@@ -372,9 +361,5 @@ public class RunsView extends ViewPart {
 			queue.removeListener(listener);
 		}
 		super.dispose();
-	}
-
-	static Comparator<RunCatalog.Entry> byDate() {
-		return Comparator.comparing(RunCatalog.Entry::created);
 	}
 }

@@ -2,9 +2,7 @@ package org.nodulab.ui.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.GC;
@@ -20,7 +18,7 @@ public final class Screenshots {
 	private Screenshots() {
 	}
 
-	/** Saves what {@code control} shows now as a PNG (written to a temporary file, then moved). */
+	/** Saves what {@code control} shows now as a PNG (written to a temporary file, then renamed). */
 	public static void save(Control control, Path file) {
 		control.getDisplay().readAndDispatch();
 		Point size = control.getSize();
@@ -30,11 +28,8 @@ public final class Screenshots {
 			gc.copyArea(image, 0, 0);
 			ImageLoader loader = new ImageLoader();
 			loader.data = new ImageData[] { image.getImageData() };
-			Path parent = file.toAbsolutePath().getParent();
-			Files.createDirectories(parent);
-			Path tmp = Files.createTempFile(parent, ".screenshot", ".png");
-			loader.save(tmp.toString(), SWT.IMAGE_PNG);
-			Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			// atomically, with the user's umask (a temporary file renamed over the old picture)
+			org.nodulab.core.io.AtomicFiles.replace(file, out -> loader.save(out, SWT.IMAGE_PNG));
 		} catch (IOException e) {
 			throw new UncheckedIOException("cannot write screenshot " + file, e);
 		} finally {

@@ -18,6 +18,7 @@ import org.nodulab.jobs.JobSpec;
 import org.nodulab.synth.SynthDataset;
 import org.nodulab.synth.SynthSettings;
 import org.nodulab.test.support.Osgi;
+import org.nodulab.test.support.TinyExperiment;
 import org.nodulab.train.Checkpoints;
 import org.nodulab.train.RunDirectory;
 
@@ -31,33 +32,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class TrainingJobsTest {
 
-	private static String experiment(Path dataset, Path runs) {
-		return """
-				name: tiny
-				seed: 5
-				dataset:
-				  path: %s
-				  candidates: candidates_V2.csv
-				  split: {mode: subsets, train: [0, 1], validation: [2], test: [3]}
-				sampling: {positiveFactor: 108, negativeFactor: 1, epochSize: 0.3, workers: 2, prefetch: 3}
-				augmentations:
-				  - id: translate
-				  - id: rotate90
-				architectures:
-				  - id: vgg
-				    settings:
-				      branches: [{size: [12, 12, 12]}]
-				      filters: [4, 8]
-				      convsPerStage: 1
-				      poolings: 1
-				      denseUnits: 8
-				      dropout: 0.3
-				training: {epochs: 2, batchSize: 8, learningRate: 0.002}
-				evaluation: {testTimeAugmentation: false, bootstrap: 0}
-				output: {runs: %s}
-				""".formatted(dataset, runs);
-	}
-
 	@Test
 	void cancelStopsAfterACheckpointAndACrashedJobResumesToTheSameModel(@TempDir Path tmp) throws Exception {
 		SynthSettings s = new SynthSettings();
@@ -66,7 +40,7 @@ class TrainingJobsTest {
 		SynthDataset.generate(s, dataset, false, line -> {
 		});
 		Path yaml = tmp.resolve("tiny.yaml");
-		Files.writeString(yaml, experiment(dataset, tmp.resolve("runs")));
+		Files.writeString(yaml, TinyExperiment.yaml("tiny", dataset, tmp.resolve("runs").toString(), 2, 0));
 		JobService service = Osgi.service(JobService.class);
 		JobSpec spec = new JobSpec(JobSpec.Kind.TRAIN, "tiny", yaml.toString(), Map.of(), null, 0);
 

@@ -30,6 +30,7 @@ import org.nodulab.eval.froc.FrocCurve;
 import org.nodulab.jobs.JobQueue;
 import org.nodulab.jobs.JobRecord;
 import org.nodulab.jobs.JobSpec;
+import org.nodulab.test.support.TinyExperiment;
 import org.nodulab.train.ErrorCases;
 import org.nodulab.train.RunFroc;
 import org.nodulab.ui.internal.CompareDialog;
@@ -74,31 +75,7 @@ class ExperimentWorkflowTest {
 		Files.createDirectories(example.getParent());
 		Files.copy(Path.of("../../experiments/vgg-quickstart.yaml"), example, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		experiment = work.resolve("tiny.yaml");
-		Files.writeString(experiment, """
-				# a tiny experiment for the workbench tests
-				name: tiny
-				seed: 5
-				dataset:
-				  path: %s
-				  candidates: candidates_V2.csv
-				  split: {mode: subsets, train: [0, 1], validation: [2], test: [3]}
-				sampling: {positiveFactor: 108, negativeFactor: 1, epochSize: 0.3, workers: 2, prefetch: 3}
-				augmentations:
-				  - id: translate
-				  - id: rotate90
-				architectures:
-				  - id: vgg
-				    settings:
-				      branches: [{size: [12, 12, 12]}]
-				      filters: [4, 8]
-				      convsPerStage: 1
-				      poolings: 1
-				      denseUnits: 8
-				      dropout: 0.3
-				training: {epochs: 2, batchSize: 8, learningRate: 0.002}
-				evaluation: {testTimeAugmentation: false, bootstrap: 200}
-				output: {runs: runs}
-				""".formatted(dataset));
+		Files.writeString(experiment, TinyExperiment.yaml("tiny", dataset, "runs", 2, 200));
 		Ui.page().setPerspective(PlatformUI().getPerspectiveRegistry().findPerspectiveWithId(NodulabPerspective.ID));
 		Ui.processEvents();
 	}
@@ -356,6 +333,28 @@ class ExperimentWorkflowTest {
 		org.nodulab.ui.internal.Screenshots.save(dialog.getShell(), Path.of(System.getProperty("nodulab.screenshots", "target/screenshots"))
 				.resolve("compare.png"));
 		dialog.close();
+	}
+
+	/**
+	 * Pictures of real runs for the documentation: with {@code -Dnodulab.uitest.runs=DIR[,DIR]} (e.g. the
+	 * demo's run) the FROC, training and gallery views show those runs too (skipped otherwise).
+	 */
+	@Test
+	@Order(7)
+	void picturesOfGivenRuns() throws Exception {
+		String given = System.getProperty("nodulab.uitest.runs", "");
+		org.junit.jupiter.api.Assumptions.assumeFalse(given.isBlank(), "no -Dnodulab.uitest.runs");
+		List<Path> runs = Arrays.stream(given.split(",")).map(Path::of).toList();
+		FrocView froc = Ui.show(FrocView.ID);
+		froc.show(runs);
+		Ui.screenshot("given-froc", froc);
+		TrainingView training = Ui.show(TrainingView.ID);
+		training.show(runs.get(0));
+		Ui.screenshot("given-training", training);
+		ErrorGalleryView gallery = Ui.show(ErrorGalleryView.ID);
+		gallery.show(runs.get(0), null);
+		Ui.waitFor(() -> !gallery.loading(), 120, "the gallery");
+		Ui.screenshot("given-errors", gallery);
 	}
 
 	private static Text field(ExperimentEditor editor, String path) {
