@@ -138,12 +138,14 @@ public class RunsView extends ViewPart {
 		toolbar.add(action("FROC", "FROC curves of the selected runs", this::openFroc));
 		toolbar.add(action("Training", "Loss and CPM per epoch of the selected run", this::openTraining));
 		toolbar.add(action("Errors", "The selected run's worst positives and negatives", this::openErrors));
+		toolbar.add(action("Resume", "Queue jobs that continue the selected interrupted runs from their last checkpoint", this::resume));
 		MenuManager menu = new MenuManager();
 		menu.add(action("Open FROC", null, this::openFroc));
 		menu.add(action("Open training curves", null, this::openTraining));
 		menu.add(action("Open error gallery", null, this::openErrors));
 		menu.add(action("Compare", null, this::compare));
 		menu.add(action("Open report", null, this::openReport));
+		menu.add(action("Resume", null, this::resume));
 		viewer.getTable().setMenu(menu.createContextMenu(viewer.getTable()));
 		getViewSite().getActionBars().updateActionBars();
 
@@ -248,6 +250,33 @@ public class RunsView extends ViewPart {
 				MessageDialog.openInformation(getSite().getShell(), "Report", e.name() + " has no report yet (it is written when the run ends)");
 			}
 		}
+	}
+
+	/**
+	 * Queues a resume job for each selected run that has not finished (stopped, crashed or killed,
+	 * whether it ran as a job or from the command line).
+	 *
+	 * @return the jobs queued
+	 */
+	public List<JobRecord> resume() {
+		List<JobRecord> queued = new ArrayList<>();
+		List<String> skipped = new ArrayList<>();
+		for (RunCatalog.Entry e : selected()) {
+			if (e.status().equals("finished")) {
+				skipped.add(e.name() + " has finished");
+				continue;
+			}
+			try {
+				queued.add(queue.submit(new org.nodulab.jobs.JobSpec(org.nodulab.jobs.JobSpec.Kind.RESUME, "resume " + e.name(),
+						e.dir().toAbsolutePath().toString(), java.util.Map.of(), null, 0)));
+			} catch (IOException | RuntimeException ex) {
+				skipped.add(e.name() + ": " + ex.getMessage());
+			}
+		}
+		if (!skipped.isEmpty()) {
+			MessageDialog.openInformation(getSite().getShell(), "Resume", String.join("\n", skipped));
+		}
+		return queued;
 	}
 
 	void compare() {

@@ -341,10 +341,36 @@ class ExperimentWorkflowTest {
 	 */
 	@Test
 	@Order(7)
+	void aCancelledRunIsResumedFromTheRunsView() throws Exception {
+		JobQueue queue = WorkbenchJobs.queue();
+		JobRecord job = queue.submit(new JobSpec(JobSpec.Kind.TRAIN, "train tiny to cancel", experiment.toString(), Map.of(), null, 0));
+		Ui.waitFor(() -> queue.activity(job.id()).map(a -> a.contains("epoch 1/")).orElse(false), 300, "the job's first epoch");
+		assertTrue(queue.cancel(job.id()));
+		Ui.waitFor(() -> queue.job(job.id()).orElseThrow().state().ended(), 300, "the job to stop");
+		JobRecord stopped = queue.job(job.id()).orElseThrow();
+		assertEquals(JobRecord.State.STOPPED, stopped.state(), stopped.message());
+		Path dir = Path.of(stopped.runDir());
+		RunsView runs = Ui.show(RunsView.ID);
+		runs.filter().setText("");
+		Ui.waitFor(() -> runRow(runs, dir) != null, 30, "the stopped run in Runs");
+		assertEquals("interrupted", runRow(runs, dir).getText(2));
+		runs.select(List.of(dir));
+		List<JobRecord> resumed = runs.resume();
+		assertEquals(1, resumed.size());
+		assertEquals(JobSpec.Kind.RESUME, resumed.get(0).spec().kind());
+		Ui.waitFor(() -> queue.job(resumed.get(0).id()).orElseThrow().state().ended(), 600, "the resume job");
+		assertEquals(JobRecord.State.FINISHED, queue.job(resumed.get(0).id()).orElseThrow().state());
+		Ui.waitFor(() -> "finished".equals(runRow(runs, dir).getText(2)), 30, "the run finished in Runs");
+	}
+
+	@Test
+	@Order(8)
 	void picturesOfGivenRuns() throws Exception {
 		String given = System.getProperty("nodulab.uitest.runs", "");
-		org.junit.jupiter.api.Assumptions.assumeFalse(given.isBlank(), "no -Dnodulab.uitest.runs");
-		List<Path> runs = Arrays.stream(given.split(",")).map(Path::of).toList();
+		List<Path> runs = Arrays.stream(given.split(",")).filter(r -> !r.isBlank()).map(Path::of).toList();
+		// unset, Maven passes an empty value or "null"
+		org.junit.jupiter.api.Assumptions.assumeTrue(!runs.isEmpty() && runs.stream().allMatch(Files::isDirectory),
+				"no run folders in -Dnodulab.uitest.runs");
 		FrocView froc = Ui.show(FrocView.ID);
 		froc.show(runs);
 		Ui.screenshot("given-froc", froc);
