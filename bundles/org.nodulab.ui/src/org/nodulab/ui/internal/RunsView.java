@@ -42,8 +42,8 @@ import org.nodulab.train.RunCatalog;
 import org.nodulab.train.RunDirectory;
 
 /**
- * The run history of the runs folders a lab member looks at (chosen ones, and those of the jobs this
- * workbench ran): name, date, status, architectures, key settings, best CPMs. Sort by any column, filter
+ * The run history of the runs folders a lab member looks at (chosen ones, {@code runs/} of the folder the
+ * workbench started in, {@code -Dnodulab.runs}, and those of the jobs this workbench ran): name, date, status, architectures, key settings, best CPMs. Sort by any column, filter
  * by text; open a run's report, its FROC curves, its training curves or its error gallery; compare two or
  * more runs.
  */
@@ -157,6 +157,10 @@ public class RunsView extends ViewPart {
 		String configured = System.getProperty("nodulab.runs");
 		if (configured != null) {
 			folders.add(Path.of(configured).toAbsolutePath());
+		}
+		Path here = Path.of("runs").toAbsolutePath(); // where 'nodulab demo' and the examples write, from the same folder
+		if (Files.isDirectory(here)) {
+			folders.add(here.normalize());
 		}
 		queue = WorkbenchJobs.queue();
 		queue.addListener(listener);
