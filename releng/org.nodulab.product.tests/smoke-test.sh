@@ -185,6 +185,15 @@ check "nodulab jobs run exits 0" test $? -eq 0
 check "the resume job finished" contains "$OUT/jobs-run.txt" "finished: m0-vgg best epoch"
 check "the resumed job ends with the uninterrupted run's model (same SHA-256)" test -n "$(final "$run_c")" -a "$(final "$run_a")" = "$(final "$run_c")"
 check "the run records the job's device" contains "$run_c/provenance.json" '"device" : "cpu"'
+# The second compute backend
+check "info: the libtorch backend" contains "$OUT/info.txt" "libtorch: libtorch 2.10.0"
+rm -rf "$OUT/torch-runs"
+sed "s#output: {runs: $OUT/runs}#output: {runs: $OUT/torch-runs}#" "$OUT/smoke.yaml" >"$OUT/smoke-torch.yaml"
+./nodulab train "$OUT/smoke-torch.yaml" --backend libtorch --epochs 1 >"$OUT/train-torch.txt" 2>&1
+check "nodulab train --backend libtorch exits 0" test $? -eq 0
+run_t=$(ls -d "$OUT"/torch-runs/smoke-* 2>/dev/null | head -n 1)
+check "the libtorch run records its backend" contains "$run_t/provenance.json" '"id" : "libtorch"'
+check "and writes its test predictions" test -s "$run_t/predictions/m0-vgg-test.csv"
 ./nodulab runs froc "$run_a" --csv "$OUT/froc.csv" >"$OUT/runs-froc.txt" 2>&1
 check "nodulab runs froc exits 0" test $? -eq 0
 check "runs froc: the model's operating points" contains "$OUT/runs-froc.txt" "m0-vgg"

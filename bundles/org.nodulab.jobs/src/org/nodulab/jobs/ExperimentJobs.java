@@ -81,7 +81,7 @@ public final class ExperimentJobs implements JobExecutor {
 		case PREDICT -> {
 			Path candidates = Path.of(required(spec, "candidates"));
 			Path out = Path.of(required(spec, "out"));
-			ExperimentRunner.Tools t = tools.apply(null);
+			ExperimentRunner.Tools t = tools.apply(RunPredictor.backendOf(input));
 			if (device != null) {
 				t.backend().bind(device);
 			}

@@ -37,6 +37,13 @@ public final class RunPredictor {
 	 * @param candidates a candidate file (LUNA16 columns) on scans of the run's dataset
 	 * @param tta average over the 4 rotations about z; null: as the run's experiment says
 	 */
+	/** The compute backend a run trained on ({@code training.backend} of its experiment). */
+	public static String backendOf(Path runDir) throws java.io.IOException {
+		JsonNode e = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+				.readTree(runDir.resolve(RunDirectory.EXPERIMENT).toFile());
+		return e.path("training").path("backend").asText("dl4j");
+	}
+
 	public static Result predict(ExperimentRunner.Tools tools, Path runDir, Path candidates, Boolean tta, Progress progress)
 			throws Exception {
 		RunDirectory run = RunDirectory.open(runDir);
@@ -44,6 +51,10 @@ public final class RunPredictor {
 			throw new IllegalStateException(runDir + " has not finished; resume it first (nodulab resume " + runDir + ")");
 		}
 		Experiment e = tools.validator().load(run.resolve(RunDirectory.EXPERIMENT));
+		if (!e.training.backend.equals(tools.backend().id())) {
+			throw new IllegalArgumentException(runDir + " was trained on backend '" + e.training.backend + "'; its models load there, not on '"
+					+ tools.backend().id() + "'");
+		}
 		JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElseThrow();
 		float mean = (float) provenance.path("trainingMean").path("mean").asDouble(0);
 		Luna16Dataset dataset = Luna16Dataset.open(Path.of(e.dataset.path));

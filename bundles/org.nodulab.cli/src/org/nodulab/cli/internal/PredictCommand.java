@@ -42,7 +42,7 @@ public final class PredictCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		PrintWriter out = spec.commandLine().getOut();
-		RunPredictor.Result r = RunPredictor.predict(RunTools.of(services), run, candidates, tta, new ConsoleProgress(out));
+		RunPredictor.Result r = RunPredictor.predict(RunTools.of(services, RunPredictor.backendOf(run)), run, candidates, tta, new ConsoleProgress(out));
 		Path file = outFile != null ? outFile
 				: run.resolve("predictions/extra/" + candidates.getFileName().toString().replaceFirst("\\.csv$", "") + "-"
 						+ LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");

@@ -137,6 +137,55 @@ class TrainCommandsTest {
 	}
 
 	@Test
+	void theLibtorchBackendTrainsRepeatablyPredictsAndRefusesTheOtherBackendsCheckpoints() throws Exception {
+		Path file = dir.resolve("torch.yaml");
+		Files.writeString(file, """
+				name: torch
+				seed: 4
+				dataset:
+				  path: data/synthetic
+				  split: {mode: subsets, train: [0, 1, 2, 3, 4, 5], validation: [6], test: [7, 8]}
+				sampling: {positiveFactor: 108, epochSize: 0.1}
+				augmentations: [{id: translate}, {id: rotate90}]
+				architectures:
+				  - id: vgg
+				    settings: {branches: [{size: [12, 12, 12]}], filters: [4, 8], convsPerStage: 1, denseUnits: 8, dropout: 0.3}
+				training: {epochs: 2, batchSize: 8}
+				evaluation: {testTimeAugmentation: true, bootstrap: 0}
+				output: {runs: torch-runs}
+				""");
+		Result a = run("train", file.toString(), "--backend", "libtorch");
+		assertEquals(0, a.code(), a.err() + a.out());
+		Result b = run("train", file.toString(), "--backend", "libtorch");
+		assertEquals(0, b.code(), b.err());
+		List<Path> runDirs;
+		try (Stream<Path> s = Files.list(dir.resolve("torch-runs"))) {
+			runDirs = s.sorted().toList();
+		}
+		assertEquals(2, runDirs.size());
+		List<String> hashes = new ArrayList<>();
+		for (Path r : runDirs) {
+			String index = Files.readString(r.resolve("checkpoints.csv"));
+			hashes.add(index.lines().filter(l -> l.startsWith("m0-vgg,0,2,0,")).findFirst().orElseThrow().split(",")[7]);
+			assertTrue(Files.readString(r.resolve("provenance.json")).contains("\"id\" : \"libtorch\""), "provenance names the backend");
+			assertTrue(Files.readString(r.resolve("experiment.yaml")).contains("backend: libtorch"));
+		}
+		assertEquals(hashes.get(0), hashes.get(1), "the same experiment and seed give the same libtorch model");
+		Path out = dir.resolve("torch-predicted.csv");
+		Result p = run("predict", runDirs.get(0).toString(), data.resolve("candidates_stage2.csv").toString(), "--out", out.toString());
+		assertEquals(0, p.code(), p.err());
+		assertEquals(Files.readAllLines(data.resolve("candidates_stage2.csv")).size(), Files.readAllLines(out).size());
+		Result info = run("info");
+		assertTrue(info.out().contains("libtorch: libtorch 2.10.0") && info.out().contains("dl4j: "), info.out());
+		// a DL4J run fine-tuned from a libtorch model: refused with the reason
+		Files.writeString(dir.resolve("cross.yaml"), Files.readString(file).replace("name: torch", "name: cross")
+				.replace("training: {epochs: 2, batchSize: 8}", "training: {epochs: 1, batchSize: 8, initFrom: '" + runDirs.get(0) + "'}"));
+		Result cross = run("train", dir.resolve("cross.yaml").toString());
+		assertTrue(cross.code() != 0, cross.out());
+		assertTrue((cross.err() + cross.out()).contains("libtorch checkpoint"), cross.err() + cross.out());
+	}
+
+	@Test
 	void jobsQueueRunsHeadlessInPriorityOrder() throws Exception {
 		Path file = dir.resolve("queued.yaml");
 		Files.writeString(file, """

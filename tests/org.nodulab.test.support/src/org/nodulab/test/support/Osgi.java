@@ -31,4 +31,33 @@ public final class Osgi {
 			throw new AssertionError(e);
 		}
 	}
+
+	/** Every service of this type (after waiting for the first one). */
+	public static <T> java.util.List<T> services(Class<T> type) {
+		service(type);
+		ServiceTracker<T, T> tracker = new ServiceTracker<>(context(), type, null);
+		tracker.open();
+		try {
+			long end = System.currentTimeMillis() + 5000;
+			java.util.List<T> all = new java.util.ArrayList<>();
+			while (true) {
+				org.osgi.framework.ServiceReference<T>[] refs = tracker.getServiceReferences();
+				all.clear();
+				if (refs != null) {
+					for (org.osgi.framework.ServiceReference<T> r : refs) {
+						all.add(tracker.getService(r));
+					}
+				}
+				if (all.size() > 1 || System.currentTimeMillis() > end) {
+					return all;
+				}
+				Thread.sleep(50);
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(e);
+		} finally {
+			tracker.close();
+		}
+	}
 }

@@ -98,6 +98,15 @@ public class Dl4jBackend implements ComputeBackend {
 	public TrainableNetwork load(NetworkGraph graph, TrainingSettings training, java.io.InputStream in)
 			throws BackendException, java.io.IOException {
 		start();
+		java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in);
+		buffered.mark(64);
+		byte[] head = buffered.readNBytes(24);
+		buffered.reset();
+		if (new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).contains("nodulab-libtorch")) {
+			throw new BackendException("dl4j backend: this is a libtorch checkpoint; resume or predict its run with the libtorch backend "
+					+ "(the run's experiment says training.backend: libtorch)");
+		}
+		in = buffered;
 		ComputationGraph net;
 		try {
 			net = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(new java.io.FilterInputStream(in) {

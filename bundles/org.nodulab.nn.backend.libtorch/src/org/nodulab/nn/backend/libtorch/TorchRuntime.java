@@ -34,6 +34,9 @@ public final class TorchRuntime {
 			Loader.cacheResources(org.bytedeco.openblas.global.openblas_nolapack.class, "org/bytedeco/openblas/" + PLATFORM + "/");
 			Loader.cacheResources(torch.class, "org/bytedeco/pytorch/" + PLATFORM + "/");
 			Loader.load(torch.class);
+			// libtorch's oneDNN convolutions give wrong 3D results for some channel counts here (24 input channels:
+			// errors up to 0.1 and sometimes NaN; 1, 4, 8 and 16 agree with DL4J); its own kernels agree everywhere
+			torch.globalContext().setUserEnabledMkldnn(Boolean.getBoolean("nodulab.torch.onednn"));
 			started = true;
 		} catch (Throwable e) {
 			throw new BackendException("libtorch backend: the native libraries (" + PLATFORM + ") could not be loaded: " + e
@@ -47,6 +50,7 @@ public final class TorchRuntime {
 		Map<String, String> facts = new LinkedHashMap<>();
 		facts.put("libtorch", LIBTORCH_VERSION + " (oneDNN " + torch.get_mkldnn_version().getString() + ")");
 		facts.put("threads", Integer.toString(torch.get_num_threads()));
+		facts.put("oneDNN", torch.globalContext().userEnabledMkldnn() ? "on (-Dnodulab.torch.onednn=true)" : "off (wrong 3D results for some channel counts; -Dnodulab.torch.onednn=true turns it on)");
 		try {
 			facts.put("javacpp", Loader.getVersion());
 			facts.put("javacpp cache", Loader.getCacheDir().toString());

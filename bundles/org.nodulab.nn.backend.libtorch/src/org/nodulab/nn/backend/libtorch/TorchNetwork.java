@@ -1,0 +1,530 @@
+package org.nodulab.nn.backend.libtorch;
+
+import static org.bytedeco.pytorch.global.torch.batch_norm;
+import static org.bytedeco.pytorch.global.torch.cat;
+import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
+import static org.bytedeco.pytorch.global.torch.conv3d;
+import static org.bytedeco.pytorch.global.torch.dropout;
+import static org.bytedeco.pytorch.global.torch.manual_seed;
+import static org.bytedeco.pytorch.global.torch.max_pool3d;
+import static org.bytedeco.pytorch.global.torch.avg_pool3d;
+import static org.bytedeco.pytorch.global.torch.ones;
+import static org.bytedeco.pytorch.global.torch.randn;
+import static org.bytedeco.pytorch.global.torch.zeros;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.nodulab.core.experiment.TrainingSettings;
+import org.nodulab.nn.Batch;
+import org.nodulab.nn.BackendException;
+import org.nodulab.nn.TrainableNetwork;
+import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.nn.graph.Node;
+import org.nodulab.nn.graph.Op;
+import org.nodulab.nn.graph.Shape;
+
+/**
+ * A network graph on libtorch: the graph is interpreted node by node with libtorch's functional
+ * operators, so autograd differentiates it; the parameters are libtorch tensors under the same names
+ * and in the same layouts as the DL4J backend's ({@code <node>_W} of a convolution {@code [out, in, d, h, w]},
+ * of a dense layer {@code [in, out]}; batch norm {@code _gamma _beta _mean _log10stdev}; PReLU {@code [1,1,C,1]}),
+ * so weights move between the backends unchanged. Semantics follow the DL4J backend: SAME padding puts
+ * the odd voxel at the end, batch-norm momentum as in PyTorch, inverted dropout, He initialisation,
+ * L2 on weights only, Adam and SGD with Nesterov momentum as DL4J computes them (implemented here, so
+ * their state is saved with the network).
+ */
+final class TorchNetwork implements TrainableNetwork {
+
+	private static final String MAGIC = "nodulab-libtorch-1";
+
+	private final NetworkGraph graph;
+	private final TrainingSettings training;
+	private final boolean softmax;
+	private final Map<String, org.bytedeco.pytorch.Tensor> params = new LinkedHashMap<>();
+	/** Parameters the optimiser updates (everything but batch-norm statistics). */
+	private final List<String> trainable = new ArrayList<>();
+	/** Parameters with an L2 penalty (convolution, dense and classifier weights). */
+	private final List<String> decayed = new ArrayList<>();
+	private final Map<String, org.bytedeco.pytorch.Tensor> m = new HashMap<>();
+	private final Map<String, org.bytedeco.pytorch.Tensor> v = new HashMap<>();
+	private long steps;
+	private int epoch;
+
+	TorchNetwork(NetworkGraph graph, TrainingSettings training, long seed) throws BackendException {
+		this.graph = graph;
+		this.training = training;
+		this.softmax = graph.classifier().output() == Op.Classifier.Output.SOFTMAX;
+		manual_seed(seed);
+		try (NoGradGuard guard = new NoGradGuard()) {
+			for (Node n : graph.nodes()) {
+				create(n);
+			}
+		}
+		long count = parameterCount();
+		if (count != graph.parameterCount() + graph.stateCount()) {
+			throw new BackendException("libtorch backend: " + count + " parameter and state values for graph '" + graph.name()
+					+ "' that has " + graph.parameterCount() + " + " + graph.stateCount());
+		}
+	}
+
+	private void create(Node n) throws BackendException {
+		String name = n.name();
+		switch (n.op()) {
+		case Op.Conv3d c -> {
+			int in = n.inputs().get(0).shape().channels();
+			long fanIn = (long) in * c.kernel()[0] * c.kernel()[1] * c.kernel()[2];
+			weight(name + "_W", randn(c.filters(), in, c.kernel()[0], c.kernel()[1], c.kernel()[2]).mul(new Scalar(Math.sqrt(2.0 / fanIn))), true);
+			if (c.bias()) {
+				weight(name + "_b", zeros(c.filters()), false);
+			}
+		}
+		case Op.Dense d -> dense(name, n.inputs().get(0).shape().size(), d.units(), d.bias());
+		case Op.Classifier c -> dense(name, n.inputs().get(0).shape().size(), softmax ? 2 : 1, true);
+		case Op.BatchNorm b -> {
+			int ch = n.shape().channels();
+			weight(name + "_gamma", ones(ch), false);
+			weight(name + "_beta", zeros(ch), false);
+			params.put(name + "_mean", zeros(ch));
+			params.put(name + "_log10stdev", zeros(ch).add(new Scalar(Math.log10(Math.sqrt(1 + b.epsilon())))));
+		}
+		case Op.PRelu p -> {
+			int ch = n.shape().channels();
+			params.put(name + "_W", ones(1, 1, ch, 1).mul(new Scalar(0.25)).requires_grad_(true));
+			trainable.add(name + "_W");
+		}
+		default -> {
+		}
+		}
+	}
+
+	private void dense(String name, long in, long out, boolean bias) {
+		weight(name + "_W", randn(in, out).mul(new Scalar(Math.sqrt(2.0 / in))), true);
+		if (bias) {
+			weight(name + "_b", zeros(out), false);
+		}
+	}
+
+	private void weight(String name, org.bytedeco.pytorch.Tensor t, boolean l2) {
+		params.put(name, t.requires_grad_(true));
+		trainable.add(name);
+		if (l2) {
+			decayed.add(name);
+		}
+	}
+
+	/** The classifier's pre-activation (logits) of a batch. */
+	private org.bytedeco.pytorch.Tensor forward(List<org.bytedeco.pytorch.Tensor> inputs, boolean train) {
+		Map<Node, org.bytedeco.pytorch.Tensor> out = new HashMap<>();
+		int input = 0;
+		for (Node n : graph.nodes()) {
+			List<org.bytedeco.pytorch.Tensor> in = new ArrayList<>();
+			for (Node i : n.inputs()) {
+				in.add(out.get(i));
+			}
+			org.bytedeco.pytorch.Tensor x = in.isEmpty() ? null : in.get(0);
+			String name = n.name();
+			org.bytedeco.pytorch.Tensor y = switch (n.op()) {
+			case Op.Input i -> inputs.get(input++);
+			case Op.Conv3d c -> {
+				org.bytedeco.pytorch.Tensor padded = c.padding() == Op.Padding.SAME ? pad(x, c.kernel(), c.stride(), c.dilation(), 0) : x;
+				org.bytedeco.pytorch.Tensor b = params.get(name + "_b");
+				yield conv3d(padded, params.get(name + "_W"), b == null ? new TensorOptional() : new TensorOptional(b), longs(c.stride()),
+						new long[] { 0, 0, 0 }, longs(c.dilation()), 1);
+			}
+			case Op.Activation a -> switch (a.function()) {
+			case RELU -> x.relu();
+			case SIGMOID -> x.sigmoid();
+			case TANH -> x.tanh();
+			case IDENTITY -> x;
+			};
+			case Op.Pool3d p -> pool(x, p);
+			case Op.GlobalPool p -> p.pooling() == Op.Pooling.MAX ? x.amax(new long[] { 2, 3, 4 }, false) : x.mean(2, 3, 4);
+			case Op.Flatten f -> x.reshape(x.sizes().get(0), -1);
+			case Op.Concat c -> cat(new TensorVector(in.toArray(org.bytedeco.pytorch.Tensor[]::new)), 1);
+			case Op.Add a -> {
+				org.bytedeco.pytorch.Tensor sum = in.get(0);
+				for (int k = 1; k < in.size(); k++) {
+					sum = sum.add(in.get(k));
+				}
+				yield sum;
+			}
+			case Op.BatchNorm b -> batchNorm(name, x, b, train);
+			case Op.PRelu p -> {
+				long ch = n.shape().channels();
+				org.bytedeco.pytorch.Tensor alpha = params.get(name + "_W").reshape(n.shape().isVolume() ? new long[] { 1, ch, 1, 1, 1 } : new long[] { 1, ch });
+				yield x.relu().sub(x.neg().relu().mul(alpha));
+			}
+			case Op.ChannelScale s -> x.mul(in.get(1).reshape(in.get(1).sizes().get(0), in.get(1).sizes().get(1), 1, 1, 1));
+			case Op.CenterCrop c -> {
+				int[] before = c.before(n.inputs().get(0).shape());
+				yield x.narrow(2, before[0], c.size()[0]).narrow(3, before[1], c.size()[1]).narrow(4, before[2], c.size()[2]);
+			}
+			case Op.CentralPool p -> {
+				Shape s = n.inputs().get(0).shape();
+				org.bytedeco.pytorch.Tensor r = windows(x, 4, Op.CentralPool.bins(s.width(), p.output()[2]));
+				r = windows(r, 3, Op.CentralPool.bins(s.height(), p.output()[1]));
+				yield windows(r, 2, Op.CentralPool.bins(s.depth(), p.output()[0]));
+			}
+			case Op.Dense d -> linear(name, x);
+			case Op.Dropout d -> train && d.rate() > 0 ? dropout(x, d.rate(), true) : x;
+			case Op.Classifier c -> linear(name, x);
+			};
+			out.put(n, y);
+		}
+		return out.get(graph.output());
+	}
+
+	private org.bytedeco.pytorch.Tensor linear(String name, org.bytedeco.pytorch.Tensor x) {
+		org.bytedeco.pytorch.Tensor y = x.matmul(params.get(name + "_W"));
+		org.bytedeco.pytorch.Tensor b = params.get(name + "_b");
+		return b == null ? y : y.add(b);
+	}
+
+	/** The maximum of each window {@code [b[j], b[j+1])} along {@code axis} (central pooling, one axis). */
+	private static org.bytedeco.pytorch.Tensor windows(org.bytedeco.pytorch.Tensor x, int axis, int[] b) {
+		org.bytedeco.pytorch.Tensor[] parts = new org.bytedeco.pytorch.Tensor[b.length - 1];
+		for (int j = 0; j + 1 < b.length; j++) {
+			parts[j] = x.narrow(axis, b[j], b[j + 1] - b[j]).amax(new long[] { axis }, true);
+		}
+		return cat(new TensorVector(parts), axis);
+	}
+
+	private org.bytedeco.pytorch.Tensor batchNorm(String name, org.bytedeco.pytorch.Tensor x, Op.BatchNorm b, boolean train) {
+		org.bytedeco.pytorch.Tensor mean = params.get(name + "_mean");
+		org.bytedeco.pytorch.Tensor log10std = params.get(name + "_log10stdev");
+		if (train) {
+			long[] dims = x.dim() == 5 ? new long[] { 0, 2, 3, 4 } : new long[] { 0 };
+			long ch = x.sizes().get(1);
+			long[] view = x.dim() == 5 ? new long[] { 1, ch, 1, 1, 1 } : new long[] { 1, ch };
+			org.bytedeco.pytorch.Tensor mu = x.mean(dims, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+			org.bytedeco.pytorch.Tensor centred = x.sub(mu);
+			org.bytedeco.pytorch.Tensor var = centred.mul(centred).mean(dims, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+			org.bytedeco.pytorch.Tensor y = centred.div(var.add(new Scalar(b.epsilon())).sqrt())
+					.mul(params.get(name + "_gamma").reshape(view)).add(params.get(name + "_beta").reshape(view));
+			try (NoGradGuard guard = new NoGradGuard()) { // running statistics, as DL4J keeps them
+				double m = b.momentum();
+				mean.mul_(new Scalar(1 - m)).add_(mu.detach().reshape(ch).mul(new Scalar(m)));
+				org.bytedeco.pytorch.Tensor std = log10std.mul(new Scalar(Math.log(10))).exp();
+				org.bytedeco.pytorch.Tensor runningVar = std.mul(std).sub(new Scalar(b.epsilon()));
+				runningVar = runningVar.mul(new Scalar(1 - m)).add(var.detach().reshape(ch).mul(new Scalar(m)));
+				log10std.copy_(runningVar.add(new Scalar(b.epsilon())).sqrt().log().div(new Scalar(Math.log(10))));
+			}
+			return y;
+		}
+		org.bytedeco.pytorch.Tensor std = log10std.mul(new Scalar(Math.log(10))).exp();
+		org.bytedeco.pytorch.Tensor var = std.mul(std).sub(new Scalar(b.epsilon()));
+		return batch_norm(x, new TensorOptional(params.get(name + "_gamma")), new TensorOptional(params.get(name + "_beta")),
+				new TensorOptional(mean), new TensorOptional(var), false, b.momentum(), b.epsilon(), false);
+	}
+
+	private static org.bytedeco.pytorch.Tensor pool(org.bytedeco.pytorch.Tensor x, Op.Pool3d p) {
+		boolean max = p.pooling() == Op.Pooling.MAX;
+		if (p.padding() == Op.Padding.SAME) {
+			int[] ones = { 1, 1, 1 };
+			if (max) {
+				x = pad(x, p.kernel(), p.stride(), ones, Double.NEGATIVE_INFINITY);
+			} else { // the average over the voxels inside the volume
+				org.bytedeco.pytorch.Tensor sums = avg_pool3d(pad(x, p.kernel(), p.stride(), ones, 0), longs(p.kernel()), longs(p.stride()),
+						new long[] { 0, 0, 0 }, false, true, new org.bytedeco.pytorch.LongOptional());
+				org.bytedeco.pytorch.Tensor inside = avg_pool3d(pad(ones(x.sizes().vec().get()).narrow(1, 0, 1), p.kernel(), p.stride(), ones, 0),
+						longs(p.kernel()), longs(p.stride()), new long[] { 0, 0, 0 }, false, true, new org.bytedeco.pytorch.LongOptional());
+				return sums.div(inside);
+			}
+		}
+		return max ? max_pool3d(x, longs(p.kernel()), longs(p.stride()), new long[] { 0, 0, 0 }, new long[] { 1, 1, 1 }, false)
+				: avg_pool3d(x, longs(p.kernel()), longs(p.stride()), new long[] { 0, 0, 0 }, false, true, new org.bytedeco.pytorch.LongOptional());
+	}
+
+	/** TensorFlow/DL4J SAME padding: output ceil(in / stride), the odd voxel of padding at the end. */
+	private static org.bytedeco.pytorch.Tensor pad(org.bytedeco.pytorch.Tensor x, int[] kernel, int[] stride, int[] dilation, double value) {
+		long[] pads = new long[6]; // torch order: last axis first (w before, w after, h..., d...)
+		boolean any = false;
+		for (int axis = 0; axis < 3; axis++) {
+			long in = x.sizes().get(2 + axis);
+			long out = (in + stride[axis] - 1) / stride[axis];
+			long total = Math.max(0, (out - 1) * stride[axis] + (long) (kernel[axis] - 1) * dilation[axis] + 1 - in);
+			long before = total / 2;
+			int slot = 2 * (2 - axis);
+			pads[slot] = before;
+			pads[slot + 1] = total - before;
+			any |= total > 0;
+		}
+		return any ? constant_pad_nd(x, pads, new Scalar(value)) : x;
+	}
+
+	private static long[] longs(int[] v) {
+		return Arrays.stream(v).mapToLong(i -> i).toArray();
+	}
+
+	private List<org.bytedeco.pytorch.Tensor> inputs(Batch batch) {
+		List<Shape> shapes = graph.inputShapes();
+		batch.check(shapes);
+		List<org.bytedeco.pytorch.Tensor> out = new ArrayList<>();
+		for (int i = 0; i < shapes.size(); i++) {
+			Shape s = shapes.get(i);
+			out.add(Tensors.of(batch.inputs().get(i), batch.size(), s.channels(), s.depth(), s.height(), s.width()));
+		}
+		return out;
+	}
+
+	@Override
+	public NetworkGraph graph() {
+		return graph;
+	}
+
+	@Override
+	public double fit(Batch batch) {
+		if (batch.labels() == null) {
+			throw new IllegalArgumentException("training needs labels");
+		}
+		try (PointerScope scope = new PointerScope()) {
+			org.bytedeco.pytorch.Tensor logits = forward(inputs(batch), true);
+			org.bytedeco.pytorch.Tensor loss = loss(logits, batch.labels());
+			double value = loss.item_float();
+			org.bytedeco.pytorch.Tensor total = loss;
+			if (training.l2 > 0) {
+				for (String w : decayed) {
+					total = total.add(params.get(w).pow(new Scalar(2)).sum().mul(new Scalar(training.l2 / 2)));
+				}
+			}
+			for (String p : trainable) {
+				org.bytedeco.pytorch.Tensor g = params.get(p).grad();
+				if (g.defined()) {
+					g.zero_();
+				}
+			}
+			total.backward();
+			step();
+			return value;
+		}
+	}
+
+	/** Mean loss over the batch: binary cross-entropy (sigmoid), cross-entropy (softmax) or focal loss. */
+	private org.bytedeco.pytorch.Tensor loss(org.bytedeco.pytorch.Tensor logits, float[] labels) {
+		int n = labels.length;
+		float[] y = new float[n];
+		for (int i = 0; i < n; i++) {
+			y[i] = labels[i] >= 0.5f ? 1f : 0f;
+		}
+		org.bytedeco.pytorch.Tensor target = Tensors.of(y, n, 1);
+		org.bytedeco.pytorch.Tensor p = softmax ? org.bytedeco.pytorch.global.torch.softmax(logits, 1).narrow(1, 1, 1) : logits.sigmoid();
+		double eps = 1e-7;
+		org.bytedeco.pytorch.Tensor pt = p.mul(target).add(p.neg().add(new Scalar(1)).mul(target.neg().add(new Scalar(1))))
+				.clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(eps)), new org.bytedeco.pytorch.ScalarOptional(new Scalar(1 - eps)));
+		org.bytedeco.pytorch.Tensor ce = pt.log().neg();
+		if (training.loss == TrainingSettings.Loss.FOCAL) {
+			org.bytedeco.pytorch.Tensor alpha = target.mul(new Scalar(training.focalAlpha))
+					.add(target.neg().add(new Scalar(1)).mul(new Scalar(1 - training.focalAlpha)));
+			ce = ce.mul(pt.neg().add(new Scalar(1)).pow(new Scalar(training.focalGamma))).mul(alpha);
+		}
+		return ce.mean();
+	}
+
+	/** One update of every trainable parameter: Adam, or SGD with Nesterov momentum (DL4J's formulas). */
+	private void step() {
+		steps++;
+		double lr = learningRate();
+		try (NoGradGuard guard = new NoGradGuard()) {
+			for (String name : trainable) {
+				org.bytedeco.pytorch.Tensor w = params.get(name);
+				org.bytedeco.pytorch.Tensor g = w.grad();
+				if (!g.defined()) {
+					continue;
+				}
+				if (training.optimizer == TrainingSettings.Optimizer.ADAM) {
+					double b1 = 0.9;
+					double b2 = 0.999;
+					org.bytedeco.pytorch.Tensor mt = m.computeIfAbsent(name, k -> kept(zeros(Tensors.shape(w))));
+					org.bytedeco.pytorch.Tensor vt = v.computeIfAbsent(name, k -> kept(zeros(Tensors.shape(w))));
+					mt.mul_(new Scalar(b1)).add_(g.mul(new Scalar(1 - b1)));
+					vt.mul_(new Scalar(b2)).add_(g.mul(g).mul(new Scalar(1 - b2)));
+					double alpha = lr * Math.sqrt(1 - Math.pow(b2, steps)) / (1 - Math.pow(b1, steps));
+					w.sub_(mt.div(vt.sqrt().add(new Scalar(1e-8))).mul(new Scalar(alpha)));
+				} else {
+					double mu = training.momentum;
+					org.bytedeco.pytorch.Tensor vt = v.computeIfAbsent(name, k -> kept(zeros(Tensors.shape(w))));
+					org.bytedeco.pytorch.Tensor previous = vt.clone();
+					vt.mul_(new Scalar(mu)).sub_(g.mul(new Scalar(lr)));
+					w.add_(previous.mul(new Scalar(-mu)).add(vt.mul(new Scalar(1 + mu))));
+				}
+			}
+		}
+	}
+
+	/** Keeps a tensor created inside a step's {@link PointerScope} beyond it (optimiser state). */
+	private static org.bytedeco.pytorch.Tensor kept(org.bytedeco.pytorch.Tensor t) {
+		t.retainReference();
+		return t;
+	}
+
+	@Override
+	public float[] predict(Batch batch) {
+		try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
+			org.bytedeco.pytorch.Tensor logits = forward(inputs(batch), false);
+			org.bytedeco.pytorch.Tensor p = softmax ? org.bytedeco.pytorch.global.torch.softmax(logits, 1).narrow(1, 1, 1) : logits.sigmoid();
+			return Tensors.values(p);
+		}
+	}
+
+	@Override
+	public void reseed(long seed) {
+		manual_seed(seed);
+	}
+
+	@Override
+	public void endEpoch() {
+		epoch++;
+	}
+
+	@Override
+	public int epoch() {
+		return epoch;
+	}
+
+	@Override
+	public double learningRate() {
+		return training.learningRate * Math.pow(training.lrDecay, epoch);
+	}
+
+	/** Trainable parameters and batch-norm statistics, as DL4J counts them. */
+	@Override
+	public long parameterCount() {
+		long n = 0;
+		for (org.bytedeco.pytorch.Tensor p : params.values()) {
+			n += p.numel();
+		}
+		return n;
+	}
+
+	@Override
+	public Map<String, org.nodulab.nn.Tensor> parameters() {
+		Map<String, org.nodulab.nn.Tensor> out = new LinkedHashMap<>();
+		params.forEach((k, t) -> out.put(k, new org.nodulab.nn.Tensor(Tensors.shape(t), Tensors.values(t))));
+		return out;
+	}
+
+	@Override
+	public void setParameters(Map<String, org.nodulab.nn.Tensor> values) {
+		try (NoGradGuard guard = new NoGradGuard()) {
+			for (Map.Entry<String, org.nodulab.nn.Tensor> e : values.entrySet()) {
+				org.bytedeco.pytorch.Tensor target = params.get(e.getKey());
+				if (target == null || !Arrays.equals(Tensors.shape(target), e.getValue().shape())) {
+					throw new IllegalArgumentException("no parameter array " + e.getKey() + " of shape " + Arrays.toString(e.getValue().shape())
+							+ " in " + graph.name());
+				}
+				target.copy_(Tensors.of(e.getValue().values(), e.getValue().shape()));
+			}
+		}
+	}
+
+	@Override
+	public void save(OutputStream out) throws IOException {
+		DataOutputStream d = new DataOutputStream(out);
+		d.writeUTF(MAGIC);
+		d.writeUTF(graph.name());
+		d.writeInt(epoch);
+		d.writeLong(steps);
+		writeTensors(d, params);
+		writeTensors(d, m);
+		writeTensors(d, v);
+		d.flush();
+	}
+
+	private static void writeTensors(DataOutputStream d, Map<String, org.bytedeco.pytorch.Tensor> tensors) throws IOException {
+		List<String> names = new ArrayList<>(tensors.keySet());
+		java.util.Collections.sort(names);
+		d.writeInt(names.size());
+		for (String name : names) {
+			org.bytedeco.pytorch.Tensor t = tensors.get(name);
+			long[] shape = Tensors.shape(t);
+			d.writeUTF(name);
+			d.writeInt(shape.length);
+			for (long s : shape) {
+				d.writeLong(s);
+			}
+			for (float f : Tensors.values(t)) {
+				d.writeFloat(f);
+			}
+		}
+	}
+
+	/** Reads what {@link #save} wrote into this (freshly created) network. */
+	void load(InputStream in) throws IOException, BackendException {
+		DataInputStream d = new DataInputStream(in);
+		String magic;
+		try {
+			magic = d.readUTF();
+		} catch (IOException e) {
+			throw new BackendException("libtorch backend: not a libtorch checkpoint (" + e.getMessage() + ")");
+		}
+		if (!MAGIC.equals(magic)) {
+			throw new BackendException("libtorch backend: not a libtorch checkpoint (a DL4J one?); resume or predict its run with the backend "
+					+ "its experiment names (training.backend)");
+		}
+		String name = d.readUTF();
+		if (!name.equals(graph.name())) {
+			throw new BackendException("libtorch backend: the checkpoint holds network '" + name + "', not '" + graph.name() + "'");
+		}
+		epoch = d.readInt();
+		steps = d.readLong();
+		Map<String, org.nodulab.nn.Tensor> values = readTensors(d);
+		if (!values.keySet().equals(params.keySet())) {
+			throw new BackendException("libtorch backend: the checkpoint's arrays " + values.keySet() + " do not match the graph's " + params.keySet());
+		}
+		setParameters(values);
+		readTensors(d).forEach((k, t) -> m.put(k, Tensors.of(t.values(), t.shape())));
+		readTensors(d).forEach((k, t) -> v.put(k, Tensors.of(t.values(), t.shape())));
+	}
+
+	private static Map<String, org.nodulab.nn.Tensor> readTensors(DataInputStream d) throws IOException {
+		int n = d.readInt();
+		if (n < 0 || n > 100_000) {
+			throw new IOException("a libtorch checkpoint with " + n + " arrays");
+		}
+		Map<String, org.nodulab.nn.Tensor> out = new LinkedHashMap<>();
+		for (int i = 0; i < n; i++) {
+			String name = d.readUTF();
+			int rank = d.readInt();
+			if (rank < 0 || rank > 8) {
+				throw new IOException("array " + name + " of rank " + rank);
+			}
+			long[] shape = new long[rank];
+			long count = 1;
+			for (int k = 0; k < rank; k++) {
+				shape[k] = d.readLong();
+				count *= shape[k];
+			}
+			if (count < 0 || count > 500_000_000L) {
+				throw new IOException("array " + name + " of " + count + " values");
+			}
+			float[] values = new float[(int) count];
+			for (int k = 0; k < values.length; k++) {
+				values[k] = d.readFloat();
+			}
+			out.put(name, new org.nodulab.nn.Tensor(shape, values));
+		}
+		return out;
+	}
+
+	@Override
+	public void close() {
+		params.values().forEach(org.bytedeco.pytorch.Tensor::close);
+		m.values().forEach(org.bytedeco.pytorch.Tensor::close);
+		v.values().forEach(org.bytedeco.pytorch.Tensor::close);
+	}
+}

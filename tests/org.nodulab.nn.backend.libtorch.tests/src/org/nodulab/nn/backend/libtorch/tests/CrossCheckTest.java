@@ -1,0 +1,167 @@
+package org.nodulab.nn.backend.libtorch.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.nodulab.core.experiment.TrainingSettings;
+import org.nodulab.core.registry.ContributionDescriptor;
+import org.nodulab.nn.Architecture;
+import org.nodulab.nn.ArchitectureRegistry;
+import org.nodulab.nn.BackendException;
+import org.nodulab.nn.Batch;
+import org.nodulab.nn.ComputeBackend;
+import org.nodulab.nn.Tensor;
+import org.nodulab.nn.TrainableNetwork;
+import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.nn.graph.Op;
+import org.nodulab.nn.graph.Shape;
+import org.nodulab.test.support.Osgi;
+
+/**
+ * The same graph with the same weights gives the same outputs on libtorch and DL4J (float32 tolerance),
+ * for a graph with every op and for every architecture's default configuration; a few training steps from
+ * the same weights and batches stay close; libtorch checkpoints round-trip and refuse DL4J's.
+ */
+class CrossCheckTest {
+
+	static ComputeBackend backend(String id) {
+		for (ComputeBackend b : Osgi.services(ComputeBackend.class)) {
+			if (b.id().equals(id)) {
+				return b;
+			}
+		}
+		throw new AssertionError("no backend " + id);
+	}
+
+	static Batch batch(NetworkGraph graph, int n, long seed) {
+		Random r = new Random(seed);
+		List<float[]> inputs = new ArrayList<>();
+		for (Shape s : graph.inputShapes()) {
+			float[] x = new float[n * s.channels() * s.depth() * s.height() * s.width()];
+			for (int i = 0; i < x.length; i++) {
+				x[i] = (float) r.nextGaussian();
+			}
+			inputs.add(x);
+		}
+		float[] labels = new float[n];
+		for (int i = 0; i < n; i++) {
+			labels[i] = i % 2;
+		}
+		return new Batch(n, inputs, labels);
+	}
+
+	/** Largest difference between the two backends' predictions after copying DL4J's weights into libtorch. */
+	static double difference(NetworkGraph graph, TrainingSettings training) throws Exception {
+		try (TrainableNetwork dl4j = backend("dl4j").create(graph, training, 3);
+				TrainableNetwork torch = backend("libtorch").create(graph, training, 4)) {
+			Map<String, Tensor> weights = dl4j.parameters();
+			assertEquals(weights.keySet(), torch.parameters().keySet(), "the same arrays under the same names");
+			assertEquals(dl4j.parameterCount(), torch.parameterCount());
+			torch.setParameters(weights);
+			Batch b = batch(graph, 3, 11);
+			float[] a = dl4j.predict(b);
+			float[] c = torch.predict(b);
+			double max = 0;
+			for (int i = 0; i < a.length; i++) {
+				max = Math.max(max, Math.abs(a[i] - c[i]));
+			}
+			return max;
+		}
+	}
+
+	@Test
+	void everyOpGivesTheSameOutputsOnBothBackends() throws Exception {
+		for (Op.Classifier.Output output : Op.Classifier.Output.values()) {
+			double d = difference(EveryOp.graph(output), new TrainingSettings());
+			assertTrue(d < 1e-5, output + ": predictions differ by " + d);
+		}
+	}
+
+	@Test
+	void everyArchitecturesDefaultGivesTheSameOutputsOnBothBackends() throws Exception {
+		ArchitectureRegistry registry = Osgi.service(ArchitectureRegistry.class);
+		List<String> checked = new ArrayList<>();
+		for (ContributionDescriptor d : registry.descriptors()) {
+			@SuppressWarnings("unchecked")
+			Architecture<Object> a = (Architecture<Object>) registry.createInstance(d.id());
+			NetworkGraph graph = a.build(registry.defaultSettings(d).orElse(null));
+			double diff = difference(graph, new TrainingSettings());
+			assertTrue(diff < 1e-4, d.id() + ": predictions differ by " + diff);
+			checked.add(d.id());
+		}
+		assertTrue(checked.size() >= 9, "every architecture: " + checked);
+	}
+
+	@Test
+	void trainingStepsFromTheSameWeightsStayClose() throws Exception {
+		NetworkGraph graph = EveryOp.graph(Op.Classifier.Output.SIGMOID);
+		TrainingSettings t = new TrainingSettings();
+		t.learningRate = 0.001;
+		t.l2 = 1e-4;
+		// dropout draws differ between the backends: compare with dropout's rate 0 by predicting, not fitting, through it
+		try (TrainableNetwork dl4j = backend("dl4j").create(withoutDropout(graph), t, 3);
+				TrainableNetwork torch = backend("libtorch").create(withoutDropout(graph), t, 4)) {
+			torch.setParameters(dl4j.parameters());
+			for (int step = 0; step < 3; step++) {
+				Batch b = batch(graph, 4, 100 + step);
+				double la = dl4j.fit(b);
+				double lb = torch.fit(b);
+				assertEquals(la, lb, 1e-4 * Math.max(1, Math.abs(la)), "loss of step " + step);
+			}
+			Batch probe = batch(graph, 3, 7);
+			float[] a = dl4j.predict(probe);
+			float[] c = torch.predict(probe);
+			for (int i = 0; i < a.length; i++) {
+				assertEquals(a[i], c[i], 1e-3, "prediction " + i + " after 3 Adam steps");
+			}
+		}
+	}
+
+	static NetworkGraph withoutDropout(NetworkGraph graph) {
+		return EveryOp.graph(Op.Classifier.Output.SIGMOID, 0.0);
+	}
+
+	@Test
+	void checkpointsRoundTripAndDl4jOnesAreRefusedByName() throws Exception {
+		NetworkGraph graph = EveryOp.graph(Op.Classifier.Output.SOFTMAX);
+		TrainingSettings t = new TrainingSettings();
+		ComputeBackend torchBackend = backend("libtorch");
+		try (TrainableNetwork net = torchBackend.create(graph, t, 5)) {
+			net.fit(batch(graph, 4, 1));
+			net.endEpoch();
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			net.save(out);
+			try (TrainableNetwork back = torchBackend.load(graph, t, new ByteArrayInputStream(out.toByteArray()))) {
+				Batch b = batch(graph, 2, 9);
+				assertEquals(java.util.Arrays.toString(net.predict(b)), java.util.Arrays.toString(back.predict(b)));
+				assertEquals(1, back.epoch());
+				net.reseed(3); // the random generator is the process's: reseed before each step
+				double original = net.fit(b);
+				back.reseed(3);
+				assertEquals(original, back.fit(b), 0, "training continues exactly (optimiser state saved)");
+				net.reseed(4);
+				double next = net.fit(b);
+				back.reseed(4);
+				assertEquals(next, back.fit(b), 0, "and keeps doing so (Adam's moments were restored)");
+			}
+		}
+		ByteArrayOutputStream dl4jCheckpoint = new ByteArrayOutputStream();
+		try (TrainableNetwork dl4j = backend("dl4j").create(graph, t, 5)) {
+			dl4j.save(dl4jCheckpoint);
+		}
+		BackendException e = assertThrows(BackendException.class,
+				() -> torchBackend.load(graph, t, new ByteArrayInputStream(dl4jCheckpoint.toByteArray())));
+		assertTrue(e.getMessage().contains("not a libtorch checkpoint"), e.getMessage());
+		assertFalse(torchBackend.describe().isEmpty());
+	}
+}
