@@ -194,6 +194,9 @@ check "nodulab train --backend libtorch exits 0" test $? -eq 0
 run_t=$(ls -d "$OUT"/torch-runs/smoke-* 2>/dev/null | head -n 1)
 check "the libtorch run records its backend" contains "$run_t/provenance.json" '"id" : "libtorch"'
 check "and writes its test predictions" test -s "$run_t/predictions/m0-vgg-test.csv"
+./nodulab bench train --arch vgg --size 16 --batch 4 --seconds 2 --rounds 1 --backend dl4j,libtorch --no-pytorch >"$OUT/bench-backends.txt" 2>&1
+check "nodulab bench train --backend dl4j,libtorch exits 0" test $? -eq 0
+check "bench train: compares the two backends" contains "$OUT/bench-backends.txt" "ratio libtorch / dl4j: training"
 ./nodulab runs froc "$run_a" --csv "$OUT/froc.csv" >"$OUT/runs-froc.txt" 2>&1
 check "nodulab runs froc exits 0" test $? -eq 0
 check "runs froc: the model's operating points" contains "$OUT/runs-froc.txt" "m0-vgg"

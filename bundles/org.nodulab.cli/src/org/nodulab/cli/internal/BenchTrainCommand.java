@@ -70,6 +70,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--dataset", paramLabel = "DIR", description = "Train on patches of this dataset's candidates_V2.csv (balanced, 1 mm, lung window, random rotations) instead of random batches; prints the loss. Implies --no-pytorch.")
 	Path dataset;
 
+	@Option(names = "--backend", split = ",", paramLabel = "ID[,ID]", description = "Nodulab backend(s) to measure, alternating with PyTorch, e.g. dl4j,libtorch (default: ${DEFAULT-VALUE}).", defaultValue = "dl4j")
+	List<String> backendIds;
+
 	@Option(names = "--no-pytorch", description = "Only the Nodulab backend.")
 	boolean noPytorch;
 
@@ -104,10 +107,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			s.branches = new ArrayList<>(List.of(PatchInput.cube(size)));
 		}
 		NetworkGraph graph = registry.build(arch, settings);
-		ComputeBackend backend = services.get(ComputeBackend.class);
-		out.printf(Locale.ROOT, "bench train: %s (%,d parameters), inputs %s, batch %d, %s s training + %s s inference per round; backend %s; Java %s, %d cores%n",
-				arch, graph.parameterCount(), graph.inputShapes(), batch, fmt(seconds), fmt(seconds / 2), backend.name(),
-				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+		List<ComputeBackend> backends = new ArrayList<>();
+		List<ComputeBackend> installed = services.all(ComputeBackend.class);
+		for (String id : backendIds) {
+			backends.add(installed.stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+					"--backend: no compute backend '" + id + "'; installed: " + installed.stream().map(ComputeBackend::id).toList())));
+		}
+		out.printf(Locale.ROOT, "bench train: %s (%,d parameters), inputs %s, batch %d, %s s training + %s s inference per round; backends %s; Java %s, %d cores%n",
+				arch, graph.parameterCount(), graph.inputShapes(), batch, fmt(seconds), fmt(seconds / 2),
+				backends.stream().map(ComputeBackend::name).toList(), System.getProperty("java.version"),
+				Runtime.getRuntime().availableProcessors());
 		Supplier<Batch> batches = dataset != null ? datasetBatches(graph) : null;
 		if (dataset != null) {
 			noPytorch = true;
@@ -115,13 +124,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		}
 		Path json = Files.createTempFile("nodulab-graph-", ".json");
 		Files.writeString(json, GraphJson.write(graph));
-		List<Figures> nodulab = new ArrayList<>();
+		java.util.Map<String, List<Figures>> nodulab = new java.util.LinkedHashMap<>();
 		List<Figures> torch = new ArrayList<>();
 		for (int round = 1; round <= rounds; round++) {
-			Figures n = measure(backend, graph, batches, out);
-			nodulab.add(n);
-			n.print(out, round, backend.id());
-			out.flush();
+			for (ComputeBackend backend : backends) {
+				Figures n = measure(backend, graph, batches, out);
+				nodulab.computeIfAbsent(backend.id(), k -> new ArrayList<>()).add(n);
+				n.print(out, round, backend.id());
+				out.flush();
+			}
 			if (!noPytorch) {
 				Figures t = pytorch(json, out);
 				if (t == null) {
@@ -132,13 +143,29 @@ public final class BenchTrainCommand implements Callable<Integer> {
 				}
 			}
 		}
-		Figures n = best(nodulab);
-		out.printf(Locale.ROOT, "  %s best: train %.2f samples/s, infer %.2f samples/s%n", backend.id(), n.train(), n.infer());
+		java.util.Map<String, Figures> bests = new java.util.LinkedHashMap<>();
+		nodulab.forEach((id, figures) -> {
+			Figures n = best(figures);
+			bests.put(id, n);
+			out.printf(Locale.ROOT, "  %s best: train %.2f samples/s, infer %.2f samples/s%n", id, n.train(), n.infer());
+		});
 		if (!torch.isEmpty()) {
 			Figures t = best(torch);
 			out.printf(Locale.ROOT, "  pytorch best: train %.2f samples/s, infer %.2f samples/s%n", t.train(), t.infer());
-			out.printf(Locale.ROOT, "  ratio %s / pytorch: training %.2fx, inference %.2fx (target: training 0.5x or more)%n",
-					backend.id(), n.train() / t.train(), n.infer() / t.infer());
+			bests.forEach((id, n) -> out.printf(Locale.ROOT, "  ratio %s / pytorch: training %.2fx, inference %.2fx%n", id,
+					n.train() / t.train(), n.infer() / t.infer()));
+		}
+		if (bests.size() > 1) {
+			List<String> ids = new ArrayList<>(bests.keySet());
+			Figures a = bests.get(ids.get(0));
+			for (String id : ids.subList(1, ids.size())) {
+				Figures b = bests.get(id);
+				out.printf(Locale.ROOT, "  ratio %s / %s: training %.2fx, inference %.2fx%n", id, ids.get(0), b.train() / a.train(),
+						b.infer() / a.infer());
+			}
+		}
+		if (backends.size() > 1) {
+			out.println("  (peak memory is the process's, shared by the backends measured in it)");
 		}
 		Files.deleteIfExists(json);
 		return 0;
