@@ -34,13 +34,23 @@ class TrainingJobsTest {
 
 	@Test
 	void cancelStopsAfterACheckpointAndACrashedJobResumesToTheSameModel(@TempDir Path tmp) throws Exception {
+		stopCrashResume(tmp, "dl4j");
+	}
+
+	@Test
+	void theSameOnTheLibtorchBackend(@TempDir Path tmp) throws Exception {
+		stopCrashResume(tmp, "libtorch");
+	}
+
+	private static void stopCrashResume(Path tmp, String backend) throws Exception {
 		SynthSettings s = new SynthSettings();
 		s.scans = 4;
 		Path dataset = tmp.resolve("synthetic");
 		SynthDataset.generate(s, dataset, false, line -> {
 		});
 		Path yaml = tmp.resolve("tiny.yaml");
-		Files.writeString(yaml, TinyExperiment.yaml("tiny", dataset, tmp.resolve("runs").toString(), 2, 0));
+		Files.writeString(yaml, TinyExperiment.yaml("tiny", dataset, tmp.resolve("runs").toString(), 2, 0)
+				.replace("training: {", "training: {backend: " + backend + ", "));
 		JobService service = Osgi.service(JobService.class);
 		JobSpec spec = new JobSpec(JobSpec.Kind.TRAIN, "tiny", yaml.toString(), Map.of(), null, 0);
 
@@ -57,6 +67,7 @@ class TrainingJobsTest {
 			String device = new ObjectMapper().readTree(run.resolve(RunDirectory.PROVENANCE).toFile()).path("device").asText();
 			assertEquals(r.device(), device, "the run's provenance names the job's device");
 			assertEquals("cpu", device);
+			assertTrue(Files.readString(run.resolve(RunDirectory.EXPERIMENT)).contains("backend: " + backend));
 		} finally {
 			queue.close();
 		}
