@@ -37,10 +37,6 @@ public record JobRecord(String id, long sequence, JobSpec spec, State state, Str
 		return (state == State.STOPPED || state == State.INTERRUPTED) && runDir != null;
 	}
 
-	JobRecord with(State newState, String newMessage) {
-		return new JobRecord(id, sequence, spec, newState, device, runDir, newMessage, submitted, started, ended);
-	}
-
 	JobRecord withStart(String newDevice, String when) {
 		return new JobRecord(id, sequence, spec, State.RUNNING, newDevice, runDir, "started", submitted, when, null);
 	}

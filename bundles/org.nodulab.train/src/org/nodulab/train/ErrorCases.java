@@ -39,14 +39,9 @@ public final class ErrorCases {
 
 	/** The dataset folder of a run (its resolved experiment's {@code dataset.path}). */
 	public static Path datasetOf(Path runDir) throws IOException {
-		Path experiment = runDir.resolve(RunDirectory.EXPERIMENT);
-		if (!Files.exists(experiment)) {
-			experiment = runDir.resolve(CrossValidation.CV_FILE);
-		}
-		String path = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-				.readTree(experiment.toFile()).path("dataset").path("path").asText(null);
+		String path = RunDirectory.experimentTree(runDir).path("dataset").path("path").asText(null);
 		if (path == null || path.isBlank()) {
-			throw new IOException(experiment + ": dataset.path is missing");
+			throw new IOException(runDir + ": its experiment has no dataset.path");
 		}
 		return Path.of(path);
 	}

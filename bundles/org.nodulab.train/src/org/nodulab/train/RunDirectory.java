@@ -85,6 +85,14 @@ public final class RunDirectory {
 	}
 
 	/** An existing run folder. */
+	private static final ObjectMapper YAML = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+
+	/** The experiment a run (experiment.yaml) or a cross-validation folder (cv.yaml) was started with, as a tree. */
+	public static JsonNode experimentTree(Path dir) throws IOException {
+		Path f = dir.resolve(EXPERIMENT);
+		return YAML.readTree((Files.exists(f) ? f : dir.resolve(CrossValidation.CV_FILE)).toFile());
+	}
+
 	public static RunDirectory open(Path dir) throws IOException {
 		if (!Files.isRegularFile(dir.resolve(EXPERIMENT))) {
 			throw new IOException(dir + " is not a Nodulab run (no " + EXPERIMENT + ")");

@@ -39,9 +39,7 @@ public final class RunPredictor {
 	 */
 	/** The compute backend a run trained on ({@code training.backend} of its experiment). */
 	public static String backendOf(Path runDir) throws java.io.IOException {
-		JsonNode e = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-				.readTree(runDir.resolve(RunDirectory.EXPERIMENT).toFile());
-		return e.path("training").path("backend").asText("dl4j");
+		return RunDirectory.experimentTree(runDir).path("training").path("backend").asText("dl4j");
 	}
 
 	public static Result predict(ExperimentRunner.Tools tools, Path runDir, Path candidates, Boolean tta, Progress progress)

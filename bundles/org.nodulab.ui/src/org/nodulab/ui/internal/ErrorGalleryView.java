@@ -156,13 +156,12 @@ public class ErrorGalleryView extends ViewPart {
 
 	static String windowOf(Path runDir) {
 		try {
-			com.fasterxml.jackson.databind.JsonNode e = new com.fasterxml.jackson.databind.ObjectMapper(
-					new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(runDir.resolve("experiment.yaml").toFile());
-			return e.path("preprocessing").path("window").asText("lung");
+			return org.nodulab.train.RunDirectory.experimentTree(runDir).path("preprocessing").path("window").asText("lung");
 		} catch (IOException e) {
 			return "lung";
 		}
 	}
+
 
 	private void shown(Path runDir, List<Thumbnail> loaded, String problem) {
 		loading = false;

@@ -69,6 +69,8 @@ public class ExperimentEditor extends MultiPageEditorPart {
 	private List<SettingsProblem> problems = List.of();
 	private boolean settingSource;
 	private Action undoAction;
+	/** Looked up once: the form validates after every keystroke. */
+	private ExperimentValidator validator;
 	private Action redoAction;
 
 	@Override
@@ -109,7 +111,7 @@ public class ExperimentEditor extends MultiPageEditorPart {
 		Button run = button(bar, "Run", this::runFromButton);
 		run.setToolTipText("Save and queue a training job of this experiment");
 		button(bar, "Validate", this::validate);
-		ExperimentValidator validator = UiServices.get(ExperimentValidator.class);
+		validator = UiServices.get(ExperimentValidator.class);
 		form = new ExperimentForm(formPage, validator.codec(), UiServices.get(ContributionCatalog.class), this::formEdited);
 		GridDataFactory.fillDefaults().grab(true, true).applyTo(form.control());
 		setPageText(addPage(formPage), "Form");
@@ -155,7 +157,7 @@ public class ExperimentEditor extends MultiPageEditorPart {
 	/** Parses the text into the tree and rebuilds the form; false (and a message) when it is not YAML. */
 	private boolean loadTree(String yaml) {
 		try {
-			SettingsCodec.Document d = UiServices.get(ExperimentValidator.class).codec().parse(file.getFileName().toString(), yaml);
+			SettingsCodec.Document d = validator.codec().parse(file.getFileName().toString(), yaml);
 			if (!(d.root() instanceof ObjectNode o)) {
 				sourceStatus.setText("the file must be a YAML mapping (name: ..., dataset: ...)");
 				return false;
@@ -175,7 +177,7 @@ public class ExperimentEditor extends MultiPageEditorPart {
 		long now = System.currentTimeMillis();
 		boolean coalesce = !structural && path.equals(lastEditPath) && now - lastEditTime < COALESCE_MILLIS;
 		String before = text;
-		SettingsCodec codec = UiServices.get(ExperimentValidator.class).codec();
+		SettingsCodec codec = validator.codec();
 		// change the value in place when possible (comments and layout stay), else write the tree
 		com.fasterxml.jackson.databind.JsonNode value = structural ? null : form.at(path);
 		text = structural ? codec.toYaml(tree)
@@ -225,7 +227,7 @@ public class ExperimentEditor extends MultiPageEditorPart {
 	}
 
 	private String treeText() {
-		return tree == null ? "" : UiServices.get(ExperimentValidator.class).codec().toYaml(tree);
+		return tree == null ? "" : validator.codec().toYaml(tree);
 	}
 
 	/** Undoes the last edit (form or source). */
@@ -262,7 +264,6 @@ public class ExperimentEditor extends MultiPageEditorPart {
 
 	/** Validates the current text as {@code nodulab validate} does; shows and returns the problems. */
 	public List<SettingsProblem> validate() {
-		ExperimentValidator validator = UiServices.get(ExperimentValidator.class);
 		String name = file.getFileName().toString();
 		try {
 			SettingsCodec.Document d = validator.codec().parse(name, text);
