@@ -18,7 +18,7 @@ final class Tensors {
 	}
 
 	static float[] values(Tensor t) {
-		Tensor c = t.detach().contiguous();
+		Tensor c = t.detach().cpu().contiguous();
 		float[] out = new float[(int) c.numel()];
 		c.data_ptr_float().get(out, 0, out.length);
 		return out;

@@ -16,6 +16,9 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = ComputeBackend.class, property = "service.ranking:Integer=-10")
 public final class TorchBackend implements ComputeBackend {
 
+	/** The device {@link #bind} gave the calling thread (a job's); otherwise the first GPU, or the CPU. */
+	private static final ThreadLocal<String> BOUND = new ThreadLocal<>();
+
 	@Override
 	public String id() {
 		return "libtorch";
@@ -34,19 +37,39 @@ public final class TorchBackend implements ComputeBackend {
 	@Override
 	public List<String> devices() throws BackendException {
 		TorchRuntime.start();
-		return List.of("cpu (" + org.bytedeco.pytorch.global.torch.get_num_threads() + " threads)");
+		List<String> devices = new java.util.ArrayList<>();
+		for (int i = 0; i < TorchRuntime.cudaDevices(); i++) {
+			devices.add("cuda:" + i);
+		}
+		devices.add("cpu (" + org.bytedeco.pytorch.global.torch.get_num_threads() + " threads)");
+		return devices;
+	}
+
+	@Override
+	public void bind(String device) throws BackendException {
+		ComputeBackend.super.bind(device);
+		BOUND.set(device);
+	}
+
+	/** The device a network created on this thread computes on: the bound one, else cuda:0 where there is a GPU, else cpu. */
+	private static String device() throws BackendException {
+		String bound = BOUND.get();
+		if (bound != null) {
+			return bound;
+		}
+		return TorchRuntime.cudaDevices() > 0 ? "cuda:0" : "cpu";
 	}
 
 	@Override
 	public TrainableNetwork create(NetworkGraph graph, TrainingSettings training, long seed) throws BackendException {
 		TorchRuntime.start();
-		return new TorchNetwork(graph, training, seed);
+		return new TorchNetwork(graph, training, seed, device());
 	}
 
 	@Override
 	public TrainableNetwork load(NetworkGraph graph, TrainingSettings training, InputStream in) throws BackendException, IOException {
 		TorchRuntime.start();
-		TorchNetwork net = new TorchNetwork(graph, training, 0);
+		TorchNetwork net = new TorchNetwork(graph, training, 0, device());
 		net.load(in);
 		return net;
 	}

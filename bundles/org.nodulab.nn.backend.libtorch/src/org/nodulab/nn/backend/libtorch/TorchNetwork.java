@@ -1,9 +1,11 @@
 package org.nodulab.nn.backend.libtorch;
 
 import static org.bytedeco.pytorch.global.torch.batch_norm;
+import static org.bytedeco.pytorch.global.torch.native_batch_norm;
+import static org.bytedeco.pytorch.global.torch.prelu;
+import static org.bytedeco.pytorch.global.torch.zeros_like;
 import static org.bytedeco.pytorch.global.torch.cat;
 import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
-import static org.bytedeco.pytorch.global.torch.conv3d;
 import static org.bytedeco.pytorch.global.torch.dropout;
 import static org.bytedeco.pytorch.global.torch.manual_seed;
 import static org.bytedeco.pytorch.global.torch.max_pool3d;
@@ -46,7 +48,9 @@ import org.nodulab.nn.graph.Shape;
  * so weights move between the backends unchanged. Semantics follow the DL4J backend: SAME padding puts
  * the odd voxel at the end, batch-norm momentum as in PyTorch, inverted dropout, He initialisation,
  * L2 on weights only, Adam and SGD with Nesterov momentum as DL4J computes them (implemented here, so
- * their state is saved with the network).
+ * their state is saved with the network). Activations and convolution weights are channels-last (see
+ * {@link TorchOps}: oneDNN's 3D convolutions are right on that layout only); batch norm in training is
+ * libtorch's fused operator, with the running statistics kept as DL4J keeps them.
  */
 final class TorchNetwork implements TrainableNetwork {
 
@@ -64,15 +68,38 @@ final class TorchNetwork implements TrainableNetwork {
 	private final Map<String, org.bytedeco.pytorch.Tensor> v = new HashMap<>();
 	private long steps;
 	private int epoch;
+	/** ReLUs applied in place: the only consumer of an output whose producer's gradient does not need it. */
+	private final java.util.Set<Node> inPlace = new java.util.HashSet<>();
 
-	TorchNetwork(NetworkGraph graph, TrainingSettings training, long seed) throws BackendException {
+	/** Where the tensors live: {@code cpu} or {@code cuda:<n>} (the CUDA build). */
+	private final org.bytedeco.pytorch.Device device;
+	private final boolean onCpu;
+
+	TorchNetwork(NetworkGraph graph, TrainingSettings training, long seed, String device) throws BackendException {
 		this.graph = graph;
+		this.device = new org.bytedeco.pytorch.Device(device);
+		this.onCpu = "cpu".equals(device);
 		this.training = training;
 		this.softmax = graph.classifier().output() == Op.Classifier.Output.SOFTMAX;
 		manual_seed(seed);
 		try (NoGradGuard guard = new NoGradGuard()) {
 			for (Node n : graph.nodes()) {
 				create(n);
+			}
+			if (!onCpu) { // initialised on the CPU (the same weights for a seed on every device), then moved
+				for (Map.Entry<String, org.bytedeco.pytorch.Tensor> e : params.entrySet()) {
+					e.setValue(TorchOps.layout(place(e.getValue().detach())).requires_grad_(e.getValue().requires_grad()));
+				}
+			}
+		}
+		for (Node n : graph.nodes()) {
+			if (n.op() instanceof Op.Activation a && a.function() == Op.Activation.Function.RELU) {
+				Node producer = n.inputs().get(0);
+				boolean safe = producer.op() instanceof Op.BatchNorm || producer.op() instanceof Op.Conv3d || producer.op() instanceof Op.Add
+						|| producer.op() instanceof Op.Concat;
+				if (safe && graph.consumers(producer).size() == 1 && producer != graph.output()) {
+					inPlace.add(n);
+				}
 			}
 		}
 		long count = parameterCount();
@@ -88,7 +115,7 @@ final class TorchNetwork implements TrainableNetwork {
 		case Op.Conv3d c -> {
 			int in = n.inputs().get(0).shape().channels();
 			long fanIn = (long) in * c.kernel()[0] * c.kernel()[1] * c.kernel()[2];
-			weight(name + "_W", randn(c.filters(), in, c.kernel()[0], c.kernel()[1], c.kernel()[2]).mul(new Scalar(Math.sqrt(2.0 / fanIn))), true);
+			weight(name + "_W", TorchOps.layout(randn(c.filters(), in, c.kernel()[0], c.kernel()[1], c.kernel()[2]).mul(new Scalar(Math.sqrt(2.0 / fanIn)))), true);
 			if (c.bias()) {
 				weight(name + "_b", zeros(c.filters()), false);
 			}
@@ -110,6 +137,11 @@ final class TorchNetwork implements TrainableNetwork {
 		default -> {
 		}
 		}
+	}
+
+	/** The tensor on this network's device. */
+	private org.bytedeco.pytorch.Tensor place(org.bytedeco.pytorch.Tensor t) {
+		return onCpu ? t : t.to(device, org.bytedeco.pytorch.global.torch.ScalarType.Float);
 	}
 
 	private void dense(String name, long in, long out, boolean bias) {
@@ -141,13 +173,11 @@ final class TorchNetwork implements TrainableNetwork {
 			org.bytedeco.pytorch.Tensor y = switch (n.op()) {
 			case Op.Input i -> inputs.get(input++);
 			case Op.Conv3d c -> {
-				org.bytedeco.pytorch.Tensor padded = c.padding() == Op.Padding.SAME ? pad(x, c.kernel(), c.stride(), c.dilation(), 0) : x;
-				org.bytedeco.pytorch.Tensor b = params.get(name + "_b");
-				yield conv3d(padded, params.get(name + "_W"), b == null ? new TensorOptional() : new TensorOptional(b), longs(c.stride()),
-						new long[] { 0, 0, 0 }, longs(c.dilation()), 1);
+				long[][] pads = c.padding() == Op.Padding.SAME ? same(x, c.kernel(), c.stride(), c.dilation()) : new long[3][2];
+				yield TorchOps.conv3d(x, params.get(name + "_W"), params.get(name + "_b"), longs(c.stride()), longs(c.dilation()), pads);
 			}
 			case Op.Activation a -> switch (a.function()) {
-			case RELU -> x.relu();
+			case RELU -> inPlace.contains(n) ? x.relu_() : x.relu();
 			case SIGMOID -> x.sigmoid();
 			case TANH -> x.tanh();
 			case IDENTITY -> x;
@@ -165,9 +195,7 @@ final class TorchNetwork implements TrainableNetwork {
 			}
 			case Op.BatchNorm b -> batchNorm(name, x, b, train);
 			case Op.PRelu p -> {
-				long ch = n.shape().channels();
-				org.bytedeco.pytorch.Tensor alpha = params.get(name + "_W").reshape(n.shape().isVolume() ? new long[] { 1, ch, 1, 1, 1 } : new long[] { 1, ch });
-				yield x.relu().sub(x.neg().relu().mul(alpha));
+				yield prelu(x, params.get(name + "_W").reshape(n.shape().channels()));
 			}
 			case Op.ChannelScale s -> x.mul(in.get(1).reshape(in.get(1).sizes().get(0), in.get(1).sizes().get(1), 1, 1, 1));
 			case Op.CenterCrop c -> {
@@ -207,24 +235,19 @@ final class TorchNetwork implements TrainableNetwork {
 	private org.bytedeco.pytorch.Tensor batchNorm(String name, org.bytedeco.pytorch.Tensor x, Op.BatchNorm b, boolean train) {
 		org.bytedeco.pytorch.Tensor mean = params.get(name + "_mean");
 		org.bytedeco.pytorch.Tensor log10std = params.get(name + "_log10stdev");
-		if (train) {
-			long[] dims = x.dim() == 5 ? new long[] { 0, 2, 3, 4 } : new long[] { 0 };
-			long ch = x.sizes().get(1);
-			long[] view = x.dim() == 5 ? new long[] { 1, ch, 1, 1, 1 } : new long[] { 1, ch };
-			org.bytedeco.pytorch.Tensor mu = x.mean(dims, true, new org.bytedeco.pytorch.ScalarTypeOptional());
-			org.bytedeco.pytorch.Tensor centred = x.sub(mu);
-			org.bytedeco.pytorch.Tensor var = centred.mul(centred).mean(dims, true, new org.bytedeco.pytorch.ScalarTypeOptional());
-			org.bytedeco.pytorch.Tensor y = centred.div(var.add(new Scalar(b.epsilon())).sqrt())
-					.mul(params.get(name + "_gamma").reshape(view)).add(params.get(name + "_beta").reshape(view));
-			try (NoGradGuard guard = new NoGradGuard()) { // running statistics, as DL4J keeps them
+		if (train) { // libtorch's fused batch norm on the batch's statistics; the running ones as DL4J keeps them
+			org.bytedeco.pytorch.T_TensorTensorTensor_T r = native_batch_norm(x, new TensorOptional(params.get(name + "_gamma")),
+					new TensorOptional(params.get(name + "_beta")), new TensorOptional(), new TensorOptional(), true, b.momentum(), b.epsilon());
+			try (NoGradGuard guard = new NoGradGuard()) {
 				double m = b.momentum();
-				mean.mul_(new Scalar(1 - m)).add_(mu.detach().reshape(ch).mul(new Scalar(m)));
+				org.bytedeco.pytorch.Tensor mu = r.get1().detach();
+				org.bytedeco.pytorch.Tensor var = r.get2().detach().pow(new Scalar(-2)).sub(new Scalar(b.epsilon())); // biased
+				mean.mul_(new Scalar(1 - m)).add_(mu.mul(new Scalar(m)));
 				org.bytedeco.pytorch.Tensor std = log10std.mul(new Scalar(Math.log(10))).exp();
-				org.bytedeco.pytorch.Tensor runningVar = std.mul(std).sub(new Scalar(b.epsilon()));
-				runningVar = runningVar.mul(new Scalar(1 - m)).add(var.detach().reshape(ch).mul(new Scalar(m)));
+				org.bytedeco.pytorch.Tensor runningVar = std.mul(std).sub(new Scalar(b.epsilon())).mul(new Scalar(1 - m)).add(var.mul(new Scalar(m)));
 				log10std.copy_(runningVar.add(new Scalar(b.epsilon())).sqrt().log().div(new Scalar(Math.log(10))));
 			}
-			return y;
+			return r.get0();
 		}
 		org.bytedeco.pytorch.Tensor std = log10std.mul(new Scalar(Math.log(10))).exp();
 		org.bytedeco.pytorch.Tensor var = std.mul(std).sub(new Scalar(b.epsilon()));
@@ -234,35 +257,69 @@ final class TorchNetwork implements TrainableNetwork {
 
 	private static org.bytedeco.pytorch.Tensor pool(org.bytedeco.pytorch.Tensor x, Op.Pool3d p) {
 		boolean max = p.pooling() == Op.Pooling.MAX;
+		int[] ones = { 1, 1, 1 };
+		long[] kernel = longs(p.kernel());
+		long[] stride = longs(p.stride());
 		if (p.padding() == Op.Padding.SAME) {
-			int[] ones = { 1, 1, 1 };
+			// libtorch pads evenly and, in ceil mode, lets the last window run off the end (ignored by the maximum, not
+			// counted by the average without padding): SAME exactly when the odd voxel is at the end, as it is here
+			long[][] same = same(x, p.kernel(), p.stride(), ones);
+			long[] even = new long[3];
+			boolean ceil = false;
+			boolean fits = true;
+			for (int axis = 0; axis < 3; axis++) {
+				even[axis] = same[axis][0];
+				ceil |= same[axis][1] > same[axis][0];
+				fits &= same[axis][1] - same[axis][0] <= 1 && 2 * even[axis] <= kernel[axis];
+			}
+			if (fits) {
+				org.bytedeco.pytorch.Tensor y = max ? max_pool3d(x, kernel, stride, even, new long[] { 1, 1, 1 }, ceil)
+						: avg_pool3d(x, kernel, stride, even, ceil, false, new org.bytedeco.pytorch.LongOptional());
+				boolean sizes = true;
+				for (int axis = 0; axis < 3; axis++) {
+					sizes &= y.sizes().get(2 + axis) == (x.sizes().get(2 + axis) + stride[axis] - 1) / stride[axis];
+				}
+				if (sizes) {
+					return y;
+				}
+			}
 			if (max) {
 				x = pad(x, p.kernel(), p.stride(), ones, Double.NEGATIVE_INFINITY);
 			} else { // the average over the voxels inside the volume
-				org.bytedeco.pytorch.Tensor sums = avg_pool3d(pad(x, p.kernel(), p.stride(), ones, 0), longs(p.kernel()), longs(p.stride()),
+				org.bytedeco.pytorch.Tensor sums = avg_pool3d(pad(x, p.kernel(), p.stride(), ones, 0), kernel, stride,
 						new long[] { 0, 0, 0 }, false, true, new org.bytedeco.pytorch.LongOptional());
-				org.bytedeco.pytorch.Tensor inside = avg_pool3d(pad(ones(x.sizes().vec().get()).narrow(1, 0, 1), p.kernel(), p.stride(), ones, 0),
-						longs(p.kernel()), longs(p.stride()), new long[] { 0, 0, 0 }, false, true, new org.bytedeco.pytorch.LongOptional());
+				org.bytedeco.pytorch.Tensor inside = avg_pool3d(pad(org.bytedeco.pytorch.global.torch.ones_like(x.narrow(1, 0, 1)), p.kernel(), p.stride(), ones, 0),
+						kernel, stride, new long[] { 0, 0, 0 }, false, true, new org.bytedeco.pytorch.LongOptional());
 				return sums.div(inside);
 			}
 		}
-		return max ? max_pool3d(x, longs(p.kernel()), longs(p.stride()), new long[] { 0, 0, 0 }, new long[] { 1, 1, 1 }, false)
-				: avg_pool3d(x, longs(p.kernel()), longs(p.stride()), new long[] { 0, 0, 0 }, false, true, new org.bytedeco.pytorch.LongOptional());
+		return max ? max_pool3d(x, kernel, stride, new long[] { 0, 0, 0 }, new long[] { 1, 1, 1 }, false)
+				: avg_pool3d(x, kernel, stride, new long[] { 0, 0, 0 }, false, true, new org.bytedeco.pytorch.LongOptional());
 	}
 
-	/** TensorFlow/DL4J SAME padding: output ceil(in / stride), the odd voxel of padding at the end. */
-	private static org.bytedeco.pytorch.Tensor pad(org.bytedeco.pytorch.Tensor x, int[] kernel, int[] stride, int[] dilation, double value) {
-		long[] pads = new long[6]; // torch order: last axis first (w before, w after, h..., d...)
-		boolean any = false;
+	/** TensorFlow/DL4J SAME padding (before, after per axis): output ceil(in / stride), the odd voxel at the end. */
+	private static long[][] same(org.bytedeco.pytorch.Tensor x, int[] kernel, int[] stride, int[] dilation) {
+		long[][] pads = new long[3][2];
 		for (int axis = 0; axis < 3; axis++) {
 			long in = x.sizes().get(2 + axis);
 			long out = (in + stride[axis] - 1) / stride[axis];
 			long total = Math.max(0, (out - 1) * stride[axis] + (long) (kernel[axis] - 1) * dilation[axis] + 1 - in);
-			long before = total / 2;
+			pads[axis][0] = total / 2;
+			pads[axis][1] = total - total / 2;
+		}
+		return pads;
+	}
+
+	/** {@code x} padded with {@code value} as {@link #same} says (pooling). */
+	private static org.bytedeco.pytorch.Tensor pad(org.bytedeco.pytorch.Tensor x, int[] kernel, int[] stride, int[] dilation, double value) {
+		long[][] same = same(x, kernel, stride, dilation);
+		long[] pads = new long[6]; // torch order: last axis first (w before, w after, h..., d...)
+		boolean any = false;
+		for (int axis = 0; axis < 3; axis++) {
 			int slot = 2 * (2 - axis);
-			pads[slot] = before;
-			pads[slot + 1] = total - before;
-			any |= total > 0;
+			pads[slot] = same[axis][0];
+			pads[slot + 1] = same[axis][1];
+			any |= same[axis][0] + same[axis][1] > 0;
 		}
 		return any ? constant_pad_nd(x, pads, new Scalar(value)) : x;
 	}
@@ -277,7 +334,7 @@ final class TorchNetwork implements TrainableNetwork {
 		List<org.bytedeco.pytorch.Tensor> out = new ArrayList<>();
 		for (int i = 0; i < shapes.size(); i++) {
 			Shape s = shapes.get(i);
-			out.add(Tensors.of(batch.inputs().get(i), batch.size(), s.channels(), s.depth(), s.height(), s.width()));
+			out.add(TorchOps.layout(place(Tensors.of(batch.inputs().get(i), batch.size(), s.channels(), s.depth(), s.height(), s.width()))));
 		}
 		return out;
 	}
@@ -296,19 +353,13 @@ final class TorchNetwork implements TrainableNetwork {
 			org.bytedeco.pytorch.Tensor logits = forward(inputs(batch), true);
 			org.bytedeco.pytorch.Tensor loss = loss(logits, batch.labels());
 			double value = loss.item_float();
-			org.bytedeco.pytorch.Tensor total = loss;
-			if (training.l2 > 0) {
-				for (String w : decayed) {
-					total = total.add(params.get(w).pow(new Scalar(2)).sum().mul(new Scalar(training.l2 / 2)));
-				}
-			}
 			for (String p : trainable) {
 				org.bytedeco.pytorch.Tensor g = params.get(p).grad();
 				if (g.defined()) {
 					g.zero_();
 				}
 			}
-			total.backward();
+			loss.backward();
 			step();
 			return value;
 		}
@@ -321,7 +372,7 @@ final class TorchNetwork implements TrainableNetwork {
 		for (int i = 0; i < n; i++) {
 			y[i] = labels[i] >= 0.5f ? 1f : 0f;
 		}
-		org.bytedeco.pytorch.Tensor target = Tensors.of(y, n, 1);
+		org.bytedeco.pytorch.Tensor target = place(Tensors.of(y, n, 1));
 		org.bytedeco.pytorch.Tensor p = softmax ? org.bytedeco.pytorch.global.torch.softmax(logits, 1).narrow(1, 1, 1) : logits.sigmoid();
 		double eps = 1e-7;
 		org.bytedeco.pytorch.Tensor pt = p.mul(target).add(p.neg().add(new Scalar(1)).mul(target.neg().add(new Scalar(1))))
@@ -335,11 +386,23 @@ final class TorchNetwork implements TrainableNetwork {
 		return ce.mean();
 	}
 
-	/** One update of every trainable parameter: Adam, or SGD with Nesterov momentum (DL4J's formulas). */
+	/**
+	 * One update of every trainable parameter: Adam, or SGD with Nesterov momentum (DL4J's formulas), after
+	 * adding L2's gradient {@code l2 * w} (of {@code l2 / 2 * sum(w^2)}) to the weights' gradients.
+	 */
 	private void step() {
 		steps++;
 		double lr = learningRate();
 		try (NoGradGuard guard = new NoGradGuard()) {
+			if (training.l2 > 0) {
+				Scalar l2 = new Scalar(training.l2);
+				for (String name : decayed) {
+					org.bytedeco.pytorch.Tensor w = params.get(name);
+					if (w.grad().defined()) {
+						w.grad().add_(w, l2);
+					}
+				}
+			}
 			for (String name : trainable) {
 				org.bytedeco.pytorch.Tensor w = params.get(name);
 				org.bytedeco.pytorch.Tensor g = w.grad();
@@ -349,15 +412,15 @@ final class TorchNetwork implements TrainableNetwork {
 				if (training.optimizer == TrainingSettings.Optimizer.ADAM) {
 					double b1 = 0.9;
 					double b2 = 0.999;
-					org.bytedeco.pytorch.Tensor mt = m.computeIfAbsent(name, k -> kept(zeros(Tensors.shape(w))));
-					org.bytedeco.pytorch.Tensor vt = v.computeIfAbsent(name, k -> kept(zeros(Tensors.shape(w))));
+					org.bytedeco.pytorch.Tensor mt = m.computeIfAbsent(name, k -> kept(zeros_like(w)));
+					org.bytedeco.pytorch.Tensor vt = v.computeIfAbsent(name, k -> kept(zeros_like(w)));
 					mt.mul_(new Scalar(b1)).add_(g.mul(new Scalar(1 - b1)));
 					vt.mul_(new Scalar(b2)).add_(g.mul(g).mul(new Scalar(1 - b2)));
 					double alpha = lr * Math.sqrt(1 - Math.pow(b2, steps)) / (1 - Math.pow(b1, steps));
 					w.sub_(mt.div(vt.sqrt().add(new Scalar(1e-8))).mul(new Scalar(alpha)));
 				} else {
 					double mu = training.momentum;
-					org.bytedeco.pytorch.Tensor vt = v.computeIfAbsent(name, k -> kept(zeros(Tensors.shape(w))));
+					org.bytedeco.pytorch.Tensor vt = v.computeIfAbsent(name, k -> kept(zeros_like(w)));
 					org.bytedeco.pytorch.Tensor previous = vt.clone();
 					vt.mul_(new Scalar(mu)).sub_(g.mul(new Scalar(lr)));
 					w.add_(previous.mul(new Scalar(-mu)).add(vt.mul(new Scalar(1 + mu))));
@@ -487,8 +550,8 @@ final class TorchNetwork implements TrainableNetwork {
 			throw new BackendException("libtorch backend: the checkpoint's arrays " + values.keySet() + " do not match the graph's " + params.keySet());
 		}
 		setParameters(values);
-		readTensors(d).forEach((k, t) -> m.put(k, Tensors.of(t.values(), t.shape())));
-		readTensors(d).forEach((k, t) -> v.put(k, Tensors.of(t.values(), t.shape())));
+		readTensors(d).forEach((k, t) -> m.put(k, TorchOps.layout(place(Tensors.of(t.values(), t.shape())))));
+		readTensors(d).forEach((k, t) -> v.put(k, TorchOps.layout(place(Tensors.of(t.values(), t.shape())))));
 	}
 
 	private static Map<String, org.nodulab.nn.Tensor> readTensors(DataInputStream d) throws IOException {

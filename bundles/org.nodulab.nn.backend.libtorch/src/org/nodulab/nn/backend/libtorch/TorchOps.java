@@ -1,0 +1,61 @@
+package org.nodulab.nn.backend.libtorch;
+
+import static org.bytedeco.pytorch.global.torch.cat;
+import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
+import static org.bytedeco.pytorch.global.torch.zeros_like;
+
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The 3D convolution as the libtorch backend runs it, public so that tests check it against a
+ * double-precision reference.
+ *
+ * <p>Activations and convolution weights are kept channels-last ({@code NDHWC}, libtorch's
+ * {@code ChannelsLast3d}; the tensors' logical shapes stay {@code [N, C, D, H, W]}). Found on this
+ * machine (libtorch 2.10.0, oneDNN 3.x, AMD EPYC with AVX-512): oneDNN's convolutions on the default
+ * layout go through blocked formats ({@code aBcde16b}) and give wrong results whenever a channel count is
+ * not a multiple of the block (forward, input and weight gradients; errors up to the size of the values,
+ * sometimes NaN), and with stride 2 even then; on channels-last they agree with a double-precision
+ * reference for every channel count, stride and dilation tried. A one-channel activation has no
+ * distinguishable channels-last layout, so a one-channel input whose gradient is needed (not the network's
+ * input) is widened to two channels with a zero channel and zero weights.
+ */
+public final class TorchOps {
+
+	private TorchOps() {
+	}
+
+	/** The tensor in the backend's layout: channels-last for 5-D tensors, unchanged otherwise. */
+	public static Tensor layout(Tensor t) {
+		return t.dim() == 5 ? t.contiguous(torch.MemoryFormat.ChannelsLast3d) : t;
+	}
+
+	/**
+	 * A 3D convolution of {@code x [N, C, D, H, W]} with {@code w [O, C, kd, kh, kw]} and an optional bias;
+	 * {@code pads} holds the zero padding before and after along depth, height and width (SAME padding may
+	 * be uneven): the even part goes to the convolution, the rest is padded first.
+	 */
+	public static Tensor conv3d(Tensor x, Tensor w, Tensor bias, long[] stride, long[] dilation, long[][] pads) {
+		long[] even = new long[3];
+		long[] extra = new long[6]; // constant_pad_nd order: last axis first, before then after
+		boolean uneven = false;
+		for (int axis = 0; axis < 3; axis++) {
+			even[axis] = Math.min(pads[axis][0], pads[axis][1]);
+			int slot = 2 * (2 - axis);
+			extra[slot] = pads[axis][0] - even[axis];
+			extra[slot + 1] = pads[axis][1] - even[axis];
+			uneven |= extra[slot] > 0 || extra[slot + 1] > 0;
+		}
+		Tensor in = uneven ? constant_pad_nd(x, extra, new Scalar(0)) : x;
+		Tensor weights = w;
+		if (in.sizes().get(1) == 1 && in.requires_grad()) {
+			in = layout(cat(new TensorVector(in, zeros_like(in)), 1));
+			weights = layout(cat(new TensorVector(w, zeros_like(w)), 1));
+		}
+		return torch.conv3d(in, weights, bias == null ? new TensorOptional() : new TensorOptional(bias), stride, even, dilation, 1);
+	}
+}
