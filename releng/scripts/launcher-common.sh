@@ -53,3 +53,21 @@ if [ -n "${NODULAB_JAVA_OPTS:-}" ]; then
   # shellcheck disable=SC2206
   NODULAB_JVM_OPTS+=(${NODULAB_JAVA_OPTS})
 fi
+
+# Native memory: libtorch (and ND4J) allocate and free activation-sized buffers at every step; glibc
+# malloc hands large blocks back to the kernel on free, so every step page-faults them in again (about
+# 40% of a libtorch training step here was system time). jemalloc keeping freed pages (decay off) is
+# what the launchers use when libjemalloc2 is installed; NODULAB_MALLOC=glibc keeps glibc's malloc.
+# Figures: docs/performance.md. Child processes (the PyTorch twin of bench train) inherit it.
+if [ "${NODULAB_MALLOC:-jemalloc}" = jemalloc ]; then
+  for lib in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2; do
+    if [ -r "$lib" ]; then
+      case ":${LD_PRELOAD:-}:" in
+        *":$lib:"*) ;;
+        *) export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}" ;;
+      esac
+      export MALLOC_CONF="${MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}"
+      break
+    fi
+  done
+fi
