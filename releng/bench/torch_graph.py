@@ -115,7 +115,10 @@ def main():
     p.add_argument("--seconds", type=float, default=20)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=0, help="intra-op threads (0: PyTorch's default)")
     args = p.parse_args()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     with open(args.graph) as f:
         graph = json.load(f)
     torch.manual_seed(args.seed)

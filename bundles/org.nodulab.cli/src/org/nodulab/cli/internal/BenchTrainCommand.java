@@ -73,6 +73,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--backend", split = ",", paramLabel = "ID[,ID]", description = "Nodulab backend(s) to measure, alternating with PyTorch, e.g. dl4j,libtorch (default: ${DEFAULT-VALUE}).", defaultValue = "dl4j")
 	List<String> backendIds;
 
+	@Option(names = "--pytorch-threads", paramLabel = "N", description = "PyTorch's intra-op threads; 0: PyTorch's own default (default: the number of cores, as the Nodulab backends use).")
+	Integer pytorchThreads;
+
 	@Option(names = "--no-pytorch", description = "Only the Nodulab backend.")
 	boolean noPytorch;
 
@@ -113,10 +116,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			backends.add(installed.stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
 					"--backend: no compute backend '" + id + "'; installed: " + installed.stream().map(ComputeBackend::id).toList())));
 		}
-		out.printf(Locale.ROOT, "bench train: %s (%,d parameters), inputs %s, batch %d, %s s training + %s s inference per round; backends %s; Java %s, %d cores%n",
+		out.printf(Locale.ROOT, "bench train: %s (%,d parameters), inputs %s, batch %d, %s s training + %s s inference per round; backends %s; Java %s, %d cores; native allocator %s%n",
 				arch, graph.parameterCount(), graph.inputShapes(), batch, fmt(seconds), fmt(seconds / 2),
 				backends.stream().map(ComputeBackend::name).toList(), System.getProperty("java.version"),
-				Runtime.getRuntime().availableProcessors());
+				Runtime.getRuntime().availableProcessors(), allocator());
 		Supplier<Batch> batches = dataset != null ? datasetBatches(graph) : null;
 		if (dataset != null) {
 			noPytorch = true;
@@ -255,14 +258,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		}
 	}
 
+	private boolean pytorchThreadsShown;
+
 	private Figures pytorch(Path json, PrintWriter out) throws IOException, InterruptedException {
 		String py = python != null ? python : Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 		if (!Files.exists(script)) {
 			out.println("  pytorch: no script at " + script + " (run from the repository root, or give --script); skipped");
 			return null;
 		}
+		int threads = pytorchThreads != null ? pytorchThreads : Runtime.getRuntime().availableProcessors();
 		Process p = new ProcessBuilder(py, script.toString(), json.toString(), "--batch", String.valueOf(batch), "--seconds",
-				String.valueOf(seconds)).redirectErrorStream(true).start();
+				String.valueOf(seconds), "--threads", String.valueOf(threads)).redirectErrorStream(true).start();
 		List<String> lines = new ArrayList<>();
 		try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;
@@ -277,6 +283,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			return null;
 		}
 		var node = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+		if (!pytorchThreadsShown) {
+			out.printf(Locale.ROOT, "  (pytorch: torch %s, %d threads)%n", node.path("torch").asText("?"), node.path("threads").asInt());
+			pytorchThreadsShown = true;
+		}
 		return new Figures(node.get("train").asDouble(), node.get("infer").asDouble(), node.get("peak_rss_mib").asDouble());
 	}
 
@@ -302,5 +312,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
 	private static String fmt(double v) {
 		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+	}
+
+	/** The native allocator of this process and of the PyTorch twin (which inherits the environment). */
+	static String allocator() {
+		String preload = System.getenv("LD_PRELOAD");
+		if (preload != null && preload.contains("jemalloc")) {
+			String conf = System.getenv("MALLOC_CONF");
+			return "jemalloc (LD_PRELOAD" + (conf == null ? "" : ", MALLOC_CONF=" + conf) + ")";
+		}
+		return "glibc malloc";
 	}
 }
