@@ -170,7 +170,7 @@ pid=$!
 run_c=""
 for _ in $(seq 1 600); do
   run_c=$(sed -n 's/.*"runDir" : "\(.*\)",*$/\1/p' "$queue/$job.json" 2>/dev/null)
-  [ -n "$run_c" ] && [ "$(grep -c '^m0-vgg' "$run_c/checkpoints.csv" 2>/dev/null)" -ge 1 ] && break
+  [ -n "$run_c" ] && [ "$(cat "$run_c/checkpoints.csv" 2>/dev/null | grep -c '^m0-vgg')" -ge 1 ] && break
   sleep 0.2
 done
 kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
@@ -197,6 +197,9 @@ check "and writes its test predictions" test -s "$run_t/predictions/m0-vgg-test.
 ./nodulab bench train --arch vgg --size 16 --batch 4 --seconds 2 --rounds 1 --backend dl4j,libtorch --no-pytorch >"$OUT/bench-backends.txt" 2>&1
 check "nodulab bench train --backend dl4j,libtorch exits 0" test $? -eq 0
 check "bench train: compares the two backends" contains "$OUT/bench-backends.txt" "ratio libtorch / dl4j: training"
+check "bench train: glibc malloc by default" contains "$OUT/bench-backends.txt" "native allocator glibc malloc"
+NODULAB_MALLOC=jemalloc ./nodulab bench train --arch vgg --size 16 --batch 4 --seconds 1 --rounds 1 --backend libtorch --no-pytorch >"$OUT/bench-jemalloc.txt" 2>&1
+check "NODULAB_MALLOC=jemalloc: libtorch trains on jemalloc (libjemalloc2 from setup-debian.sh)" contains "$OUT/bench-jemalloc.txt" "native allocator jemalloc"
 ./nodulab runs froc "$run_a" --csv "$OUT/froc.csv" >"$OUT/runs-froc.txt" 2>&1
 check "nodulab runs froc exits 0" test $? -eq 0
 check "runs froc: the model's operating points" contains "$OUT/runs-froc.txt" "m0-vgg"

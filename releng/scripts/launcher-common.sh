@@ -54,12 +54,15 @@ if [ -n "${NODULAB_JAVA_OPTS:-}" ]; then
   NODULAB_JVM_OPTS+=(${NODULAB_JAVA_OPTS})
 fi
 
-# Native memory: libtorch (and ND4J) allocate and free activation-sized buffers at every step; glibc
-# malloc hands large blocks back to the kernel on free, so every step page-faults them in again (about
-# 40% of a libtorch training step here was system time). jemalloc keeping freed pages (decay off) is
-# what the launchers use when libjemalloc2 is installed; NODULAB_MALLOC=glibc keeps glibc's malloc.
-# Figures: docs/performance.md. Child processes (the PyTorch twin of bench train) inherit it.
-if [ "${NODULAB_MALLOC:-jemalloc}" = jemalloc ]; then
+# Native memory: libtorch allocates and frees activation-sized buffers at every step; glibc malloc
+# hands large blocks back to the kernel on free, so every step page-faults them in again. jemalloc
+# keeping freed pages (decay off) trains libtorch 3.5x faster here (docs/performance.md), but the
+# process then keeps its peak memory, and DL4J's physical-memory cap (NODULAB_MAXRSS) stops a DL4J
+# training ("Error during neural network forward pass" at 5.5 GB); with any decay jemalloc is as slow
+# as glibc. So it is opt-in: NODULAB_MALLOC=jemalloc (libjemalloc2) for libtorch work; glibc otherwise.
+# Child processes (the PyTorch twin of bench train) inherit it.
+if [ "${NODULAB_MALLOC:-glibc}" = jemalloc ]; then
+  found=""
   for lib in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2; do
     if [ -r "$lib" ]; then
       case ":${LD_PRELOAD:-}:" in
@@ -67,7 +70,15 @@ if [ "${NODULAB_MALLOC:-jemalloc}" = jemalloc ]; then
         *) export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}" ;;
       esac
       export MALLOC_CONF="${MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}"
+      found=1
       break
     fi
   done
+  if [ -z "$found" ]; then
+    echo "nodulab: NODULAB_MALLOC=jemalloc but libjemalloc.so.2 is not installed (apt-get install libjemalloc2)" >&2
+    exit 1
+  fi
+elif [ "${NODULAB_MALLOC:-glibc}" != glibc ]; then
+  echo "nodulab: NODULAB_MALLOC must be glibc or jemalloc, got '${NODULAB_MALLOC}'" >&2
+  exit 1
 fi
