@@ -138,7 +138,7 @@ run_a=$(ls -d "$OUT"/runs/smoke-* 2>/dev/null | head -n 1)
 pid=$!
 for _ in $(seq 1 600); do
   run_b=$(ls -d "$OUT"/runs/smoke-* 2>/dev/null | grep -v "^$run_a\$" | head -n 1)
-  [ -n "$run_b" ] && [ "$(grep -c '^m0-vgg' "$run_b/checkpoints.csv" 2>/dev/null)" -ge 1 ] && break
+  [ -n "$run_b" ] && [ "$(cat "$run_b/checkpoints.csv" 2>/dev/null | grep -c '^m0-vgg')" -ge 1 ] && break
   sleep 0.2
 done
 kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null

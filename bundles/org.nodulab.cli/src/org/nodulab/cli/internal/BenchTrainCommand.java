@@ -101,6 +101,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		PrintWriter out = spec.commandLine().getOut();
+		if (pytorchThreads != null && pytorchThreads < 0) {
+			throw new IllegalArgumentException("--pytorch-threads must be 0 (PyTorch's default) or more, got " + pytorchThreads);
+		}
 		ArchitectureRegistry registry = services.get(ArchitectureRegistry.class);
 		ContributionDescriptor descriptor = registry.require(arch);
 		Object settings = settingsFile != null
