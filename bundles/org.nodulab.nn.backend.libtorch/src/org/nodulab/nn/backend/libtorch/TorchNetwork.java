@@ -182,7 +182,7 @@ final class TorchNetwork implements TrainableNetwork {
 			case TANH -> x.tanh();
 			case IDENTITY -> x;
 			};
-			case Op.Pool3d p -> pool(x, p);
+			case Op.Pool3d p -> TorchOps.layout(pool(x, p));
 			case Op.GlobalPool p -> p.pooling() == Op.Pooling.MAX ? x.amax(new long[] { 2, 3, 4 }, false) : x.mean(2, 3, 4);
 			case Op.Flatten f -> x.reshape(x.sizes().get(0), -1);
 			case Op.Concat c -> cat(new TensorVector(in.toArray(org.bytedeco.pytorch.Tensor[]::new)), 1);

@@ -50,12 +50,14 @@ public final class TorchOps {
 			extra[slot + 1] = pads[axis][1] - even[axis];
 			uneven |= extra[slot] > 0 || extra[slot + 1] > 0;
 		}
-		Tensor in = uneven ? constant_pad_nd(x, extra, new Scalar(0)) : x;
+		Tensor in = layout(uneven ? constant_pad_nd(x, extra, new Scalar(0)) : x);
 		Tensor weights = w;
 		if (in.sizes().get(1) == 1 && in.requires_grad()) {
 			in = layout(cat(new TensorVector(in, zeros_like(in)), 1));
 			weights = layout(cat(new TensorVector(w, zeros_like(w)), 1));
 		}
-		return torch.conv3d(in, weights, bias == null ? new TensorOptional() : new TensorOptional(bias), stride, even, dilation, 1);
+		// the output channels-last too: with a one-channel input libtorch cannot tell the layouts apart and
+		// returns the default one, which would send every later operation through layout conversions
+		return layout(torch.conv3d(in, weights, bias == null ? new TensorOptional() : new TensorOptional(bias), stride, even, dilation, 1));
 	}
 }
