@@ -260,7 +260,16 @@ final class TorchNetwork implements TrainableNetwork {
 		int[] ones = { 1, 1, 1 };
 		long[] kernel = longs(p.kernel());
 		long[] stride = longs(p.stride());
+		boolean padded = false;
 		if (p.padding() == Op.Padding.SAME) {
+			for (long[] axis : same(x, p.kernel(), p.stride(), ones)) {
+				padded |= axis[0] + axis[1] > 0;
+			}
+		}
+		if (!max && !padded) {
+			return TorchOps.avgPool(x, kernel, stride);
+		}
+		if (padded) {
 			// libtorch pads evenly and, in ceil mode, lets the last window run off the end (ignored by the maximum, not
 			// counted by the average without padding): SAME exactly when the odd voxel is at the end, as it is here
 			long[][] same = same(x, p.kernel(), p.stride(), ones);
@@ -293,8 +302,7 @@ final class TorchNetwork implements TrainableNetwork {
 				return sums.div(inside);
 			}
 		}
-		return max ? max_pool3d(x, kernel, stride, new long[] { 0, 0, 0 }, new long[] { 1, 1, 1 }, false)
-				: avg_pool3d(x, kernel, stride, new long[] { 0, 0, 0 }, false, true, new org.bytedeco.pytorch.LongOptional());
+		return max_pool3d(x, kernel, stride, new long[] { 0, 0, 0 }, new long[] { 1, 1, 1 }, false);
 	}
 
 	/** TensorFlow/DL4J SAME padding (before, after per axis): output ceil(in / stride), the odd voxel at the end. */

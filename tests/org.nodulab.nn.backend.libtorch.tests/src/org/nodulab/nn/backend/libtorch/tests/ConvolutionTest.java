@@ -5,9 +5,11 @@ import static org.bytedeco.pytorch.global.torch.randn;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -76,5 +78,45 @@ class ConvolutionTest {
 			}
 		}
 		assertTrue(wrong.isEmpty(), wrong.size() + " of " + cases + " convolutions differ from the reference: " + wrong);
+	}
+
+	/**
+	 * The backend's average pooling (a channels-last path where the windows tile the volume, libtorch's
+	 * {@code avg_pool3d} elsewhere) against {@code avg_pool3d} in double precision: output, layout and input
+	 * gradient.
+	 */
+	@Test
+	void averagePoolingAgreesWithLibtorchsOwnInDoublePrecision() throws Exception {
+		TorchRuntime.start();
+		manual_seed(19);
+		List<String> wrong = new ArrayList<>();
+		int cases = 0;
+		for (int channels : new int[] { 1, 3, 16, 20, 48 }) {
+			for (long[] ks : new long[][] { { 2, 2 }, { 3, 3 }, { 4, 4 }, { 3, 2 }, { 2, 1 } }) {
+				for (long[] shape : new long[][] { { 3, channels, 12, 24, 36 }, { 3, channels, 8, 9, 10 } }) {
+					try (PointerScope scope = new PointerScope()) {
+						long[] kernel = { ks[0], ks[0], ks[0] };
+						long[] stride = { ks[1], ks[1], ks[1] };
+						Tensor x = randn(shape);
+						Tensor xd = x.to(torch.ScalarType.Double).detach().requires_grad_(true);
+						Tensor ref = torch.avg_pool3d(xd, kernel, stride, new long[] { 0, 0, 0 }, false, true, new LongOptional());
+						ref.sin().sum().backward();
+						Tensor xf = TorchOps.layout(x).detach().requires_grad_(true);
+						Tensor got = TorchOps.avgPool(xf, kernel, stride);
+						got.sin().sum().backward();
+						cases++;
+						boolean sizes = Arrays.equals(got.sizes().vec().get(), ref.sizes().vec().get());
+						double ey = sizes ? relative(got.contiguous(), ref.detach()) : Double.NaN;
+						double edx = relative(xf.grad().contiguous(), xd.grad());
+						boolean last = got.is_contiguous(torch.MemoryFormat.ChannelsLast3d);
+						if (!sizes || !(Math.max(ey, edx) <= 1e-5) || !last) {
+							wrong.add(String.format("%s kernel %d stride %d: sizes %s, y %.1g dx %.1g, channels-last %s", Arrays.toString(shape), ks[0],
+									ks[1], sizes, ey, edx, last));
+						}
+					}
+				}
+			}
+		}
+		assertTrue(wrong.isEmpty(), wrong.size() + " of " + cases + " poolings differ from the reference: " + wrong);
 	}
 }
