@@ -5,7 +5,6 @@ import static org.bytedeco.pytorch.global.torch.native_batch_norm;
 import static org.bytedeco.pytorch.global.torch.prelu;
 import static org.bytedeco.pytorch.global.torch.zeros_like;
 import static org.bytedeco.pytorch.global.torch.cat;
-import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
 import static org.bytedeco.pytorch.global.torch.dropout;
 import static org.bytedeco.pytorch.global.torch.manual_seed;
 import static org.bytedeco.pytorch.global.torch.max_pool3d;
@@ -320,16 +319,7 @@ final class TorchNetwork implements TrainableNetwork {
 
 	/** {@code x} padded with {@code value} as {@link #same} says (pooling). */
 	private static org.bytedeco.pytorch.Tensor pad(org.bytedeco.pytorch.Tensor x, int[] kernel, int[] stride, int[] dilation, double value) {
-		long[][] same = same(x, kernel, stride, dilation);
-		long[] pads = new long[6]; // torch order: last axis first (w before, w after, h..., d...)
-		boolean any = false;
-		for (int axis = 0; axis < 3; axis++) {
-			int slot = 2 * (2 - axis);
-			pads[slot] = same[axis][0];
-			pads[slot + 1] = same[axis][1];
-			any |= same[axis][0] + same[axis][1] > 0;
-		}
-		return any ? constant_pad_nd(x, pads, new Scalar(value)) : x;
+		return TorchOps.pad(x, same(x, kernel, stride, dilation), value);
 	}
 
 	private static long[] longs(int[] v) {

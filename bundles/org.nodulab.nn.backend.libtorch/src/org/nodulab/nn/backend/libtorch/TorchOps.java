@@ -42,16 +42,13 @@ public final class TorchOps {
 	 */
 	public static Tensor conv3d(Tensor x, Tensor w, Tensor bias, long[] stride, long[] dilation, long[][] pads) {
 		long[] even = new long[3];
-		long[] extra = new long[6]; // constant_pad_nd order: last axis first, before then after
-		boolean uneven = false;
+		long[][] extra = new long[3][2];
 		for (int axis = 0; axis < 3; axis++) {
 			even[axis] = Math.min(pads[axis][0], pads[axis][1]);
-			int slot = 2 * (2 - axis);
-			extra[slot] = pads[axis][0] - even[axis];
-			extra[slot + 1] = pads[axis][1] - even[axis];
-			uneven |= extra[slot] > 0 || extra[slot + 1] > 0;
+			extra[axis][0] = pads[axis][0] - even[axis];
+			extra[axis][1] = pads[axis][1] - even[axis];
 		}
-		Tensor in = layout(uneven ? constant_pad_nd(x, extra, new Scalar(0)) : x);
+		Tensor in = layout(pad(x, extra, 0));
 		Tensor weights = w;
 		if (in.sizes().get(1) == 1 && in.requires_grad()) {
 			in = layout(cat(new TensorVector(in, zeros_like(in)), 1));
@@ -60,6 +57,22 @@ public final class TorchOps {
 		// the output channels-last too: with a one-channel input libtorch cannot tell the layouts apart and
 		// returns the default one, which would send every later operation through layout conversions
 		return layout(torch.conv3d(in, weights, bias == null ? new TensorOptional() : new TensorOptional(bias), stride, even, dilation, 1));
+	}
+
+	/**
+	 * {@code x [N, C, D, H, W]} padded with {@code value}: {@code pads} holds the voxels before and after
+	 * along depth, height and width; {@code x} itself where there are none.
+	 */
+	public static Tensor pad(Tensor x, long[][] pads, double value) {
+		long[] order = new long[6]; // constant_pad_nd's order: last axis first, before then after
+		boolean any = false;
+		for (int axis = 0; axis < 3; axis++) {
+			int slot = 2 * (2 - axis);
+			order[slot] = pads[axis][0];
+			order[slot + 1] = pads[axis][1];
+			any |= pads[axis][0] + pads[axis][1] > 0;
+		}
+		return any ? constant_pad_nd(x, order, new Scalar(value)) : x;
 	}
 
 	/**

@@ -84,7 +84,8 @@ public final class TorchRuntime {
 		Map<String, String> facts = new LinkedHashMap<>();
 		facts.put("libtorch", LIBTORCH_VERSION + " (oneDNN " + torch.get_mkldnn_version().getString() + ")");
 		facts.put("build", gpuBuild() ? PLATFORM + "-gpu (CUDA 13.1, -Pcuda)" : PLATFORM + " (CPU)");
-		facts.put("CUDA devices", cudaDevices() > 0 ? Integer.toString(cudaDevices()) + " (cuDNN " + (torch.globalContext().hasCuDNN() ? "yes" : "no") + ")" : "none");
+		int gpus = cudaDevices();
+		facts.put("CUDA devices", gpus > 0 ? gpus + " (cuDNN " + (torch.globalContext().hasCuDNN() ? "yes" : "no") + ")" : "none");
 		facts.put("threads", torch.get_num_threads() + " (-Dnodulab.torch.threads=N; default: the cores the JVM sees)");
 		facts.put("oneDNN", torch.globalContext().userEnabledMkldnn() ? "on, channels-last (-Dnodulab.torch.onednn=false turns it off)"
 				: "off (-Dnodulab.torch.onednn=false; libtorch's own kernels)");
