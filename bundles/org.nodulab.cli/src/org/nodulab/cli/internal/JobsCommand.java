@@ -61,6 +61,12 @@ public final class JobsCommand implements Callable<Integer> {
 		return JobQueue.openHeld(dir != null ? dir : JobService.defaultDir(), jobs.executor(), jobs.devices());
 	}
 
+	/** Something done on an open queue. */
+	@FunctionalInterface
+	interface QueueWork<T> {
+		T on(JobQueue queue) throws Exception;
+	}
+
 	/** What the subcommands share: the services and the queue folder option. */
 	abstract static class OnQueue implements Callable<Integer> {
 		final Services services;
@@ -78,6 +84,16 @@ public final class JobsCommand implements Callable<Integer> {
 		/** The queue, opened without starting jobs. */
 		JobQueue held() throws java.io.IOException {
 			return JobsCommand.held(services, queueDir);
+		}
+
+		/** What {@code work} returns on the queue opened without starting jobs; the queue is closed after. */
+		<T> T onHeld(QueueWork<T> work) throws Exception {
+			JobQueue queue = held();
+			try {
+				return work.on(queue);
+			} finally {
+				queue.close(0);
+			}
 		}
 
 		/** Prints what a queued job is. */
@@ -122,12 +138,7 @@ public final class JobsCommand implements Callable<Integer> {
 						+ java.util.Arrays.stream(JobSpec.Kind.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList());
 			}
 			String in = k == JobSpec.Kind.ENSEMBLE ? input : Path.of(input).toAbsolutePath().normalize().toString();
-			JobQueue queue = held();
-			try {
-				queued(queue.submit(new JobSpec(k, title, in, options, device, priority)));
-			} finally {
-				queue.close(0);
-			}
+			queued(onHeld(queue -> queue.submit(new JobSpec(k, title, in, options, device, priority))));
 			return 0;
 		}
 	}
@@ -191,14 +202,9 @@ public final class JobsCommand implements Callable<Integer> {
 
 		@Override
 		public Integer call() throws Exception {
-			JobQueue queue = held();
-			try {
-				boolean done = queue.cancel(id);
-				spec.commandLine().getOut().println(done ? "cancelled " + id : id + " has ended already");
-				return done ? 0 : 1;
-			} finally {
-				queue.close(0);
-			}
+			boolean done = onHeld(queue -> queue.cancel(id));
+			spec.commandLine().getOut().println(done ? "cancelled " + id : id + " has ended already");
+			return done ? 0 : 1;
 		}
 	}
 
@@ -215,12 +221,7 @@ public final class JobsCommand implements Callable<Integer> {
 
 		@Override
 		public Integer call() throws Exception {
-			JobQueue queue = held();
-			try {
-				queued(queue.resume(id));
-			} finally {
-				queue.close(0);
-			}
+			queued(onHeld(queue -> queue.resume(id)));
 			return 0;
 		}
 	}

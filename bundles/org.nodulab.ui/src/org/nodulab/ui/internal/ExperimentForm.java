@@ -52,6 +52,7 @@ final class ExperimentForm {
 	private static final String DEFAULT_CHOICE = "(default)";
 	private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 	private static final ObjectMapper FLOW = new ObjectMapper();
+	private static final ObjectMapper YAML_TREES = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
 	private final ScrolledComposite scroller;
 	private final Composite body;
@@ -405,7 +406,7 @@ final class ExperimentForm {
 		}
 		case YAML:
 			try {
-				return new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(text);
+				return YAML_TREES.readTree(text);
 			} catch (Exception e) {
 				return JSON.textNode(text);
 			}
