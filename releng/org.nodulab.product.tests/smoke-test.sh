@@ -198,6 +198,7 @@ check "and writes its test predictions" test -s "$run_t/predictions/m0-vgg-test.
 check "nodulab bench train --backend dl4j,libtorch exits 0" test $? -eq 0
 check "bench train: compares the two backends" contains "$OUT/bench-backends.txt" "ratio libtorch / dl4j: training"
 check "bench train: glibc malloc by default" contains "$OUT/bench-backends.txt" "native allocator glibc malloc"
+check "bench train: glibc asked for transparent huge pages by default" contains "$OUT/bench-backends.txt" "GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1"
 NODULAB_MALLOC=jemalloc ./nodulab bench train --arch vgg --size 16 --batch 4 --seconds 1 --rounds 1 --backend libtorch --no-pytorch >"$OUT/bench-jemalloc.txt" 2>&1
 check "NODULAB_MALLOC=jemalloc: libtorch trains on jemalloc (libjemalloc2 from setup-debian.sh)" contains "$OUT/bench-jemalloc.txt" "native allocator jemalloc"
 ./nodulab runs froc "$run_a" --csv "$OUT/froc.csv" >"$OUT/runs-froc.txt" 2>&1

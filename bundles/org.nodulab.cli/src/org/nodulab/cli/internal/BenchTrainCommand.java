@@ -324,6 +324,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			String conf = System.getenv("MALLOC_CONF");
 			return "jemalloc (LD_PRELOAD" + (conf == null ? "" : ", MALLOC_CONF=" + conf) + ")";
 		}
-		return "glibc malloc";
+		String tunables = System.getenv("GLIBC_TUNABLES");
+		return "glibc malloc" + (tunables == null || tunables.isEmpty() ? "" : " (GLIBC_TUNABLES=" + tunables + ")");
 	}
 }
