@@ -6,7 +6,7 @@ set -euo pipefail
 # xvfb xauth libgtk-3-0 fontconfig fonts-dejavu-core: the workbench and the UI tests without a screen
 # libpixelmed-java libpixelmed-imageio-java: PixelMed (DICOM), embedded in the DICOM reader bundle at build time
 # python3-vtk9 python3-numpy: ITK's MetaIO (vtkMetaImageReader) cross-checks nodulab volume convert in the smoke test
-# libjemalloc2: NODULAB_MALLOC=jemalloc (libtorch trains ~3.5x faster than on glibc malloc; docs/performance.md)
+# libjemalloc2: NODULAB_MALLOC=jemalloc (libtorch trains ~1.2x faster than on the launchers' glibc settings, 4x plain glibc; docs/performance.md)
 packages=(xvfb xauth libgtk-3-0 fontconfig fonts-dejavu-core libpixelmed-java libpixelmed-imageio-java python3-vtk9 python3-numpy libjemalloc2)
 missing=()
 for p in "${packages[@]}"; do

@@ -80,7 +80,7 @@ public final class TorchOps {
 	 * {@code stride} voxels. libtorch's {@code avg_pool3d} has no channels-last kernel on the CPU: it converts
 	 * its input to the default layout and its gradient back. Where the windows tile the volume (kernel equal
 	 * to stride, at most 4, dividing each size) the pooling is the sum that nearest-neighbour upsampling's
-	 * gradient computes, which runs on channels-last directly (about half the time per step). A depthwise
+	 * gradient computes, which runs on channels-last directly (about half the time per pooling). A depthwise
 	 * convolution would be faster still, but oneDNN's depthwise input gradient is wrong on channels-last here.
 	 */
 	public static Tensor avgPool(Tensor x, long[] kernel, long[] stride) {
