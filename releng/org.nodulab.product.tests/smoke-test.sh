@@ -201,6 +201,37 @@ check "bench train: glibc malloc by default" contains "$OUT/bench-backends.txt" 
 check "bench train: glibc asked for transparent huge pages by default" contains "$OUT/bench-backends.txt" "GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1"
 NODULAB_MALLOC=jemalloc ./nodulab bench train --arch vgg --size 16 --batch 4 --seconds 1 --rounds 1 --backend libtorch --no-pytorch >"$OUT/bench-jemalloc.txt" 2>&1
 check "NODULAB_MALLOC=jemalloc: libtorch trains on jemalloc (libjemalloc2 from setup-debian.sh)" contains "$OUT/bench-jemalloc.txt" "native allocator jemalloc"
+# A fresh machine: an empty JavaCPP cache, another libtorch on LD_LIBRARY_PATH (decoys named like every library the
+# backends ship, which end the process with exit code 97 if loaded; and Debian's libtorch 1.13 where python3-torch
+# and libtorch-dev are installed), each backend first in a process of its own. No crash report lands in the current
+# folder: a JVM that dies writes it to the log folder.
+decoys="$OUT/decoys"
+if bash "$ROOT/tests/org.nodulab.nn.backend.libtorch.tests/decoys/make-decoys.sh" "$decoys" >"$OUT/decoys.txt" 2>&1; then
+  gcc -shared -fPIC -DDECOY_NAME='"libopenblas_nolapack.so.0"' -Wl,-soname,libopenblas_nolapack.so.0 \
+    -o "$decoys/libopenblas_nolapack.so.0" "$ROOT/tests/org.nodulab.nn.backend.libtorch.tests/decoys/decoy.c"
+  libpath="$decoys"
+  [ -e /usr/lib/x86_64-linux-gnu/libtorch_cpu.so ] && libpath="$libpath:/usr/lib/x86_64-linux-gnu"
+  mkdir -p "$OUT/fresh-cwd"
+  for first in libtorch dl4j; do
+    rm -rf "$OUT/fresh-cache-$first"
+    (cd "$OUT/fresh-cwd" && LD_LIBRARY_PATH="$libpath" NODULAB_JAVACPP_CACHE="$OUT/fresh-cache-$first" "$ROOT/nodulab" bench train \
+      --arch vgg --size 16 --batch 4 --seconds 1 --rounds 1 --backend "$first,$([ $first = dl4j ] && echo libtorch || echo dl4j)" \
+      --no-pytorch >"$OUT/fresh-$first.txt" 2>&1)
+    check "fresh machine, $first first: both backends train with an empty cache and another libtorch on LD_LIBRARY_PATH" test $? -eq 0
+    check "fresh machine, $first first: the launcher names the folder it left out" contains "$OUT/fresh-$first.txt" "left out of LD_LIBRARY_PATH"
+    check "fresh machine, $first first: each JavaCPP in its own cache folder" test -d "$OUT/fresh-cache-$first/javacpp-1.5.13" -a -d "$OUT/fresh-cache-$first/javacpp-1.5.7"
+  done
+  (cd "$OUT/fresh-cwd" && LD_LIBRARY_PATH="$libpath" NODULAB_KEEP_LD_LIBRARY_PATH=1 NODULAB_JAVACPP_CACHE="$OUT/fresh-cache-keep" "$ROOT/nodulab" bench train \
+    --arch vgg --size 16 --batch 4 --seconds 1 --rounds 1 --backend libtorch --no-pytorch >"$OUT/fresh-keep.txt" 2>&1)
+  check "decoys kept on LD_LIBRARY_PATH on request: the process stops at the renamed OpenBLAS decoy, not in libtorch" contains "$OUT/fresh-keep.txt" "DECOY LIBRARY LOADED: libopenblas_nolapack.so.0"
+  rm -rf "$OUT/crash-logs"
+  (cd "$OUT/fresh-cwd" && NODULAB_LOGS="$OUT/crash-logs" NODULAB_HEAP=12m NODULAB_JAVA_OPTS="-XX:+CrashOnOutOfMemoryError" \
+    "$ROOT/nodulab" list windows >"$OUT/crash.txt" 2>&1)
+  check "a JVM that dies writes its crash report to the log folder" test -n "$(ls "$OUT/crash-logs" 2>/dev/null | grep hs_err_pid)"
+  check "no crash report in the current folder" test -z "$(ls "$OUT/fresh-cwd" "$ROOT" | grep hs_err_pid)"
+else
+  check "decoy libraries build (gcc)" false
+fi
 ./nodulab runs froc "$run_a" --csv "$OUT/froc.csv" >"$OUT/runs-froc.txt" 2>&1
 check "nodulab runs froc exits 0" test $? -eq 0
 check "runs froc: the model's operating points" contains "$OUT/runs-froc.txt" "m0-vgg"

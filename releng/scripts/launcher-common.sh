@@ -41,6 +41,40 @@ nodulab_ensure_product() {
 }
 
 JAVA="$(nodulab_java)" || exit 1
+
+# A JVM that dies in native code writes its crash report (hs_err_pid<N>.log) into the log folder, never into
+# the user's current folder.
+NODULAB_LOGS="${NODULAB_LOGS:-$NODULAB_STATE/logs}"
+mkdir -p "$NODULAB_LOGS" 2>/dev/null || NODULAB_LOGS="${TMPDIR:-/tmp}"
+
+# Native libraries: both backends load their own libtorch, libc10, libgomp, OpenBLAS and ND4J from the JavaCPP
+# cache, each JavaCPP version in a folder of its own (org.nodulab.nn.NativeLibraries). The dynamic linker
+# searches LD_LIBRARY_PATH before a library's own folder, so a folder there that holds another version of one of
+# them (a conda environment, Debian's /usr/lib/x86_64-linux-gnu with python3-torch and libtorch-dev) would be
+# taken in its place and the process would crash in libtorch's first use. Such folders are left out of the
+# JVM's LD_LIBRARY_PATH (others, such as CUDA's, stay); NODULAB_KEEP_LD_LIBRARY_PATH=1 keeps it as it is.
+nodulab_clean_library_path() {
+  local kept=() dropped=() dir lib hit
+  local IFS=:
+  for dir in ${LD_LIBRARY_PATH:-}; do
+    hit=""
+    if [ -n "$dir" ]; then
+      for lib in libtorch.so libtorch_cpu.so libc10.so libgomp.so.1 libopenblas.so.0 libopenblas_nolapack.so.0 \
+          libgfortran.so.5 libquadmath.so.0 libnd4jcpu.so libjnijavacpp.so; do
+        if [ -e "$dir/$lib" ]; then hit="$lib"; break; fi
+      done
+    fi
+    if [ -n "$hit" ]; then dropped+=("$dir ($hit)"); elif [ -n "$dir" ]; then kept+=("$dir"); fi
+  done
+  if [ ${#dropped[@]} -gt 0 ]; then
+    echo "nodulab: left out of LD_LIBRARY_PATH (it holds another build of a library Nodulab ships): ${dropped[*]}; NODULAB_KEEP_LD_LIBRARY_PATH=1 keeps it" >&2
+    if [ ${#kept[@]} -gt 0 ]; then export LD_LIBRARY_PATH="${kept[*]}"; else unset LD_LIBRARY_PATH; fi
+  fi
+}
+if [ -n "${LD_LIBRARY_PATH:-}" ] && [ "${NODULAB_KEEP_LD_LIBRARY_PATH:-}" != 1 ]; then
+  nodulab_clean_library_path
+fi
+
 NODULAB_JVM_OPTS=(
   -Xmx${NODULAB_HEAP:-2g}
   -Dorg.bytedeco.javacpp.maxbytes=${NODULAB_OFFHEAP:-3g}
@@ -48,6 +82,8 @@ NODULAB_JVM_OPTS=(
   -Dorg.bytedeco.javacpp.cachedir="${NODULAB_JAVACPP_CACHE:-$HOME/.javacpp/cache}"
   --enable-native-access=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow
+  -XX:ErrorFile="$NODULAB_LOGS/hs_err_pid%p.log"
+  -XX:ReplayDataFile="$NODULAB_LOGS/replay_pid%p.log"
 )
 if [ -n "${NODULAB_JAVA_OPTS:-}" ]; then
   # shellcheck disable=SC2206

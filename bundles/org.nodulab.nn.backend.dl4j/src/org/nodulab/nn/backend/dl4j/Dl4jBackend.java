@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.BackendException;
 import org.nodulab.nn.ComputeBackend;
+import org.nodulab.nn.NativeLibraries;
 import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.osgi.framework.Bundle;
@@ -28,6 +29,8 @@ import org.osgi.service.component.annotations.Component;
 public class Dl4jBackend implements ComputeBackend {
 
 	public static final String ID = "dl4j";
+	/** DL4J 1.0.0-M2.1's JavaCPP; its native libraries are cached in a folder of this name. */
+	static final String JAVACPP_VERSION = "1.5.7";
 
 	@Override
 	public String id() {
@@ -57,8 +60,12 @@ public class Dl4jBackend implements ComputeBackend {
 		facts.put("helpers (oneDNN/cuDNN)", Nd4j.getEnvironment().helpersAllowed() ? "allowed" : "disabled");
 		facts.put("javacpp maxbytes", mib(Pointer.maxBytes()));
 		facts.put("javacpp maxphysicalbytes", mib(Pointer.maxPhysicalBytes()));
-		facts.put("javacpp cache", System.getProperty("org.bytedeco.javacpp.cachedir",
-				System.getProperty("user.home") + "/.javacpp/cache"));
+		try {
+			facts.put("javacpp", JAVACPP_VERSION);
+			facts.put("javacpp cache", org.bytedeco.javacpp.Loader.getCacheDir().toString());
+		} catch (java.io.IOException e) {
+			facts.put("javacpp cache", "unknown (" + e.getMessage() + ")");
+		}
 		return facts;
 	}
 
@@ -138,6 +145,11 @@ public class Dl4jBackend implements ComputeBackend {
 	 * which also sees the native fragment, whatever thread happens to start ND4J.
 	 */
 	static synchronized void start() throws BackendException {
+		if (started) {
+			return;
+		}
+		// this JavaCPP's own cache folder (javacpp-1.5.7/), never the one libtorch's JavaCPP 1.5.13 fills
+		NativeLibraries.pinCache(JAVACPP_VERSION, org.bytedeco.javacpp.Loader::getCacheDir);
 		ND4JClassLoading.setNd4jClassloader(Nd4j.class.getClassLoader());
 		try {
 			Nd4j.getBackend();
@@ -150,7 +162,11 @@ public class Dl4jBackend implements ComputeBackend {
 					+ ". The product needs that fragment for this platform; on first use it unpacks ~400 MB into"
 					+ " the JavaCPP cache (org.bytedeco.javacpp.cachedir), which must be writable.", e);
 		}
+		NativeLibraries.requireOwn("dl4j");
+		started = true;
 	}
+
+	private static boolean started;
 
 	private static Bundle nativesFragment() {
 		Bundle self = FrameworkUtil.getBundle(Dl4jBackend.class);

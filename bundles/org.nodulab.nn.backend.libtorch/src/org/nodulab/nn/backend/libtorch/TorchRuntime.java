@@ -6,10 +6,15 @@ import java.util.Map;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.global.torch;
 import org.nodulab.nn.BackendException;
+import org.nodulab.nn.NativeLibraries;
 
 /**
- * Starts libtorch inside OSGi. Before the first torch call the JavaCPP, OpenBLAS and PyTorch native
- * folders are extracted into the JavaCPP cache ({@link Loader#cacheResources}): otherwise, on a machine with
+ * Starts libtorch inside OSGi. This JavaCPP (1.5.13) extracts into a cache folder of its own
+ * ({@link NativeLibraries#pinCache}): in a folder shared with DL4J's JavaCPP 1.5.7 the files of the same bare name
+ * ({@code libjnijavacpp.so}, {@code libopenblas.so.0}) were whichever version came first, and on a machine with
+ * Debian's python3-torch and libtorch-dev the loader then fell back to the system's libtorch 1.13 (SIGSEGV in
+ * the first use). Before the first torch call the JavaCPP, OpenBLAS and PyTorch native
+ * folders are extracted into that cache ({@link Loader#cacheResources}): otherwise, on a machine with
  * Debian's python3-torch, the first start with an empty cache loads the 15 KB libtorch.so stub before
  * libtorch_cpu.so is extracted, the linker finds Debian's libtorch, and two libtorch builds meet in one
  * process (SIGSEGV). This JavaCPP (1.5.13) is the torch libraries bundle's own; DL4J keeps its 1.5.7.
@@ -19,6 +24,8 @@ public final class TorchRuntime {
 	private static final String PLATFORM = "linux-x86_64";
 	/** The libtorch release of the embedded presets (org.bytedeco:pytorch:2.10.0-1.5.13). */
 	public static final String LIBTORCH_VERSION = "2.10.0";
+	/** The JavaCPP of the embedded presets; its native libraries are cached in a folder of this name. */
+	static final String JAVACPP_VERSION = "1.5.13";
 	private static volatile boolean started;
 
 	private TorchRuntime() {
@@ -41,14 +48,25 @@ public final class TorchRuntime {
 			throw new BackendException("libtorch backend: -Dnodulab.torch.threads must be a whole number of at least 1, got '"
 					+ System.getProperty("nodulab.torch.threads") + "'");
 		}
+		// this JavaCPP's own cache folder (javacpp-1.5.13/), never the one DL4J's JavaCPP 1.5.7 fills
+		NativeLibraries.pinCache(JAVACPP_VERSION, Loader::getCacheDir);
 		try {
-			Loader.cacheResources(org.bytedeco.javacpp.presets.javacpp.class, "org/bytedeco/javacpp/" + PLATFORM + "/");
-			Loader.cacheResources(org.bytedeco.openblas.global.openblas_nolapack.class, "org/bytedeco/openblas/" + PLATFORM + "/");
-			if (gpuBuild()) { // -Pcuda: libtorch for CUDA and the CUDA presets' JNI libraries
-				Loader.cacheResources(torch.class, "org/bytedeco/cuda/" + PLATFORM + "/");
-				Loader.cacheResources(torch.class, "org/bytedeco/pytorch/" + PLATFORM + "-gpu/");
-			} else {
-				Loader.cacheResources(torch.class, "org/bytedeco/pytorch/" + PLATFORM + "/");
+			// every library each preset loads is extracted before any is loaded: libtorch.so (a stub) comes before
+			// libtorch_cpu.so in the preload order, and where its neighbour is not yet in the cache the dynamic linker
+			// takes the system's libtorch_cpu.so (Debian's libtorch-dev) instead
+			extract(org.bytedeco.javacpp.presets.javacpp.class);
+			extract(org.bytedeco.openblas.global.openblas_nolapack.class);
+			java.util.Map<String, java.io.File> libraries = extract(torch.class);
+			// then loaded in the order of their dependencies (OpenBLAS, libgomp, libc10, libtorch_cpu, the libtorch stub
+			// last), so that every library a later one needs is already in the process under its own name: the dynamic
+			// linker searches LD_LIBRARY_PATH before the libraries' own folder ($ORIGIN, a RUNPATH), and a libtorch or
+			// libc10 of another version found there would be taken
+			Loader.load(org.bytedeco.openblas.global.openblas.class);
+			for (String name : java.util.List.of("gomp@.1", "c10", "torch_cpu")) {
+				java.io.File file = libraries.get(name);
+				if (file != null) {
+					Loader.loadLibrary(torch.class, new java.net.URL[] { file.toURI().toURL() }, name);
+				}
 			}
 			Loader.load(torch.class);
 			// oneDNN's 3D convolutions are right here on channels-last tensors only (see TorchOps); the backend keeps
@@ -59,12 +77,34 @@ public final class TorchRuntime {
 			// the CUDA build (-Pcuda): repeatable runs need cuDNN's deterministic algorithms, as the CPU kernels are
 			torch.globalContext().setDeterministicCuDNN(true);
 			torch.globalContext().setBenchmarkCuDNN(false);
-			started = true;
 		} catch (Throwable e) {
 			throw new BackendException("libtorch backend: the native libraries (" + PLATFORM + ") could not be loaded: " + e
 					+ ". The bundle org.nodulab.torch.libs must embed pytorch-" + PLATFORM + ".jar (or, built with -Pcuda, pytorch-" + PLATFORM
 					+ "-gpu.jar, which also needs the CUDA 13.1 and cuDNN 9 libraries on the library path); see docs/performance.md", e);
 		}
+		NativeLibraries.requireOwn("libtorch");
+		started = true;
+	}
+
+	/**
+	 * Extracts every library a preset class preloads, links or wraps into this JavaCPP's cache, each where
+	 * {@link Loader#load} then finds it (found the way {@code Loader} finds them: {@link Loader#findLibrary}
+	 * among the class's resources only, never the system's library paths).
+	 */
+	private static java.util.Map<String, java.io.File> extract(Class<?> preset) throws java.io.IOException {
+		org.bytedeco.javacpp.ClassProperties p = Loader.loadProperties(preset, Loader.loadProperties(), true);
+		java.util.List<String> names = new java.util.ArrayList<>(p.get("platform.preload"));
+		names.addAll(p.get("platform.link"));
+		names.addAll(p.get("platform.library"));
+		java.util.Map<String, java.io.File> out = new java.util.LinkedHashMap<>();
+		for (String name : names) {
+			for (java.net.URL url : Loader.findLibrary(preset, p, name, false)) {
+				if (!"file".equals(url.getProtocol())) { // a resource of the natives jar, not a file on the machine
+					out.putIfAbsent(name, Loader.cacheResource(url));
+				}
+			}
+		}
+		return out;
 	}
 
 	/** Whether the torch libraries bundle embeds libtorch's CUDA build (-Pcuda). */

@@ -6,13 +6,19 @@ import static org.bytedeco.pytorch.global.torch.randn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.junit.jupiter.api.Test;
 import org.nodulab.nn.ComputeBackend;
+import org.nodulab.nn.NativeLibraries;
 import org.nodulab.nn.backend.libtorch.TorchRuntime;
 import org.nodulab.test.support.Osgi;
 
@@ -46,5 +52,52 @@ class TorchInOsgiTest {
 
 		// and DL4J still computes afterwards
 		assertEquals(dl4jFacts.get("backend"), dl4j.describe().get("backend"));
+	}
+
+	/**
+	 * The fresh-machine case: this JVM started with an empty JavaCPP cache and decoys named like libtorch's, libc10's,
+	 * libgomp's and OpenBLAS's on LD_LIBRARY_PATH (the pom); a decoy that got loaded would have ended it with exit
+	 * code 97. Each JavaCPP extracted into its own folder, and every library of the families the backends ship was
+	 * mapped from there.
+	 */
+	@Test
+	void eachJavaCppLoadsItsOwnLibrariesFromItsOwnFolder() throws Exception {
+		String decoys = System.getProperty("nodulab.test.decoys");
+		assertTrue(decoys != null && Files.isRegularFile(Path.of(decoys, "libtorch_cpu.so")), "the decoy libraries were built: " + decoys);
+		assertTrue(String.valueOf(System.getenv("LD_LIBRARY_PATH")).contains(decoys), "the decoys are on LD_LIBRARY_PATH");
+
+		Osgi.service(ComputeBackend.class).describe(); // DL4J (whichever test ran first)
+		TorchRuntime.start();
+
+		Path own13 = NativeLibraries.cacheFor("1.5.13").toRealPath();
+		Path own7 = NativeLibraries.cacheFor("1.5.7").toRealPath();
+		List<Path> mapped = new ArrayList<>();
+		for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+			int slash = line.indexOf('/');
+			if (slash >= 0) {
+				Path p = Path.of(line.substring(slash));
+				if (!mapped.contains(p)) {
+					mapped.add(p);
+				}
+			}
+		}
+		assertEquals(List.of(), NativeLibraries.foreign(), "libraries from outside the JavaCPP cache");
+		assertEquals(Stream.of(own7.resolve("linux-x86_64/libjnijavacpp.so"), own13.resolve("linux-x86_64/libjnijavacpp.so")).sorted().toList(),
+				named(mapped, "libjnijavacpp.so").stream().sorted().toList(), "one JNI library per JavaCPP, each from its own folder");
+		for (String name : List.of("libtorch_cpu.so", "libc10.so", "libtorch.so", "libjnitorch.so")) {
+			assertEquals(List.of(own13.resolve("linux-x86_64/" + name)), named(mapped, name), name);
+		}
+		assertTrue(named(mapped, "libnd4jcpu.so").stream().allMatch(p -> p.startsWith(own7)), "ND4J from DL4J's folder");
+		assertTrue(named(mapped, "libopenblas.so.0").stream().allMatch(p -> p.startsWith(own7) || p.startsWith(own13)), "OpenBLAS");
+		// no file of one JavaCPP's folder is in the other's: nothing depends on which backend extracted first
+		try (Stream<Path> files = Files.walk(NativeLibraries.baseCache(), 1)) {
+			assertEquals(List.of("javacpp-1.5.13", "javacpp-1.5.7"),
+					files.filter(f -> !f.equals(NativeLibraries.baseCache())).map(f -> f.getFileName().toString()).filter(n -> !n.startsWith("."))
+							.sorted().toList(), "the cache holds one folder per JavaCPP version and nothing else");
+		}
+	}
+
+	private static List<Path> named(List<Path> mapped, String name) {
+		return mapped.stream().filter(p -> p.getFileName().toString().equals(name)).toList();
 	}
 }
