@@ -82,6 +82,7 @@ NODULAB_JVM_OPTS=(
   -Dorg.bytedeco.javacpp.cachedir="${NODULAB_JAVACPP_CACHE:-$HOME/.javacpp/cache}"
   --enable-native-access=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow
+  -Dnodulab.logs="$NODULAB_LOGS"
   -XX:ErrorFile="$NODULAB_LOGS/hs_err_pid%p.log"
   -XX:ReplayDataFile="$NODULAB_LOGS/replay_pid%p.log"
 )

@@ -3,12 +3,14 @@ package org.nodulab.eval.froc;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +38,9 @@ public final class Luna16Csv {
 	public static final String DIAMETER = "diameter_mm";
 	public static final String PROBABILITY = "probability";
 	public static final String CLASS = "class";
+
+	/** A decimal number as LUNA16's files and Python write them (no NaN, Infinity, hex or type suffixes). */
+	static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
 	private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
 			.setIgnoreEmptyLines(true).setTrim(true).get();
@@ -70,7 +75,8 @@ public final class Luna16Csv {
 	public static void streamAnnotations(Path file, AnnotationSink sink) throws IOException {
 		try (CSVParser parser = open(file)) {
 			Columns c = new Columns(file, parser, SERIESUID, COORD_X, COORD_Y, COORD_Z, DIAMETER);
-			for (CSVRecord r : parser) {
+			Iterator<CSVRecord> records = parser.iterator();
+			for (CSVRecord r; (r = next(file, parser, records)) != null;) {
 				String x = c.text(r, COORD_X);
 				String y = c.text(r, COORD_Y);
 				String z = c.text(r, COORD_Z);
@@ -86,7 +92,8 @@ public final class Luna16Csv {
 		try (Reader reader = reader(file);
 				CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(true).get()
 						.parse(reader)) {
-			for (CSVRecord r : parser) {
+			Iterator<CSVRecord> records = parser.iterator();
+			for (CSVRecord r; (r = next(file, parser, records)) != null;) {
 				String uid = r.get(0);
 				if (uid.isEmpty()) {
 					throw new CsvException(file, parser.getCurrentLineNumber(), "empty seriesuid");
@@ -135,7 +142,8 @@ public final class Luna16Csv {
 				throw new CsvException(file, 1,
 						"need a '" + PROBABILITY + "' or a '" + CLASS + "' column; columns: " + c.names());
 			}
-			for (CSVRecord r : parser) {
+			Iterator<CSVRecord> records = parser.iterator();
+			for (CSVRecord r; (r = next(file, parser, records)) != null;) {
 				long line = parser.getCurrentLineNumber();
 				String uid = c.uid(r);
 				double x = c.number(r, COORD_X);
@@ -212,8 +220,41 @@ public final class Luna16Csv {
 			return FORMAT.parse(reader);
 		} catch (IOException | RuntimeException e) {
 			reader.close();
-			throw new CsvException(file, 1, "cannot read the header: " + e.getMessage());
+			throw new CsvException(file, 1, "cannot read the header: " + describe(e));
 		}
+	}
+
+	/**
+	 * The next record, or null at the end. What commons-csv throws while reading (unbalanced quotes, text that is not
+	 * UTF-8, a read error) becomes a {@link CsvException} naming the file and the line it reached.
+	 */
+	static CSVRecord next(Path file, CSVParser parser, Iterator<CSVRecord> records) throws CsvException {
+		try {
+			return records.hasNext() ? records.next() : null;
+		} catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+			throw new CsvException(file, parser.getCurrentLineNumber() + 1, describe(e));
+		}
+	}
+
+	/** What went wrong reading CSV text, in words. */
+	static String describe(Throwable e) {
+		for (Throwable t = e; t != null; t = t.getCause()) {
+			if (t instanceof java.nio.charset.CharacterCodingException) {
+				return "the text is not UTF-8 (" + t.getClass().getSimpleName() + ")";
+			}
+			String m = t.getMessage();
+			if (m != null && m.contains("EOF reached before encapsulated token finished")) {
+				return "a quoted field is never closed (unbalanced quotes)";
+			}
+			if (m != null && m.contains("invalid char between encapsulated token and delimiter")) {
+				return "text after a closing quote (unbalanced quotes)";
+			}
+		}
+		Throwable root = e;
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
 	}
 
 	/** Header lookup and typed field access with errors naming file, line and column. */
@@ -265,6 +306,9 @@ public final class Luna16Csv {
 			String text = text(r, column);
 			double value;
 			try {
+				if (!DECIMAL.matcher(text).matches()) {
+					throw new NumberFormatException(text);
+				}
 				value = Double.parseDouble(text);
 			} catch (NumberFormatException e) {
 				throw new CsvException(file, parser.getCurrentLineNumber(),

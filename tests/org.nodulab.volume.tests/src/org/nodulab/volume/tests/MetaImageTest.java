@@ -17,6 +17,7 @@ import java.util.zip.DeflaterOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nodulab.core.io.MemoryBudget;
 import org.nodulab.test.support.Osgi;
 import org.nodulab.volume.Volume;
 import org.nodulab.volume.VolumeGeometry;
@@ -198,6 +199,36 @@ class MetaImageTest {
 				"CompressedData = False", "CompressedData = True\nCompressedDataSize = " + Files.size(dir.resolve("scan.raw"))));
 		assertTrue(message(zip).contains("DimSize: claims 268435456 bytes of data, more than a zlib stream of"),
 				message(zip));
+	}
+
+	/** Issue 15: a 1 MB zlib stream claiming a gibibyte ended the JVM (exit 13, no file named). */
+	@Test
+	void aClaimTheHeapCannotHoldIsRefusedWithTheFileTheClaimAndTheLimit() throws Exception {
+		byte[] noise = new byte[1 << 20];
+		new java.util.Random(7).nextBytes(noise);
+		Files.write(dir.resolve("scan.zraw"), noise);
+		Path claim = header("claim.mhd", LUNA_HEADER.replace("DimSize = 4 3 2", "DimSize = 1024 1024 512").replace("scan.raw", "scan.zraw")
+				.replace("CompressedData = False", "CompressedData = True\nCompressedDataSize = " + noise.length));
+		MemoryBudget.TooLargeException e = assertThrows(MemoryBudget.TooLargeException.class, () -> MetaImage.read(claim));
+		assertTrue(e.getMessage().startsWith(claim + ": 1024x1024x512 MET_SHORT voxels (zlib-compressed) needs 2.0 GiB"), e.getMessage());
+		assertTrue(e.getMessage().contains("more than this JVM can allocate now") && e.claimed() > e.limit(), e.getMessage());
+		// the geometry alone is still there, without touching the data
+		assertArrayEquals(new int[] { 1024, 1024, 512 }, MetaImage.readGeometry(claim).size());
+	}
+
+	@Test
+	void headerNumbersNeverOverflow() throws Exception {
+		Files.write(dir.resolve("scan.raw"), new byte[48]);
+		Path skip = header("skip.mhd", LUNA_HEADER.replace("CompressedData = False", "CompressedData = False\nHeaderSize = 9223372036854775000"));
+		assertEquals(skip + ":6: HeaderSize: 9223372036854775000 bytes to skip, but the data file " + dir.resolve("scan.raw") + " has 48 bytes",
+				message(skip));
+		Path local = header("local.mhd", LUNA_HEADER.replace("scan.raw", "LOCAL").replace("CompressedData = False",
+				"CompressedData = False\nHeaderSize = 9223372036854775000"));
+		assertTrue(message(local).contains("HeaderSize: 9223372036854775000 bytes to skip"), message(local));
+		Path dims = header("dims.mhd", LUNA_HEADER.replace("NDims = 3", "NDims = 4294967299"));
+		assertEquals(dims + ":2: NDims: expected a small whole number, got '4294967299'", message(dims));
+		Path size = header("size.mhd", LUNA_HEADER.replace("CompressedData = False", "CompressedData = True\nCompressedDataSize = 9223372036854775807"));
+		assertTrue(message(size).contains("truncated: CompressedDataSize is 9223372036854775807 bytes"), message(size));
 	}
 
 	@Test

@@ -13,12 +13,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
+import org.nodulab.core.io.MemoryBudget;
 import org.nodulab.volume.Volume;
 import org.nodulab.volume.VolumeGeometry;
 import org.nodulab.volume.VolumeReader;
@@ -64,6 +66,11 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 	@Override
 	public Volume read(Path path, DicomSettings settings) throws IOException {
 		Arranged a = arrange(path, settings == null ? new DicomSettings() : settings, true);
+		int[] size = a.geometry().size();
+		// the volume (int16) and, per decoding thread, a slice as stored (int32) and in HU (int16)
+		long plane = (long) size[0] * size[1];
+		MemoryBudget.require(path, size[0] + "x" + size[1] + "x" + size[2] + " voxels of series " + a.seriesUid(),
+				MemoryBudget.times(plane, size[2], 2) + MemoryBudget.times(plane, 6 * 3));
 		return new Volume(a.geometry(), ShortBuffer.wrap(decode(a)), a.metadata());
 	}
 
@@ -97,17 +104,23 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 		}
 		Map<String, List<SliceHeader>> series = new TreeMap<>();
 		int skipped = 0;
+		List<String> skippedNames = new ArrayList<>();
 		for (Path file : files) {
-			if (!DicomFileUtilities.isDicomOrAcrNemaFile(file.toFile())) {
-				if (files.size() == 1) {
-					throw new DicomException(file, "not a DICOM file (no DICM preamble and no DICOM data set at its start)");
+			if (!PixelMedOutput.during(file, () -> DicomFileUtilities.isDicomOrAcrNemaFile(file.toFile()))) {
+				if (files.size() == 1 || !otherKindOfFile(file)) {
+					// a file that may have been a slice (a DICOM name, or none) but cannot be read is never passed over
+					throw new DicomException(file, "not a DICOM file (no DICM preamble and no DICOM data set at its start): "
+							+ (Files.size(file) < 132 ? "only " + Files.size(file) + " bytes, truncated?" : "damaged, or not a DICOM file")
+							+ (files.size() == 1 ? "" : "; remove it from the folder if it is not part of the series"));
 				}
 				skipped++;
+				skippedNames.add(file.getFileName().toString());
 				continue;
 			}
 			SliceHeader h = SliceHeader.read(file);
 			if (h == null) {
 				skipped++;
+				skippedNames.add(file.getFileName().toString());
 				continue;
 			}
 			series.computeIfAbsent(h.seriesUid(), k -> new ArrayList<>()).add(h);
@@ -116,6 +129,24 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 			throw new DicomException(path, "no DICOM image files" + (skipped > 0 ? " (" + skipped + " other files)" : ""));
 		}
 		return new Scan(series, skipped);
+	}
+
+	/**
+	 * Files a DICOM folder may hold beside its slices that are not DICOM: hidden files and files with an extension
+	 * DICOM files do not have (README.txt, index.html, a .mhd). A file without an extension, or named .dcm, .dicom,
+	 * .ima or .img, that is not DICOM is an error: it may be a damaged slice.
+	 */
+	static boolean otherKindOfFile(Path file) {
+		String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (name.startsWith(".")) {
+			return true;
+		}
+		int dot = name.lastIndexOf('.');
+		if (dot <= 0 || dot == name.length() - 1) {
+			return false;
+		}
+		String extension = name.substring(dot + 1);
+		return !extension.chars().allMatch(Character::isDigit) && !Set.of("dcm", "dicom", "dic", "ima", "img").contains(extension);
 	}
 
 	private static Arranged arrange(Path path, DicomSettings s, boolean compareDuplicates) throws IOException {
@@ -137,6 +168,9 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 		}
 		SliceHeader first = slices.get(0);
 		check(first, s);
+		// decoding one slice takes its stored values (int32) and HU (int16), twice when two slices are compared
+		MemoryBudget.require(first.file(), "a slice of " + first.columns() + "x" + first.rows() + " pixels",
+				MemoryBudget.times(first.rows(), first.columns(), 2 * (4 + 2)));
 		for (SliceHeader h : slices) {
 			check(h, s);
 			if (h.rows() != first.rows() || h.columns() != first.columns()) {
@@ -220,6 +254,9 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 		int nz = n;
 		boolean interpolate = false;
 		if (n == 1) {
+			if (!Double.isFinite(first.sliceThickness())) {
+				throw new DicomException(first.file(), "SliceThickness " + first.sliceThickness() + " is not finite: the one slice has no depth");
+			}
 			spacingZ = first.sliceThickness() > 0 ? first.sliceThickness() : 1;
 			metadata.put("slice spacing", "one slice: SliceThickness " + (first.sliceThickness() > 0 ? format(spacingZ) + " mm" : "missing, 1 mm assumed"));
 		} else {
@@ -288,6 +325,9 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 			throw new DicomException(h.file(), "modality is " + (h.modality().isEmpty() ? "missing" : "'" + h.modality() + "'")
 					+ ", expected CT (set the reader option allowNonCt=true to read it anyway, without HU)");
 		}
+		if (h.transferSyntax().isEmpty()) {
+			throw new DicomException(h.file(), "no TransferSyntaxUID in the file meta information: the pixel data cannot be decoded reliably");
+		}
 		if (!TransferSyntaxes.DECODABLE.contains(h.transferSyntax())) {
 			throw new DicomException(h.file(), "transfer syntax " + TransferSyntaxes.describe(h.transferSyntax())
 					+ " cannot be decoded by this reader (it decodes " + TransferSyntaxes.decodableList()
@@ -307,11 +347,13 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 		if (h.bitsStored() < 1 || h.bitsStored() > h.bitsAllocated()) {
 			throw new DicomException(h.file(), "BitsStored " + h.bitsStored() + " does not fit BitsAllocated " + h.bitsAllocated());
 		}
-		if (h.position() == null || h.position().length != 3) {
-			throw new DicomException(h.file(), "ImagePositionPatient is missing or does not have 3 values: cannot place the slice");
+		if (h.position() == null || h.position().length != 3 || !finite(h.position())) {
+			throw new DicomException(h.file(), "ImagePositionPatient is missing, does not have 3 values or is not finite ("
+					+ Arrays.toString(h.position()) + "): cannot place the slice");
 		}
-		if (h.orientation() == null || h.orientation().length != 6) {
-			throw new DicomException(h.file(), "ImageOrientationPatient is missing or does not have 6 values: cannot place the slice");
+		if (h.orientation() == null || h.orientation().length != 6 || !finite(h.orientation())) {
+			throw new DicomException(h.file(), "ImageOrientationPatient is missing, does not have 6 values or is not finite ("
+					+ Arrays.toString(h.orientation()) + "): cannot place the slice");
 		}
 		double[] o = h.orientation();
 		double[] row = { o[0], o[1], o[2] };
@@ -322,7 +364,7 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 					+ " is not two orthogonal unit vectors");
 		}
 		if (h.pixelSpacing() == null || h.pixelSpacing().length != 2 || !(h.pixelSpacing()[0] > 0)
-				|| !(h.pixelSpacing()[1] > 0)) {
+				|| !(h.pixelSpacing()[1] > 0) || !finite(h.pixelSpacing())) {
 			throw new DicomException(h.file(), "PixelSpacing is missing or not two positive numbers: "
 					+ Arrays.toString(h.pixelSpacing()));
 		}
@@ -330,6 +372,15 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 			throw new DicomException(h.file(), "RescaleSlope " + h.slope() + " / RescaleIntercept " + h.intercept()
 					+ " cannot give HU");
 		}
+	}
+
+	private static boolean finite(double[] values) {
+		for (double v : values) {
+			if (!Double.isFinite(v)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static short[] decode(Arranged a) throws IOException {
@@ -366,7 +417,7 @@ public final class DicomSeriesReader implements VolumeReader<DicomSettings> {
 	}
 
 	/** Decodes one slice to HU (int16, clamped). */
-	static short[] hu(SliceHeader h) throws DicomException {
+	static short[] hu(SliceHeader h) throws IOException {
 		int[] stored = PixelData.read(h);
 		short[] out = new short[stored.length];
 		for (int i = 0; i < stored.length; i++) {

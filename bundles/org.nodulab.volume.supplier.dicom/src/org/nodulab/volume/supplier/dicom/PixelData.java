@@ -25,11 +25,18 @@ final class PixelData {
 	private PixelData() {
 	}
 
-	static int[] read(SliceHeader h) throws DicomException {
+	static int[] read(SliceHeader h) throws IOException {
 		AttributeList list = new AttributeList();
 		try {
-			list.read(h.file().toFile());
-		} catch (IOException | com.pixelmed.dicom.DicomException | RuntimeException | LinkageError e) {
+			PixelMedOutput.during(h.file(), () -> {
+				try {
+					list.read(h.file().toFile());
+				} catch (com.pixelmed.dicom.DicomException e) {
+					throw new IOException(e.getMessage(), e);
+				}
+				return list;
+			});
+		} catch (IOException | RuntimeException | LinkageError e) {
 			String message = SliceHeader.message(e);
 			if (message.contains("No reader") || message.contains("reader for")) {
 				throw new DicomException(h.file(), "transfer syntax " + TransferSyntaxes.describe(h.transferSyntax())
@@ -42,7 +49,11 @@ final class PixelData {
 		if (pixels == null) {
 			throw new DicomException(h.file(), "no PixelData element (truncated file?)");
 		}
-		int count = h.rows() * h.columns();
+		long area = (long) h.rows() * h.columns();
+		if (area > Integer.MAX_VALUE - 8) {
+			throw new DicomException(h.file(), h.columns() + "x" + h.rows() + " pixels in one slice: more than a slice may have");
+		}
+		int count = (int) area;
 		int[] out = new int[count];
 		try {
 			if (h.bitsAllocated() == 8) {

@@ -19,6 +19,7 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Inflater;
 
 import org.nodulab.core.io.AtomicFiles;
+import org.nodulab.core.io.MemoryBudget;
 import org.nodulab.volume.Volume;
 import org.nodulab.volume.VolumeGeometry;
 
@@ -58,6 +59,12 @@ public final class MetaImage {
 				return new Volume(geometry, mapped, metadata);
 			}
 		}
+		// what the header claims must fit this JVM's heap before anything is allocated: the data as stored (and, when
+		// compressed, the stream) plus the int16 copy
+		long stored = h.compressed() ? layout.rawBytes() + Math.max(0, Math.min(h.compressedSize() >= 0 ? h.compressedSize() : layout.fileSize(),
+				layout.fileSize() - layout.offset())) : layout.rawBytes();
+		MemoryBudget.require(file, describe(geometry, type) + (h.compressed() ? " (zlib-compressed)" : ""),
+				MemoryBudget.times(geometry.voxelCount(), 2) + stored);
 		ByteBuffer raw = (h.compressed() ? inflate(h, layout) : readRegion(layout)).order(order);
 		metadata.put("memory", "heap (converted to int16)");
 		return new Volume(geometry, java.nio.ShortBuffer.wrap(toShorts(h, raw, type, geometry.voxelCount())), metadata);
@@ -114,17 +121,25 @@ public final class MetaImage {
 			offset = headerSize;
 		}
 		long fileSize = Files.size(dataFile);
+		if (headerSize < -1) {
+			throw h.error("HeaderSize", "expected -1 or a byte count, got " + headerSize);
+		}
+		if (headerSize > fileSize) {
+			throw h.error("HeaderSize", headerSize + " bytes to skip, but the data file " + dataFile + " has " + fileSize + " bytes");
+		}
 		if (headerSize == -1) {
 			if (h.compressed()) {
 				throw h.error("HeaderSize", "-1 (data at the end of the file) needs uncompressed data");
 			}
 			offset = fileSize - rawBytes;
-		} else if (headerSize < -1) {
-			throw h.error("HeaderSize", "expected -1 or a byte count, got " + headerSize);
 		}
-		if (!h.compressed() && (offset < 0 || offset + rawBytes > fileSize)) {
+		// every term is at most the file's size or DimSize's 2^31 voxels x 8 bytes: no sum overflows
+		if (!h.compressed() && (offset < 0 || offset > fileSize || rawBytes > fileSize - offset)) {
 			throw new MetaImageException(dataFile, 0, "truncated: " + describe(g, type) + " need " + rawBytes
 					+ " bytes from byte " + Math.max(0, offset) + ", the file has " + fileSize + " bytes");
+		}
+		if (offset > fileSize) {
+			throw new MetaImageException(dataFile, 0, "truncated: the data start at byte " + offset + ", the file has " + fileSize + " bytes");
 		}
 		return new Layout(dataFile, offset, rawBytes, fileSize);
 	}

@@ -209,7 +209,11 @@ public final class MetaImageHeader {
 	}
 
 	int integer(String key) throws MetaImageException {
-		return (int) longs(key, 1)[0];
+		long v = longs(key, 1)[0];
+		if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+			throw error(key, "expected a small whole number, got '" + values.get(key) + "'");
+		}
+		return (int) v;
 	}
 
 	boolean bool(String key) throws MetaImageException {

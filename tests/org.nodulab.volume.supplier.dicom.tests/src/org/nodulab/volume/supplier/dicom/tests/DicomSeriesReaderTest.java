@@ -200,6 +200,94 @@ class DicomSeriesReaderTest {
 		assertTrue(message.contains("same slice position 3.763 mm as") && message.contains("different pixel data"), message);
 	}
 
+	/** Puts another value (same length, padded) into a DS/UI element of an Explicit VR Little Endian file. */
+	static void setText(Path file, int group, int element, String value) throws IOException {
+		byte[] b = Files.readAllBytes(file);
+		int at = indexOf(b, new byte[] { (byte) group, (byte) (group >> 8), (byte) element, (byte) (element >> 8) });
+		assertTrue(at > 0, "element found");
+		int length = (b[at + 6] & 0xff) | (b[at + 7] & 0xff) << 8;
+		byte[] v = java.util.Arrays.copyOf(value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), length);
+		for (int i = value.length(); i < length; i++) {
+			v[i] = ' ';
+		}
+		System.arraycopy(v, 0, b, at + 8, length);
+		Files.write(file, b);
+	}
+
+	@Test
+	void aSliceWithoutAFinitePlaceOrSpacingIsRefusedByName() throws Exception {
+		copy(DICOM.resolve("pydicom-ct5n"), dir);
+		Path slice = dir.resolve("2693");
+		setText(slice, 0x20, 0x32, "NaN\\-143\\3.7625");
+		for (boolean uneven : new boolean[] { false, true }) {
+			String message = error(dir, settings(uneven));
+			assertTrue(message.startsWith(slice + ": ImagePositionPatient is missing, does not have 3 values or is not finite ([NaN, -143.0, 3.7625])"), message);
+		}
+		copy(DICOM.resolve("pydicom-ct5n"), dir = Files.createTempDirectory(dir, "b"));
+		setText(dir.resolve("3023"), 0x28, 0x30, "Infinity\\0.488281");
+		assertTrue(error(dir, settings(true)).startsWith(dir.resolve("3023") + ": PixelSpacing is missing or not two positive numbers"),
+				error(dir, settings(true)));
+		copy(DICOM.resolve("pydicom-ct5n"), dir = Files.createTempDirectory(dir, "c"));
+		setText(dir.resolve("3023"), 0x20, 0x37, "1\\0\\0\\0\\0.8\\0.6");
+		assertTrue(error(dir, settings(true)).contains(dir.resolve("3023") + ": ImageOrientationPatient [1.0, 0.0, 0.0, 0.0, 0.8, 0.6] differs from"),
+				error(dir, settings(true)));
+	}
+
+	@Test
+	void aSliceCutShortIsAnErrorNeverPassedOverOrInterpolated() throws Exception {
+		copy(DICOM.resolve("pydicom-ct5n"), dir);
+		Path slice = dir.resolve("2693");
+		Files.write(slice, java.util.Arrays.copyOf(Files.readAllBytes(slice), 100)); // not even the DICM preamble
+		for (boolean uneven : new boolean[] { false, true }) {
+			String message = error(dir, settings(uneven));
+			assertTrue(message.startsWith(slice + ": not a DICOM file (no DICM preamble and no DICOM data set at its start): only 100 bytes, truncated?"),
+					message);
+		}
+		// cut inside the header, before Rows: an image without its size, not "no image"
+		copy(DICOM.resolve("pydicom-ct5n"), dir = Files.createTempDirectory(dir, "b"));
+		byte[] b = Files.readAllBytes(dir.resolve("2693"));
+		int rows = indexOf(b, new byte[] { 0x28, 0x00, 0x10, 0x00, 'U', 'S' });
+		Files.write(dir.resolve("2693"), java.util.Arrays.copyOf(b, rows));
+		for (boolean uneven : new boolean[] { false, true }) {
+			String message = error(dir, settings(uneven));
+			assertTrue(message.startsWith(dir.resolve("2693") + ": "), message);
+		}
+	}
+
+	@Test
+	void pixelMedsOwnRemarksGoToTheLogNotTheTerminal() throws Exception {
+		Path logs = Files.createDirectory(dir.resolve("logs"));
+		String previous = System.getProperty("nodulab.logs");
+		System.setProperty("nodulab.logs", logs.toString());
+		try {
+			Path slice = dir.resolve("2062.dcm");
+			Files.copy(DICOM.resolve("pydicom-ct5n/2062"), slice);
+			byte[] b = Files.readAllBytes(slice);
+			int at = indexOf(b, new byte[] { 0x02, 0x00, 0x10, 0x00, 'U', 'I' });
+			java.util.Arrays.fill(b, at + 8, at + 8 + ((b[at + 6] & 0xff) | (b[at + 7] & 0xff) << 8), (byte) 0);
+			Files.write(slice, b);
+			java.io.ByteArrayOutputStream terminal = new java.io.ByteArrayOutputStream();
+			java.io.PrintStream stderr = System.err;
+			System.setErr(new java.io.PrintStream(terminal, true));
+			String message;
+			try {
+				message = error(slice, new DicomSettings());
+			} finally {
+				System.setErr(stderr);
+			}
+			assertEquals(slice + ": no TransferSyntaxUID in the file meta information: the pixel data cannot be decoded reliably", message);
+			String log = Files.readString(logs.resolve("dicom.log"));
+			assertTrue(log.contains("PixelMed reading " + slice + ": ") && log.contains("Transfer Syntax UID was not specified"), log);
+			assertEquals("", terminal.toString(), "nothing of PixelMed's on the terminal");
+		} finally {
+			if (previous == null) {
+				System.clearProperty("nodulab.logs");
+			} else {
+				System.setProperty("nodulab.logs", previous);
+			}
+		}
+	}
+
 	@Test
 	void nonCtAndBrokenFilesAreNamed() throws Exception {
 		byte[] ct = Files.readAllBytes(DICOM.resolve("pydicom/CT_small.dcm"));
