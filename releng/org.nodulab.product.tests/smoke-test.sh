@@ -232,6 +232,25 @@ if bash "$ROOT/tests/org.nodulab.nn.backend.libtorch.tests/decoys/make-decoys.sh
 else
   check "decoy libraries build (gcc)" false
 fi
+# Writing under a file-size limit (as on a full disk): the message names the file and the cause, nothing half-written
+rm -rf "$OUT/limit" && mkdir -p "$OUT/limit"
+(ulimit -f 1200; ./nodulab volume convert "$ROOT/../shared/data/dicom/dcmqi-ct-3slice" "$OUT/limit/ct.mhd" >"$OUT/limit.txt" 2>&1)
+check "a file-size limit while converting: the message names the file and the limit" contains "$OUT/limit.txt" "$OUT/limit/ct.raw: writing it failed: the file would pass this process's file-size limit (ulimit -f)"
+check "and nothing half-written is left" test -z "$(ls -A "$OUT/limit")"
+# PixelMed's own remarks go to the log folder, not the terminal
+mkdir -p "$OUT/pixelmed"
+python3 - "$ROOT/../shared/data/dicom/pydicom-ct5n/2062" "$OUT/pixelmed/no-syntax.dcm" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+i = b.find(struct.pack('<HH', 2, 0x10), 128)
+n = struct.unpack('<H', b[i + 6:i + 8])[0]
+b[i + 8:i + 8 + n] = b'\0' * n
+open(sys.argv[2], 'wb').write(b)
+PY
+NODULAB_LOGS="$OUT/pixelmed/logs" ./nodulab volume info "$OUT/pixelmed/no-syntax.dcm" >"$OUT/pixelmed/out.txt" 2>"$OUT/pixelmed/err.txt"
+check "a DICOM file without a transfer syntax: refused by name" contains "$OUT/pixelmed/err.txt" "no-syntax.dcm: no TransferSyntaxUID in the file meta information"
+check "PixelMed's remark is in the log folder" contains "$OUT/pixelmed/logs/dicom.log" "Transfer Syntax UID was not specified"
+check "and not on the terminal" test "$(grep -c "Transfer Syntax UID was not specified" "$OUT/pixelmed/err.txt")" -eq 0
 ./nodulab runs froc "$run_a" --csv "$OUT/froc.csv" >"$OUT/runs-froc.txt" 2>&1
 check "nodulab runs froc exits 0" test $? -eq 0
 check "runs froc: the model's operating points" contains "$OUT/runs-froc.txt" "m0-vgg"

@@ -71,7 +71,14 @@ public final class JobQueue implements AutoCloseable {
 	private long nextSequence = 1;
 	private boolean closed;
 	private boolean held = true;
+	/** Another process holds and runs this queue: this one lists, submits and asks for cancels through the folder. */
+	private boolean client;
 	private java.nio.channels.FileChannel lockFile;
+	private final List<String> problems = new CopyOnWriteArrayList<>();
+	private java.util.concurrent.ScheduledExecutorService watcher;
+
+	/** A job id: {@code yyyyMMdd-HHmmss-n}, nothing that could leave the queue folder. */
+	static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9]{8}-[0-9]{6}-[0-9]{1,18}");
 
 	private JobQueue(Path dir, JobExecutor executor, List<ComputeDevice> devices) {
 		this.dir = dir;
@@ -105,6 +112,42 @@ public final class JobQueue implements AutoCloseable {
 		return queue;
 	}
 
+	/**
+	 * Opens the queue to list, submit and cancel jobs, whether or not another process (the workbench, a
+	 * {@code nodulab jobs run}) runs it: where one does, this queue works through the folder (new job files, cancel
+	 * requests the running process acts on within a second), so no job is lost or run twice. Where none does, it is
+	 * {@link #openHeld}.
+	 */
+	public static JobQueue openShared(Path dir, JobExecutor executor, List<ComputeDevice> devices) throws IOException {
+		try {
+			return openHeld(dir, executor, devices);
+		} catch (QueueBusyException e) {
+			JobQueue queue = new JobQueue(dir, executor, devices);
+			queue.client = true;
+			queue.restore();
+			return queue;
+		}
+	}
+
+	/** The queue folder is held by another process (or another queue of this one). */
+	public static final class QueueBusyException extends IOException {
+		private static final long serialVersionUID = 1L;
+
+		QueueBusyException(String message) {
+			super(message);
+		}
+	}
+
+	/** Whether another process runs this queue (this one lists, submits and asks for cancels). */
+	public boolean isClient() {
+		return client;
+	}
+
+	/** Job files that could not be read, with the reason; each was moved to {@code damaged/}. */
+	public List<String> problems() {
+		return List.copyOf(problems);
+	}
+
 	/** One queue per folder: a second process (or a second queue here) would run the same jobs twice. */
 	private void lock() throws IOException {
 		lockFile = java.nio.channels.FileChannel.open(dir.resolve("queue.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -116,25 +159,25 @@ public final class JobQueue implements AutoCloseable {
 		}
 		if (lock == null) {
 			lockFile.close();
-			throw new IOException("the job queue in " + dir + " is open in another process (or another queue of this one); "
-					+ "close that one, or use another folder (-Dnodulab.jobs=DIR)");
+			throw new QueueBusyException("the job queue in " + dir + " is run by another process (or another queue of this one); "
+					+ "it runs the jobs: submit, list and cancel work beside it; or use another folder (-Dnodulab.jobs=DIR)");
 		}
 	}
 
 	private synchronized void restore() throws IOException {
 		List<JobRecord> found = new ArrayList<>();
 		try (Stream<Path> files = Files.list(dir)) {
-			for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
-				try {
-					found.add(JSON.readValue(f.toFile(), JobRecord.class));
-				} catch (IOException | RuntimeException e) {
-					throw new IOException(f + ": not a job file of this queue (" + e.getMessage() + "); move it away to open the queue", e);
+			for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+				JobRecord r = readRecord(f);
+				if (r != null) {
+					found.add(r);
 				}
 			}
 		}
 		found.sort(Comparator.comparingLong(JobRecord::sequence));
+		records.clear();
 		for (JobRecord r : found) {
-			if (r.state() == JobRecord.State.RUNNING) {
+			if (r.state() == JobRecord.State.RUNNING && !client) {
 				r = r.withEnd(JobRecord.State.INTERRUPTED,
 						"the process ended while it ran" + (r.runDir() != null ? "; resume continues " + r.runDir() : ""), now());
 				save(r);
@@ -145,12 +188,135 @@ public final class JobQueue implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * One job file, checked: valid JSON of a job whose id is the file's name and has the form of an id, with a kind, an
+	 * input and a state. A file that is not is moved to {@code damaged/} (with a {@code .reason} file beside it) and
+	 * reported in {@link #problems()}; the queue goes on without it. Returns null then.
+	 */
+	private JobRecord readRecord(Path f) {
+		String name = f.getFileName().toString();
+		String stem = name.substring(0, name.length() - ".json".length());
+		String reason;
+		try {
+			JobRecord r = JSON.readValue(f.toFile(), JobRecord.class);
+			if (r == null) {
+				reason = "empty";
+			} else if (r.id() == null || !ID.matcher(r.id()).matches()) {
+				reason = "id '" + r.id() + "' is not a job id (yyyyMMdd-HHmmss-n)";
+			} else if (!r.id().equals(stem)) {
+				reason = "id '" + r.id() + "' is not the file's name";
+			} else if (r.spec() == null || r.state() == null || r.sequence() < 1) {
+				reason = "no " + (r.spec() == null ? "spec" : r.state() == null ? "state" : "sequence number");
+			} else if (r.runDir() != null && !Path.of(r.runDir()).isAbsolute()) {
+				reason = "runDir '" + r.runDir() + "' is not an absolute path";
+			} else {
+				return r;
+			}
+		} catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+			String d = org.nodulab.core.io.JsonErrors.describe(f, "JSON", e);
+			reason = "line " + d.substring(f.toString().length() + 1);
+		} catch (IOException | RuntimeException e) {
+			reason = e.getMessage() == null ? e.toString() : e.getMessage();
+		}
+		String problem = f + ": not a job file of this queue (" + reason + ")";
+		if (!client) {
+			try {
+				Path damaged = Files.createDirectories(dir.resolve("damaged"));
+				Path target = damaged.resolve(name + "." + System.currentTimeMillis());
+				Files.move(f, target);
+				AtomicFiles.create(damaged.resolve(target.getFileName() + ".reason"), reason + "\n");
+				problem += "; moved to " + target;
+			} catch (IOException e) {
+				problem += "; could not move it aside: " + e.getMessage();
+			}
+		}
+		problems.add(problem);
+		return null;
+	}
+
+	/** The id given by a user or a file, checked: a job id never names a path. */
+	static String checkId(String id) {
+		if (id == null || !ID.matcher(id).matches()) {
+			throw new IllegalArgumentException("'" + id + "' is not a job id (yyyyMMdd-HHmmss-n, as 'nodulab jobs' lists them)");
+		}
+		return id;
+	}
+
 	/** Starts queued jobs from now on (a queue opened with {@link #openHeld} holds them). */
 	public void release() {
 		synchronized (this) {
+			if (client) {
+				throw new IllegalStateException("the job queue in " + dir + " is run by another process");
+			}
 			held = false;
+			if (watcher == null) {
+				watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+					Thread t = new Thread(r, "nodulab-jobs-watch " + dir);
+					t.setDaemon(true);
+					return t;
+				});
+				watcher.scheduleWithFixedDelay(this::watch, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+			}
 		}
 		dispatch();
+	}
+
+	/**
+	 * What other processes did in the folder while this one runs the queue: job files they created are queued, cancel
+	 * requests they left are carried out.
+	 */
+	private void watch() {
+		try {
+			List<JobRecord> added = new ArrayList<>();
+			List<String> cancels = new ArrayList<>();
+			synchronized (this) {
+				if (closed) {
+					return;
+				}
+				try (Stream<Path> files = Files.list(dir)) {
+					for (Path f : files.sorted().toList()) {
+						String name = f.getFileName().toString();
+						if (name.endsWith(".json") && !records.containsKey(name.substring(0, name.length() - 5))) {
+							JobRecord r = readRecord(f);
+							if (r != null) {
+								records.put(r.id(), r);
+								nextSequence = Math.max(nextSequence, r.sequence() + 1);
+								added.add(r);
+							}
+						} else if (name.endsWith(".cancel")) {
+							cancels.add(name.substring(0, name.length() - ".cancel".length()));
+							Files.deleteIfExists(f);
+						}
+					}
+				}
+			}
+			for (JobRecord r : added) {
+				appendLog(r.id(), "queued by another process");
+				fire(r);
+			}
+			for (String id : cancels) {
+				if (ID.matcher(id).matches() && job(id).isPresent()) {
+					appendLog(id, "cancel requested by another process");
+					cancel(id);
+				}
+			}
+			if (!added.isEmpty()) {
+				dispatch();
+			}
+		} catch (IOException | RuntimeException e) {
+			// the next round tries again; a damaged file is reported by readRecord
+		}
+	}
+
+	/** In a client queue, the state on disk as the running process keeps it. */
+	private void reload() {
+		if (client) {
+			try {
+				restore();
+			} catch (IOException e) {
+				throw new UncheckedIOException("cannot read the job queue in " + dir, e);
+			}
+		}
 	}
 
 	/** The queue folder. */
@@ -165,11 +331,13 @@ public final class JobQueue implements AutoCloseable {
 
 	/** Every job this queue knows, in submission order. */
 	public synchronized List<JobRecord> jobs() {
+		reload();
 		return List.copyOf(records.values());
 	}
 
 	public synchronized Optional<JobRecord> job(String id) {
-		return Optional.ofNullable(records.get(id));
+		reload();
+		return Optional.ofNullable(records.get(checkId(id)));
 	}
 
 	/** The running job's current task, e.g. {@code "densenet epoch 3: 120/400, ETA 1:23"}. */
@@ -179,7 +347,7 @@ public final class JobQueue implements AutoCloseable {
 
 	/** The job's log file. */
 	public Path log(String id) {
-		return dir.resolve(id + ".log");
+		return dir.resolve(checkId(id) + ".log");
 	}
 
 	public void addListener(Listener listener) {
@@ -206,17 +374,59 @@ public final class JobQueue implements AutoCloseable {
 				throw new IllegalArgumentException("no compute device '" + spec.device() + "'; devices: "
 						+ devices.stream().map(ComputeDevice::id).toList());
 			}
-			long sequence = nextSequence++;
-			String id = LocalDateTime.now().format(ID_TIME) + "-" + sequence;
-			r = new JobRecord(id, sequence, spec, JobRecord.State.QUEUED, null, null, "queued", now(), null, null);
-			records.put(id, r);
-			save(r);
+			r = create(spec);
+			if (!client) {
+				records.put(r.id(), r);
+			}
 		}
 		appendLog(r.id(), "queued: " + spec.kind() + " " + spec.input() + " " + spec.options() + ", priority " + spec.priority()
-				+ (spec.device() != null ? ", device " + spec.device() : ""));
-		fire(r);
-		dispatch();
+				+ (spec.device() != null ? ", device " + spec.device() : "") + (client ? " (by another process than the one running the queue)" : ""));
+		if (!client) {
+			fire(r);
+			dispatch();
+		}
 		return r;
+	}
+
+	/**
+	 * Writes a new job's file with the next sequence number of the folder: under a lock on {@code submit.lock} that
+	 * every process takes to submit, so two processes never give out one number or one id.
+	 */
+	private JobRecord create(JobSpec spec) throws IOException {
+		synchronized (JobQueue.class) {
+			try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve("submit.lock"), StandardOpenOption.CREATE,
+					StandardOpenOption.READ, StandardOpenOption.WRITE); java.nio.channels.FileLock lock = channel.lock()) {
+				long sequence = nextSequence;
+				Path counter = dir.resolve("sequence");
+				if (Files.exists(counter)) {
+					try {
+						sequence = Math.max(sequence, Long.parseLong(Files.readString(counter).strip()));
+					} catch (NumberFormatException e) {
+						throw new IOException(counter + ": expected the next job's sequence number, got '" + Files.readString(counter).strip() + "'");
+					}
+				}
+				try (Stream<Path> files = Files.list(dir)) { // jobs created before the counter existed
+					for (Path f : files.toList()) {
+						String n = f.getFileName().toString();
+						if (n.endsWith(".json") && ID.matcher(n.substring(0, n.length() - 5)).matches()) {
+							sequence = Math.max(sequence, Long.parseLong(n.substring(n.lastIndexOf('-') + 1, n.length() - 5)) + 1);
+						}
+					}
+				}
+				long next = sequence;
+				String id = LocalDateTime.now().format(ID_TIME) + "-" + next;
+				JobRecord r = new JobRecord(id, next, spec, JobRecord.State.QUEUED, null, null, "queued", now(), null, null);
+				AtomicFiles.create(dir.resolve(id + ".json"), out -> JSON.writeValue(new java.io.FilterOutputStream(out) {
+					@Override
+					public void close() throws IOException {
+						flush();
+					}
+				}, r));
+				AtomicFiles.replace(counter, out -> out.write(Long.toString(next + 1).getBytes(StandardCharsets.UTF_8)));
+				nextSequence = next + 1;
+				return r;
+			}
+		}
 	}
 
 	/**
@@ -226,6 +436,16 @@ public final class JobQueue implements AutoCloseable {
 	 * @return false when the job has ended already
 	 */
 	public boolean cancel(String id) throws IOException {
+		checkId(id);
+		if (client) {
+			JobRecord r = job(id).orElseThrow(() -> new IllegalArgumentException("no job '" + id + "' in " + dir));
+			if (r.state().ended()) {
+				return false;
+			}
+			// the process that runs the queue carries it out within a second (a running job stops at a batch boundary)
+			AtomicFiles.replace(dir.resolve(id + ".cancel"), out -> out.write(now().getBytes(StandardCharsets.UTF_8)));
+			return true;
+		}
 		JobRecord r;
 		Job job;
 		synchronized (this) {
@@ -308,6 +528,12 @@ public final class JobQueue implements AutoCloseable {
 		synchronized (this) {
 			closed = true;
 			running = List.copyOf(jobs.values());
+			if (watcher != null) {
+				watcher.shutdownNow();
+			}
+		}
+		if (client) {
+			return;
 		}
 		for (Job j : running) {
 			j.cancel();

@@ -3,27 +3,81 @@ package org.nodulab.train;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.nodulab.core.io.AtomicFiles;
+import org.nodulab.eval.froc.Luna16Csv;
 
 /**
  * A CSV file that only grows: each record is appended as one write and forced to disk, and a last
  * line cut short by a crash is ignored when reading (and completed by the next append). Nothing in it
- * is ever rewritten.
+ * is ever rewritten. Appends from several threads or processes take a lock on the file, so the header is
+ * written once and records never interleave.
  */
 final class AppendOnlyCsv {
+
+	/** One record with the line it starts on (for messages). */
+	record Row(long line, Map<String, String> values) {
+
+		String get(String column) {
+			return values.get(column);
+		}
+
+		/** A whole number of a column, or an error naming the file, line and column. */
+		long whole(Path file, String column) throws IOException {
+			String v = values.get(column);
+			try {
+				return Long.parseLong(v);
+			} catch (NumberFormatException e) {
+				throw new IOException(file + ":" + line + ": " + column + ": expected a whole number, got '" + v + "'");
+			}
+		}
+
+		int integer(Path file, String column) throws IOException {
+			long v = whole(file, column);
+			if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+				throw new IOException(file + ":" + line + ": " + column + ": " + v + " is out of range");
+			}
+			return (int) v;
+		}
+
+		/** A number (empty or NaN: NaN when {@code emptyIsNaN}), or an error naming the file, line and column. */
+		double number(Path file, String column, boolean emptyIsNaN) throws IOException {
+			String v = values.get(column);
+			if (emptyIsNaN && (v == null || v.isEmpty() || v.equals("NaN"))) {
+				return Double.NaN; // not measured (a loss that diverged is written as NaN)
+			}
+			if (v == null || !Luna16Csv.DECIMAL.matcher(v).matches()) {
+				throw new IOException(file + ":" + line + ": " + column + ": expected a number, got '" + v + "'");
+			}
+			double d = Double.parseDouble(v);
+			if (!Double.isFinite(d)) {
+				throw new IOException(file + ":" + line + ": " + column + ": expected a finite number, got '" + v + "'");
+			}
+			return d;
+		}
+	}
+
+	/** One monitor per file in this JVM (a file lock is per process; two channels of one JVM may not both lock). */
+	private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
 
 	private final Path file;
 	private final List<String> header;
@@ -37,41 +91,71 @@ final class AppendOnlyCsv {
 		return file;
 	}
 
-	synchronized void append(List<?> values) throws IOException {
+	void append(List<?> values) throws IOException {
 		if (values.size() != header.size()) {
 			throw new IllegalArgumentException(file + ": expected " + header.size() + " values, got " + values.size());
 		}
-		StringWriter text = new StringWriter();
-		boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-		String existing = fresh ? "" : Files.readString(file, StandardCharsets.UTF_8);
-		if (!fresh && !existing.endsWith("\n")) {
-			text.append('\n'); // a record cut short by a crash stays behind as its own (ignored) line
-		}
-		try (CSVPrinter printer = new CSVPrinter(text, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
-			if (fresh) {
-				printer.printRecord(header);
+		synchronized (MONITORS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Object())) {
+			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+					StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+				long size = channel.size();
+				StringWriter text = new StringWriter();
+				if (size > 0) {
+					ByteBuffer last = ByteBuffer.allocate(1);
+					channel.read(last, size - 1);
+					if (last.get(0) != '\n') {
+						text.append('\n'); // a record cut short by a crash stays behind as its own (ignored) line
+					}
+				}
+				try (CSVPrinter printer = new CSVPrinter(text, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
+					if (size == 0) {
+						printer.printRecord(header);
+					}
+					printer.printRecord(values);
+				}
+				ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+				long at = size;
+				while (bytes.hasRemaining()) {
+					at += channel.write(bytes, at);
+				}
+				channel.force(true);
+			} catch (IOException e) {
+				throw AtomicFiles.explain(file, "appending a record to", e);
 			}
-			printer.printRecord(values);
-		}
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-				StandardOpenOption.APPEND)) {
-			channel.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-			channel.force(true);
 		}
 	}
 
 	/** Complete records, by column name. */
-	synchronized List<Map<String, String>> read() throws IOException {
+	List<Map<String, String>> read() throws IOException {
+		List<Map<String, String>> out = new ArrayList<>();
+		for (Row r : rows()) {
+			out.add(r.values());
+		}
+		return out;
+	}
+
+	/** Complete records with their lines; a file that is not this CSV is an error naming the file and the line. */
+	List<Row> rows() throws IOException {
 		if (!Files.exists(file)) {
 			return List.of();
 		}
-		String text = Files.readString(file, StandardCharsets.UTF_8);
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+					.onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+		} catch (CharacterCodingException e) {
+			throw new IOException(file + ": not UTF-8 text (" + e.getClass().getSimpleName() + ")", e);
+		}
 		int end = text.lastIndexOf('\n');
 		text = end < 0 ? "" : text.substring(0, end + 1);
-		List<Map<String, String>> rows = new ArrayList<>();
+		List<Row> rows = new ArrayList<>();
 		try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
 				.parse(new StringReader(text))) {
-			for (CSVRecord r : parser) {
+			if (!text.isEmpty() && !parser.getHeaderNames().equals(header)) {
+				throw new IOException(file + ":1: expected the columns " + header + ", got " + parser.getHeaderNames());
+			}
+			Iterator<CSVRecord> records = parser.iterator();
+			for (CSVRecord r; (r = Luna16Csv.next(file, parser, records)) != null;) {
 				if (r.size() != header.size()) {
 					continue; // the remains of a record cut short
 				}
@@ -79,10 +163,10 @@ final class AppendOnlyCsv {
 				for (String h : header) {
 					row.put(h, r.get(h));
 				}
-				rows.add(row);
+				rows.add(new Row(parser.getCurrentLineNumber(), row));
 			}
 		} catch (IllegalArgumentException | IllegalStateException e) {
-			throw new IOException(file + ": not a readable CSV file: " + e.getMessage(), e);
+			throw new IOException(file + ": not a readable CSV file: " + Luna16Csv.describe(e), e);
 		}
 		return rows;
 	}

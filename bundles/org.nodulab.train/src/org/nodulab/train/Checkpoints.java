@@ -92,6 +92,7 @@ public final class Checkpoints {
 			} else {
 				Files.createLink(target, tmp); // fails when it exists: never replaced
 				target.toFile().setWritable(false, false);
+				org.nodulab.core.io.AtomicFiles.syncFolder(dir);
 			}
 			Checkpoint c = new Checkpoint(model, round, epoch, batch, lossSum, samples, target, hash, bytes,
 					Instant.now().toString());
@@ -115,15 +116,52 @@ public final class Checkpoints {
 	/** Every listed checkpoint whose file is still there, in writing order. */
 	public List<Checkpoint> list() throws IOException {
 		List<Checkpoint> out = new ArrayList<>();
-		for (Map<String, String> r : index.read()) {
-			Path file = runDir.resolve(r.get("file"));
+		Path csv = index.file();
+		for (AppendOnlyCsv.Row r : index.rows()) {
+			Path file = inside(csv, r.line(), "file", r.get("file"));
+			String sha = r.get("sha256");
+			if (sha == null || !sha.matches("[0-9a-f]{64}")) {
+				throw new IOException(csv + ":" + r.line() + ": sha256: expected 64 hexadecimal digits, got '" + sha + "'");
+			}
+			String model = r.get("model");
+			if (model == null || !model.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+				throw new IOException(csv + ":" + r.line() + ": model: expected a model name (letters, digits, . _ -), got '" + model + "'");
+			}
+			Checkpoint c = new Checkpoint(model, r.integer(csv, "round"), r.integer(csv, "epoch"), r.integer(csv, "batch"),
+					r.number(csv, "loss_sum", false), r.whole(csv, "samples"), file, sha, r.whole(csv, "bytes"), r.get("time"));
 			if (Files.exists(file)) {
-				out.add(new Checkpoint(r.get("model"), Integer.parseInt(r.get("round")), Integer.parseInt(r.get("epoch")),
-						Integer.parseInt(r.get("batch")), Double.parseDouble(r.get("loss_sum")), Long.parseLong(r.get("samples")),
-						file, r.get("sha256"), Long.parseLong(r.get("bytes")), r.get("time")));
+				out.add(c);
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * A path read from a file of the run, resolved in the run's {@code checkpoints/} folder: a path that leads anywhere
+	 * else (absolute, {@code ..}, a link out of the run) is an error naming the file, the line and the field, so that
+	 * nothing read from a run folder makes a command read, change or delete a file outside it.
+	 */
+	Path inside(Path source, long line, String field, String relative) throws IOException {
+		Path root = runDir.resolve("checkpoints");
+		if (relative == null || relative.isBlank()) {
+			throw new IOException(source + ":" + line + ": " + field + ": empty; expected a file below " + root);
+		}
+		Path file;
+		try {
+			file = runDir.resolve(relative).normalize();
+		} catch (java.nio.file.InvalidPathException e) {
+			throw new IOException(source + ":" + line + ": " + field + ": not a path: '" + relative + "'");
+		}
+		boolean outside = Path.of(relative).isAbsolute() || !file.startsWith(root);
+		if (!outside && Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+			Path real = file.toRealPath();
+			outside = !real.startsWith(root.toRealPath()) || Files.isSymbolicLink(file);
+		}
+		if (outside) {
+			throw new IOException(source + ":" + line + ": " + field + ": '" + relative + "' is not a file below " + root
+					+ "; a run's files never lead outside its folder (refused)");
+		}
+		return file;
 	}
 
 	/** The model's last checkpoint. */
@@ -157,6 +195,10 @@ public final class Checkpoints {
 	public void delete(Checkpoint c, String reason) throws IOException {
 		if (reason == null || reason.isBlank()) {
 			throw new IllegalArgumentException("deleting a model needs a reason; it is recorded in " + deletions.file());
+		}
+		if (!c.file().normalize().startsWith(runDir.resolve("checkpoints")) || Files.isSymbolicLink(c.file())
+				|| !c.file().toRealPath().startsWith(runDir.resolve("checkpoints").toRealPath())) {
+			throw new IOException(c.file() + " is not a checkpoint below " + runDir.resolve("checkpoints") + ": refused to delete it");
 		}
 		deletions.append(List.of(c.name(), runDir.relativize(c.file()).toString(), c.sha256(), reason, Instant.now().toString()));
 		c.file().toFile().setWritable(true, true);

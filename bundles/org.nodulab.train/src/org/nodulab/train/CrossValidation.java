@@ -93,7 +93,7 @@ public final class CrossValidation {
 	/** Runs the folds that have not finished, then merges. */
 	public static Result continueIn(ExperimentRunner runner, ExperimentRunner.Tools tools, Path dir, List<String> commandLine)
 			throws Exception {
-		int n = RunDirectory.JSON.readTree(dir.resolve("cv.json").toFile()).path("folds").asInt();
+		int n = RunDirectory.readTree(RunDirectory.JSON, dir.resolve("cv.json")).path("folds").asInt();
 		List<ExperimentRunner.RunResult> results = new ArrayList<>();
 		for (int k = 0; k < n; k++) {
 			Path foldDir = dir.resolve("fold-" + k);
@@ -146,9 +146,11 @@ public final class CrossValidation {
 		Luna16Dataset dataset = Luna16Dataset.open(Path.of(e.dataset.path));
 		for (int k = 0; k < n; k++) {
 			RunDirectory run = RunDirectory.open(dir.resolve("fold-" + k));
-			JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElseThrow();
+			JsonNode provenance = run.readJson(RunDirectory.PROVENANCE)
+					.orElseThrow(() -> new IOException(run.resolve(RunDirectory.PROVENANCE) + ": missing; the fold cannot be merged"));
 			provenance.path("split").path("test").forEach(s -> scans.add(s.asText()));
-			JsonNode summary = run.readJson(RunDirectory.SUMMARY).orElseThrow();
+			JsonNode summary = run.readJson(RunDirectory.SUMMARY)
+					.orElseThrow(() -> new IOException(run.resolve(RunDirectory.SUMMARY) + ": missing; the fold has not finished"));
 			for (JsonNode m : summary.path("models")) {
 				String name = m.path("model").asText();
 				Path f = run.resolve("predictions/" + name + "-test.csv");
@@ -190,9 +192,9 @@ public final class CrossValidation {
 
 	/** The catalogue entry of a cross-validation folder. */
 	static RunCatalog.Entry entry(Path dir) throws IOException {
-		JsonNode info = RunDirectory.JSON.readTree(dir.resolve("cv.json").toFile());
+		JsonNode info = RunDirectory.readTree(RunDirectory.JSON, dir.resolve("cv.json"));
 		JsonNode summary = Files.exists(dir.resolve(RunDirectory.SUMMARY))
-				? RunDirectory.JSON.readTree(dir.resolve(RunDirectory.SUMMARY).toFile())
+				? RunDirectory.readTree(RunDirectory.JSON, dir.resolve(RunDirectory.SUMMARY))
 				: null;
 		double ensemble = Double.NaN;
 		double best = Double.NaN;

@@ -117,6 +117,12 @@ public final class ExperimentRunner {
 
 	/** Runs (or continues) the run in its folder. */
 	public RunResult execute(RunDirectory run, Experiment e, List<String> commandLine, boolean fresh) throws Exception {
+		try (RunDirectory.WriteLock lock = run.lockForWriting(commandLine)) {
+			return executeLocked(run, e, commandLine, fresh);
+		}
+	}
+
+	private RunResult executeLocked(RunDirectory run, Experiment e, List<String> commandLine, boolean fresh) throws Exception {
 		long started = System.nanoTime();
 		if (!e.training.backend.equals(tools.backend().id())) {
 			throw new IllegalArgumentException("the experiment trains on backend '" + e.training.backend + "', this runner has '"

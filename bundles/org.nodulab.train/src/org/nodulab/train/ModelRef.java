@@ -74,7 +74,7 @@ public record ModelRef(Path run, String model, Integer epoch) {
 		double bestCpm = Double.NEGATIVE_INFINITY;
 		try (var files = java.nio.file.Files.list(models)) {
 			for (Path f : files.sorted().toList()) {
-				var json = RunDirectory.JSON.readTree(f.toFile());
+				var json = RunDirectory.readTree(RunDirectory.JSON, f);
 				String m = json.path("model").asText();
 				if (model != null && !model.equals(m)) {
 					continue;

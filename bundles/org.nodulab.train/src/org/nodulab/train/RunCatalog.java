@@ -21,7 +21,23 @@ public final class RunCatalog {
 	/** One run as the list shows it. */
 	public record Entry(Path dir, String name, String created, String status, List<String> architectures, int epochs,
 			double learningRate, int batchSize, List<String> augmentations, double bestValidationCpm, double bestTestCpm,
-			double ensembleCpm) {
+			double ensembleCpm, String problem) {
+
+		/** A run whose files cannot be read: listed with the reason, never hidden. */
+		static Entry damaged(Path dir, Exception e) {
+			String created;
+			try {
+				created = Files.getLastModifiedTime(dir).toInstant().toString();
+			} catch (IOException x) {
+				created = "";
+			}
+			return new Entry(dir, dir.getFileName().toString(), created, "damaged", List.of(), 0, Double.NaN, 0, List.of(), Double.NaN,
+					Double.NaN, Double.NaN, e.getMessage() == null ? e.toString() : e.getMessage());
+		}
+
+		public boolean isDamaged() {
+			return problem != null;
+		}
 
 		/** The headline figure: the ensemble's test CPM, else the best model's. */
 		public double cpm() {
@@ -42,10 +58,14 @@ public final class RunCatalog {
 		}
 		try (Stream<Path> dirs = Files.list(runs)) {
 			for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
-				if (RunDirectory.isRun(d)) {
-					out.add(entry(d));
-				} else if (Files.exists(d.resolve(CrossValidation.CV_FILE))) {
-					out.add(CrossValidation.entry(d));
+				try {
+					if (RunDirectory.isRun(d)) {
+						out.add(entry(d));
+					} else if (Files.exists(d.resolve(CrossValidation.CV_FILE))) {
+						out.add(CrossValidation.entry(d));
+					}
+				} catch (IOException | RuntimeException e) {
+					out.add(Entry.damaged(d, e)); // one damaged run never hides the others
 				}
 			}
 		}
@@ -81,14 +101,14 @@ public final class RunCatalog {
 	/** An entry with the key settings read from an experiment file (a run's, or a cross-validation's). */
 	static Entry entry(Path dir, String name, String created, String status, Path experiment, double bestValidation,
 			double bestTest, double ensemble) throws IOException {
-		JsonNode e = YAML.readTree(experiment.toFile());
+		JsonNode e = RunDirectory.readTree(YAML, experiment);
 		List<String> architectures = new ArrayList<>();
 		e.path("architectures").forEach(a -> architectures.add(a.path("id").asText()));
 		List<String> augmentations = new ArrayList<>();
 		e.path("augmentations").forEach(a -> augmentations.add(a.path("id").asText()));
 		JsonNode t = e.path("training");
 		return new Entry(dir, name, created, status, architectures, t.path("epochs").asInt(), t.path("learningRate").asDouble(),
-				t.path("batchSize").asInt(), augmentations, bestValidation, bestTest, ensemble);
+				t.path("batchSize").asInt(), augmentations, bestValidation, bestTest, ensemble, null);
 	}
 
 	static double max(double a, double b) {
@@ -97,8 +117,8 @@ public final class RunCatalog {
 
 	/** Settings that differ between two runs' experiment files: key path to the two values. */
 	public static Map<String, String[]> settingsDiff(Path a, Path b) throws IOException {
-		Map<String, String> fa = flatten(YAML.readTree(experimentOf(a).toFile()));
-		Map<String, String> fb = flatten(YAML.readTree(experimentOf(b).toFile()));
+		Map<String, String> fa = flatten(RunDirectory.readTree(YAML, experimentOf(a)));
+		Map<String, String> fb = flatten(RunDirectory.readTree(YAML, experimentOf(b)));
 		Map<String, String[]> diff = new LinkedHashMap<>();
 		for (String key : new TreeSet<>(union(fa.keySet(), fb.keySet()))) {
 			String va = fa.getOrDefault(key, "(absent)");

@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -90,7 +91,7 @@ public final class RunDirectory {
 	/** The experiment a run (experiment.yaml) or a cross-validation folder (cv.yaml) was started with, as a tree. */
 	public static JsonNode experimentTree(Path dir) throws IOException {
 		Path f = dir.resolve(EXPERIMENT);
-		return YAML.readTree((Files.exists(f) ? f : dir.resolve(CrossValidation.CV_FILE)).toFile());
+		return readTree(YAML, Files.exists(f) ? f : dir.resolve(CrossValidation.CV_FILE));
 	}
 
 	public static RunDirectory open(Path dir) throws IOException {
@@ -139,15 +140,10 @@ public final class RunDirectory {
 			return Double.isNaN(v) ? "" : Double.toString(v);
 		}
 
-		static EpochMetrics of(Map<String, String> r) {
-			return new EpochMetrics(r.get("model"), Integer.parseInt(r.get("round")), Integer.parseInt(r.get("epoch")),
-					Double.parseDouble(r.get("learning_rate")), Double.parseDouble(r.get("train_loss")),
-					Long.parseLong(r.get("train_samples")), Double.parseDouble(r.get("seconds")), parse(r.get("validation_cpm")),
-					parse(r.get("test_cpm")));
-		}
-
-		private static double parse(String s) {
-			return s == null || s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+		static EpochMetrics of(Path file, AppendOnlyCsv.Row r) throws IOException {
+			return new EpochMetrics(r.get("model"), r.integer(file, "round"), r.integer(file, "epoch"), r.number(file, "learning_rate", false),
+					r.number(file, "train_loss", true), r.whole(file, "train_samples"), r.number(file, "seconds", false),
+					r.number(file, "validation_cpm", true), r.number(file, "test_cpm", true));
 		}
 	}
 
@@ -157,8 +153,8 @@ public final class RunDirectory {
 
 	public List<EpochMetrics> metrics() throws IOException {
 		List<EpochMetrics> out = new ArrayList<>();
-		for (Map<String, String> r : metrics.read()) {
-			out.add(EpochMetrics.of(r));
+		for (AppendOnlyCsv.Row r : metrics.rows()) {
+			out.add(EpochMetrics.of(metrics.file(), r));
 		}
 		return out;
 	}
@@ -204,7 +200,98 @@ public final class RunDirectory {
 
 	public Optional<JsonNode> readJson(String relative) throws IOException {
 		Path f = dir.resolve(relative);
-		return Files.exists(f) ? Optional.of(JSON.readTree(f.toFile())) : Optional.empty();
+		return Files.exists(f) ? Optional.of(readTree(JSON, f)) : Optional.empty();
+	}
+
+	/** A JSON (or YAML) file as a tree; a file that is not is an error naming it with the line and column. */
+	public static JsonNode readTree(ObjectMapper mapper, Path file) throws IOException {
+		try {
+			JsonNode tree = mapper.readTree(file.toFile());
+			if (tree == null || tree.isMissingNode()) {
+				throw new IOException(file + ": empty; expected " + (mapper == JSON ? "a JSON object" : "a YAML document"));
+			}
+			return tree;
+		} catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+			throw new IOException(org.nodulab.core.io.JsonErrors.describe(file, mapper == JSON ? "JSON" : "YAML", e), e);
+		}
+	}
+
+	/** A required text field of a JSON tree, or an error naming the file and the field. */
+	public static String text(JsonNode tree, Path file, String field) throws IOException {
+		JsonNode v = tree.get(field);
+		if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+			throw new IOException(file + ": " + field + ": expected a text, got " + (v == null ? "nothing" : v.getNodeType().toString().toLowerCase(Locale.ROOT)
+					+ " " + v));
+		}
+		return v.asText();
+	}
+
+	/**
+	 * The right to write this run, held until closed: one process writes a run at a time. The lock is an OS file lock
+	 * on {@code .lock} in the run folder (released by the OS when a holder dies, even by kill -9); the file names the
+	 * holder (process, host, command, since when) for the message of the one refused.
+	 */
+	public WriteLock lockForWriting(List<String> commandLine) throws IOException {
+		Path file = dir.resolve(".lock");
+		java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+				StandardOpenOption.WRITE);
+		java.nio.channels.FileLock lock;
+		boolean here = false;
+		try {
+			lock = channel.tryLock();
+		} catch (java.nio.channels.OverlappingFileLockException e) {
+			lock = null; // held by this process already (another job of the same JVM)
+			here = true;
+		} catch (IOException e) {
+			channel.close();
+			throw e;
+		}
+		if (lock == null) {
+			String holder;
+			try {
+				holder = Files.readString(file, StandardCharsets.UTF_8).strip();
+			} catch (IOException e) {
+				holder = "";
+			}
+			channel.close();
+			throw new IOException(dir + " is being written by " + (here ? "another job of this process" : "another process")
+					+ (holder.isEmpty() ? "" : " (" + holder + ")")
+					+ "; a run is written by one process at a time: wait for it to end, or stop it first");
+		}
+		String me = "process " + ProcessHandle.current().pid() + " on " + host() + ", " + String.join(" ", commandLine) + ", since "
+				+ java.time.Instant.now();
+		channel.truncate(0);
+		channel.write(java.nio.ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+		channel.force(true);
+		return new WriteLock(channel, lock);
+	}
+
+	/** Held while a process writes a run; closing releases it. */
+	public static final class WriteLock implements AutoCloseable {
+		private final java.nio.channels.FileChannel channel;
+		private final java.nio.channels.FileLock lock;
+
+		WriteLock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
+			this.channel = channel;
+			this.lock = lock;
+		}
+
+		@Override
+		public void close() throws IOException {
+			try {
+				lock.release();
+			} finally {
+				channel.close();
+			}
+		}
+	}
+
+	private static String host() {
+		try {
+			return java.net.InetAddress.getLocalHost().getHostName();
+		} catch (IOException e) {
+			return "this host";
+		}
 	}
 
 	public boolean finished() {

@@ -44,7 +44,11 @@ public final class JobsCommand implements Callable<Integer> {
 		try {
 			PrintWriter out = spec.commandLine().getOut();
 			List<JobRecord> jobs = queue.jobs();
-			out.printf(Locale.ROOT, "%d job(s) in %s; devices %s%n", jobs.size(), queue.dir(), queue.devices());
+			out.printf(Locale.ROOT, "%d job(s) in %s; devices %s%s%n", jobs.size(), queue.dir(), queue.devices(),
+					queue.isClient() ? "; run by another process (the workbench or 'nodulab jobs run')" : "");
+			for (String problem : queue.problems()) {
+				spec.commandLine().getErr().println("damaged: " + problem);
+			}
 			for (JobRecord r : jobs) {
 				out.printf(Locale.ROOT, "%-20s %-11s %-16s prio %3d  %-6s %s%n    %s%s%n", r.id(), r.state().name().toLowerCase(Locale.ROOT),
 						r.spec().kind().name().toLowerCase(Locale.ROOT), r.spec().priority(), r.device() == null ? "-" : r.device(),
@@ -56,7 +60,14 @@ public final class JobsCommand implements Callable<Integer> {
 		return 0;
 	}
 
+	/** The queue to list, submit and cancel in, whether or not another process runs it. */
 	static JobQueue held(Services services, Path dir) throws java.io.IOException {
+		JobService jobs = services.get(JobService.class);
+		return JobQueue.openShared(dir != null ? dir : JobService.defaultDir(), jobs.executor(), jobs.devices());
+	}
+
+	/** The queue to run: this process must hold it. */
+	static JobQueue toRun(Services services, Path dir) throws java.io.IOException {
 		JobService jobs = services.get(JobService.class);
 		return JobQueue.openHeld(dir != null ? dir : JobService.defaultDir(), jobs.executor(), jobs.devices());
 	}
@@ -154,7 +165,7 @@ public final class JobsCommand implements Callable<Integer> {
 		@Override
 		public Integer call() throws Exception {
 			PrintWriter out = spec.commandLine().getOut();
-			JobQueue queue = held();
+			JobQueue queue = JobsCommand.toRun(services, queueDir);
 			java.util.Map<String, JobRecord.State> seen = new java.util.concurrent.ConcurrentHashMap<>();
 			queue.addListener(new JobQueue.Listener() {
 				@Override
@@ -190,7 +201,7 @@ public final class JobsCommand implements Callable<Integer> {
 	}
 
 	/** {@code nodulab jobs cancel <id>}. */
-	@Command(name = "cancel", description = "Cancel a queued job (a running one: stop it from the process that runs it).")
+	@Command(name = "cancel", description = "Cancel a job: a queued one never runs; a running one stops at its next batch boundary after a checkpoint (also when the workbench or another 'nodulab jobs run' runs the queue).")
 	static final class Cancel extends OnQueue {
 
 		@Parameters(index = "0", paramLabel = "<id>")
@@ -202,8 +213,14 @@ public final class JobsCommand implements Callable<Integer> {
 
 		@Override
 		public Integer call() throws Exception {
-			boolean done = onHeld(queue -> queue.cancel(id));
-			spec.commandLine().getOut().println(done ? "cancelled " + id : id + " has ended already");
+			boolean[] client = { false };
+			boolean done = onHeld(queue -> {
+				client[0] = queue.isClient();
+				return queue.cancel(id);
+			});
+			spec.commandLine().getOut().println(!done ? id + " has ended already"
+					: client[0] ? "cancel requested for " + id + ": the process running the queue stops it (a running job at its next batch boundary)"
+							: "cancelled " + id);
 			return done ? 0 : 1;
 		}
 	}

@@ -23,11 +23,16 @@ public final class ModelsCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	@Parameters(index = "0", paramLabel = "<run>", description = "A run folder.")
+	// optional here: picocli demands a parent's required parameter before its subcommand, which made
+	// 'nodulab models delete <run>/<model>@<epoch>' a usage error
+	@Parameters(index = "0", arity = "0..1", paramLabel = "<run>", description = "A run folder.")
 	Path run;
 
 	@Override
 	public Integer call() throws Exception {
+		if (run == null) {
+			throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: '<run>' (or the subcommand 'delete')");
+		}
 		PrintWriter out = spec.commandLine().getOut();
 		RunDirectory r = RunDirectory.open(run);
 		for (Checkpoints.Checkpoint c : r.checkpoints().list()) {

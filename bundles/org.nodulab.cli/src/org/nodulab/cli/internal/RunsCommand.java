@@ -37,6 +37,11 @@ public final class RunsCommand implements Callable<Integer> {
 		out.printf(Locale.ROOT, "%-44s %-20s %-11s %-30s %6s %8s %-28s %8s %8s%n", "run", "created", "status", "architectures",
 				"epochs", "lr", "augmentations", "best val", "test CPM");
 		for (RunCatalog.Entry e : entries) {
+			if (e.isDamaged()) {
+				out.printf(Locale.ROOT, "%-44s %-20s %-11s %s%n", e.name(), e.created().length() >= 19 ? e.created().substring(0, 19) : e.created(),
+						e.status(), e.problem());
+				continue;
+			}
 			out.printf(Locale.ROOT, "%-44s %-20s %-11s %-30s %6d %8.2g %-28s %8s %8s%n", e.name(),
 					e.created().length() >= 19 ? e.created().substring(0, 19) : e.created(), e.status(),
 					String.join(",", e.architectures()), e.epochs(), e.learningRate(), String.join(",", e.augmentations()),

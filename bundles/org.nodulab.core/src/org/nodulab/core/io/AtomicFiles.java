@@ -58,6 +58,7 @@ public final class AtomicFiles {
 		}
 		// not Files.createTempFile: its files are private (0600); results keep the user's umask, like any file
 		Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
+		boolean placed = false;
 		try {
 			try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE,
 					StandardOpenOption.CREATE_NEW)) {
@@ -82,9 +83,67 @@ public final class AtomicFiles {
 					move(tmp, target);
 				}
 			}
+			placed = true;
+			syncFolder(dir);
+		} catch (FileAlreadyExistsException e) {
+			throw e;
+		} catch (IOException e) {
+			throw placed ? explain(target, "making durable", e)
+					: explain(target, "writing", e, replace && Files.exists(target) ? "the previous " + target.getFileName() + " is intact"
+							: "nothing was written");
 		} finally {
 			Files.deleteIfExists(tmp);
 		}
+	}
+
+	/**
+	 * Forces a folder's entries to disk: a rename or link is durable only once its folder is (after a power cut the
+	 * file could otherwise be gone although its content was forced).
+	 */
+	public static void syncFolder(Path dir) throws IOException {
+		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+			channel.force(true);
+		} catch (IOException e) {
+			// some file systems cannot open or sync a folder (they order metadata themselves): nothing more to do there
+			if (!Files.isDirectory(dir)) {
+				throw e;
+			}
+		}
+	}
+
+	/**
+	 * An I/O error while writing {@code file}, in words that name the file and a cause a user can act on: a full disk,
+	 * a file-size limit ({@code ulimit -f}), a read-only file system, missing permission.
+	 */
+	public static IOException explain(Path file, String doing, IOException e) {
+		return explain(file, doing, e, null);
+	}
+
+	/** As {@link #explain(Path, String, IOException)}, adding what the failure left as it was. */
+	public static IOException explain(Path file, String doing, IOException e, String consequence) {
+		String m = String.valueOf(e.getMessage());
+		String cause = null;
+		if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
+			cause = "the disk is full (" + firstLine(m) + ")";
+		} else if (m.contains("File too large")) {
+			cause = "the file would pass this process's file-size limit (ulimit -f) or the file system's (" + firstLine(m) + ")";
+		} else if (m.contains("Read-only file system")) {
+			cause = "the file system is read-only";
+		} else if (e instanceof java.nio.file.AccessDeniedException || m.contains("Permission denied")) {
+			cause = "permission denied";
+		}
+		if (cause == null) {
+			if (consequence == null && m.contains(file.toString())) {
+				return e;
+			}
+			cause = firstLine(m);
+		}
+		return new IOException(file + ": " + doing + " it failed: " + cause + (consequence == null ? "" : "; " + consequence), e);
+	}
+
+	private static String firstLine(String s) {
+		int nl = s.indexOf('\n');
+		return nl < 0 ? s : s.substring(0, nl);
 	}
 
 	private static void move(Path from, Path to, StandardCopyOption... options) throws IOException {

@@ -136,7 +136,10 @@ public final class SettingsValidator {
 		double v = number.doubleValue();
 		boolean below = range.minExclusive() ? v <= range.min() : v < range.min();
 		boolean above = range.maxExclusive() ? v >= range.max() : v > range.max();
-		if (Double.isNaN(v) || below || above) {
+		// a bound on one side only never lets Infinity through on the other (.inf in YAML, 1e400)
+		if (Double.isInfinite(v) || Double.isNaN(v)) {
+			problems.add(new SettingsProblem(path, 0, "must be a finite number (" + describe(range) + "), got " + format(number)));
+		} else if (below || above) {
 			problems.add(new SettingsProblem(path, 0, "must be " + describe(range) + ", got " + format(number)));
 		}
 	}
@@ -161,6 +164,9 @@ public final class SettingsValidator {
 
 	private static String format(Number n) {
 		double d = n.doubleValue();
+		if (Double.isInfinite(d) || Double.isNaN(d)) {
+			return Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+		}
 		if (d == Math.rint(d) && Math.abs(d) < 1e15) {
 			return String.valueOf((long) d);
 		}

@@ -66,9 +66,13 @@ public final class FrocBootstrap {
 	public static List<int[]> readResamples(Path file, int scans) throws IOException {
 		List<String> lines;
 		try {
+			// text of that size as Java strings, before reading it
+			org.nodulab.core.io.MemoryBudget.require(file, "the bootstrap index file", org.nodulab.core.io.MemoryBudget.times(Files.size(file), 4));
 			lines = Files.readAllLines(file, StandardCharsets.UTF_8);
 		} catch (NoSuchFileException e) {
 			throw new IOException(file + ": file does not exist", e);
+		} catch (java.nio.charset.CharacterCodingException e) {
+			throw new IOException(file + ": not UTF-8 text (" + e.getClass().getSimpleName() + ")", e);
 		}
 		List<int[]> out = new ArrayList<>();
 		for (int n = 0; n < lines.size(); n++) {

@@ -40,7 +40,7 @@ public final class Luna16Csv {
 	public static final String CLASS = "class";
 
 	/** A decimal number as LUNA16's files and Python write them (no NaN, Infinity, hex or type suffixes). */
-	static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+	public static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
 	private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
 			.setIgnoreEmptyLines(true).setTrim(true).get();
@@ -228,7 +228,7 @@ public final class Luna16Csv {
 	 * The next record, or null at the end. What commons-csv throws while reading (unbalanced quotes, text that is not
 	 * UTF-8, a read error) becomes a {@link CsvException} naming the file and the line it reached.
 	 */
-	static CSVRecord next(Path file, CSVParser parser, Iterator<CSVRecord> records) throws CsvException {
+	public static CSVRecord next(Path file, CSVParser parser, Iterator<CSVRecord> records) throws CsvException {
 		try {
 			return records.hasNext() ? records.next() : null;
 		} catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
@@ -237,7 +237,7 @@ public final class Luna16Csv {
 	}
 
 	/** What went wrong reading CSV text, in words. */
-	static String describe(Throwable e) {
+	public static String describe(Throwable e) {
 		for (Throwable t = e; t != null; t = t.getCause()) {
 			if (t instanceof java.nio.charset.CharacterCodingException) {
 				return "the text is not UTF-8 (" + t.getClass().getSimpleName() + ")";

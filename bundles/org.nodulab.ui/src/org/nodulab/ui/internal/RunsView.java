@@ -94,7 +94,7 @@ public class RunsView extends ViewPart {
 		column(layout, keys, "Run", 22, RunCatalog.Entry::name, RunCatalog.Entry::name);
 		column(layout, keys, "Date", 14, e -> e.created().length() >= 16 ? e.created().substring(0, 16).replace('T', ' ') : e.created(),
 				RunCatalog.Entry::created);
-		column(layout, keys, "Status", 8, RunCatalog.Entry::status, RunCatalog.Entry::status);
+		column(layout, keys, "Status", 8, e -> e.isDamaged() ? "damaged: " + e.problem() : e.status(), RunCatalog.Entry::status);
 		column(layout, keys, "Architectures", 14, e -> String.join(", ", e.architectures()), e -> String.join(",", e.architectures()));
 		column(layout, keys, "Epochs", 5, e -> Integer.toString(e.epochs()), RunCatalog.Entry::epochs);
 		column(layout, keys, "LR", 6, e -> fmt(e.learningRate(), "%.4g"), RunCatalog.Entry::learningRate);

@@ -132,6 +132,25 @@ class TrainCommandsTest {
 		Result resume = run("resume", runDirs.get(0).toString());
 		assertEquals(1, resume.code());
 		assertTrue(resume.err().contains("has finished"), resume.err());
+		// issue 15: the syntax README and user guide give, and a checkpoints.csv that points outside the run
+		Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
+		Result usage = run("models", "delete", runDirs.get(1) + "/m0-vgg@1");
+		assertEquals(2, usage.code(), "--reason is required: " + usage.err());
+		Result deleted = run("models", "delete", runDirs.get(1) + "/m0-vgg@1", "--reason", "superseded by the second epoch");
+		assertEquals(0, deleted.code(), deleted.err());
+		assertTrue(deleted.out().startsWith("deleted " + runDirs.get(1).resolve("checkpoints/m0-vgg")), deleted.out());
+		Result listed = run("models", runDirs.get(1).toString());
+		assertTrue(listed.out().contains(": superseded by the second epoch") && !listed.out().contains("/m0-vgg@1 "), listed.out());
+		Path index = runDirs.get(1).resolve("checkpoints.csv");
+		List<String> rows = new java.util.ArrayList<>(Files.readAllLines(index));
+		String row = rows.stream().filter(l -> l.startsWith("m0-vgg,0,2,0,")).findFirst().orElseThrow();
+		String recorded = row.split(",")[6];
+		rows.set(rows.indexOf(row), row.replace("," + recorded + ",", ",../../victim.txt,"));
+		Files.write(index, rows);
+		Result escape = run("models", "delete", runDirs.get(1) + "/m0-vgg@2", "--reason", "test");
+		assertEquals(1, escape.code());
+		assertTrue(escape.err().contains(index + ":") && escape.err().contains("file: '../../victim.txt' is not a file below"), escape.err());
+		assertEquals("keep me", Files.readString(victim));
 		Result demo = run("demo", "--print");
 		assertTrue(demo.out().contains("name: demo") && demo.out().contains("id: densenet"), demo.out());
 	}

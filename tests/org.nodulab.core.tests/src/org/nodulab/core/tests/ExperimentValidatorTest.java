@@ -111,4 +111,27 @@ class ExperimentValidatorTest {
 		assertEquals(List.of("name: missing required key", "dataset: missing required key",
 				"architectures: must have at least 1 entries, has 0"), paths);
 	}
+
+	/** A setting bounded on one side only. */
+	public static final class OneSided {
+		@org.nodulab.core.settings.Range(min = 0)
+		public double rate = 1;
+
+		@org.nodulab.core.settings.Range(max = 10, maxExclusive = true)
+		public double limit = 1;
+	}
+
+	/** Issue 15: a number with only a lower (or upper) bound still refuses Infinity (YAML's .inf, or 1e400). */
+	@Test
+	void boundsOnOneSideStillRefuseInfinity(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("inf.yaml");
+		Files.writeString(file, "rate: 1e400\nlimit: -1e400\n");
+		SettingsException e = assertThrows(SettingsException.class, () -> validator.codec().read(file, OneSided.class));
+		List<String> problems = e.problems().stream().map(p -> p.line() + " " + p.path() + ": " + p.message()).toList();
+		assertEquals(List.of("1 rate: must be a finite number (at least 0), got Infinity",
+				"2 limit: must be a finite number (less than 10), got -Infinity"), problems);
+		assertTrue(e.getMessage().contains(file + ":1: rate: "), e.getMessage());
+		Files.writeString(file, "rate: 1e300\nlimit: 9.5\n");
+		assertEquals(1e300, validator.codec().read(file, OneSided.class).rate, "large but finite is fine");
+	}
 }

@@ -191,7 +191,7 @@ class JobQueueTest {
 		ids.add(first.submit(job("b", 3)).id());
 		ids.add(first.submit(job("c", 0)).id());
 		java.io.IOException busy = assertThrows(java.io.IOException.class, () -> JobQueue.openHeld(dir, new Recorder(10, null), List.of(CPU)));
-		assertTrue(busy.getMessage().contains("is open in another process"), busy.getMessage());
+		assertTrue(busy.getMessage().contains("is run by another process"), busy.getMessage());
 		first.close(0);
 
 		Recorder recorder = new Recorder(10, null);
@@ -205,6 +205,86 @@ class JobQueueTest {
 			assertNotNull(second.awaitEnd(next.id(), 30_000));
 		} finally {
 			second.close();
+		}
+	}
+
+	/**
+	 * Issue 15: the workbench (or 'nodulab jobs run') runs the queue while 'nodulab jobs submit|list|cancel' work beside
+	 * it from another process: its jobs run there, its cancels are carried out, nothing is lost or run twice.
+	 */
+	@Test
+	void anotherProcessSubmitsListsAndCancelsWhileTheQueueRuns(@TempDir Path dir) throws Exception {
+		Recorder recorder = new Recorder(3_000, null);
+		JobQueue runner = JobQueue.open(dir, recorder, List.of(CPU));
+		try {
+			JobQueue terminal = JobQueue.openShared(dir, new Recorder(10, null), List.of(CPU));
+			assertTrue(terminal.isClient(), "the folder is held by the runner");
+			assertThrows(IllegalStateException.class, terminal::release, "a client never runs jobs");
+			JobRecord first = terminal.submit(job("first", 0));
+			JobRecord second = terminal.submit(job("second", 0));
+			JobRecord third = runner.submit(job("third", 0));
+			assertEquals(3, java.util.Set.of(first.sequence(), second.sequence(), third.sequence()).size(), "one sequence number each");
+			// the runner picks the terminal's jobs up
+			assertEquals(JobRecord.State.RUNNING, waitFor(runner, first.id(), JobRecord.State.RUNNING).state());
+			assertTrue(terminal.cancel(second.id()), "a queued job");
+			assertTrue(terminal.cancel(first.id()), "the running job");
+			assertEquals(JobRecord.State.STOPPED, runner.awaitEnd(first.id(), 30_000).state());
+			assertEquals(JobRecord.State.CANCELLED, waitFor(runner, second.id(), JobRecord.State.CANCELLED).state());
+			assertEquals(JobRecord.State.FINISHED, runner.awaitEnd(third.id(), 30_000).state());
+			assertEquals(List.of("first@cpu", "third@cpu"), recorder.started.stream().sorted().toList(), "nothing run twice, the cancelled one never");
+			// the terminal lists what the runner wrote
+			assertEquals(List.of(JobRecord.State.STOPPED, JobRecord.State.CANCELLED, JobRecord.State.FINISHED),
+					terminal.jobs().stream().map(JobRecord::state).toList());
+			assertFalse(terminal.cancel(third.id()), "an ended job");
+			terminal.close(0);
+		} finally {
+			runner.close();
+		}
+	}
+
+	private static JobRecord waitFor(JobQueue queue, String id, JobRecord.State state) throws InterruptedException {
+		long end = System.currentTimeMillis() + 30_000;
+		while (System.currentTimeMillis() < end) {
+			var r = queue.jobs().stream().filter(j -> j.id().equals(id)).findFirst();
+			if (r.isPresent() && r.get().state() == state) {
+				return r.get();
+			}
+			Thread.sleep(20);
+		}
+		return queue.jobs().stream().filter(j -> j.id().equals(id)).findFirst().orElseThrow();
+	}
+
+	/** Issue 15: ids and job files never name paths outside the queue; a damaged file is set aside, the queue goes on. */
+	@Test
+	void damagedJobFilesAreSetAsideByNameAndIdsNeverLeaveTheFolder(@TempDir Path dir) throws Exception {
+		JobQueue first = JobQueue.openHeld(dir, new Recorder(10, null), List.of(CPU));
+		JobRecord good = first.submit(job("good", 0));
+		first.close(0);
+		Files.writeString(dir.resolve("20260101-000000-7.json"), "{ \"id\": \"20260101-000000-7\", \"sequence\": ");
+		Files.writeString(dir.resolve("20260101-000000-8.json"), Files.readString(dir.resolve(good.id() + ".json")));
+		String escaping = Files.readString(dir.resolve(good.id() + ".json")).replace(good.id(), "../../escape");
+		Files.writeString(dir.resolve("escape.json"), escaping);
+
+		Recorder recorder = new Recorder(10, null);
+		JobQueue queue = JobQueue.open(dir, recorder, List.of(CPU));
+		try {
+			assertTrue(queue.awaitIdle(30_000));
+			assertEquals(List.of(good.id()), queue.jobs().stream().map(JobRecord::id).toList(), "the good job ran, the others are out");
+			assertEquals(List.of("good@cpu"), recorder.started);
+			List<String> problems = queue.problems();
+			assertEquals(3, problems.size(), problems.toString());
+			assertTrue(problems.get(0).startsWith(dir.resolve("20260101-000000-7.json") + ": not a job file of this queue (line "), problems.get(0));
+			assertTrue(problems.get(1).contains("20260101-000000-8.json: not a job file of this queue (id '" + good.id() + "' is not the file's name)"),
+					problems.get(1));
+			assertTrue(problems.get(2).contains("escape.json: not a job file of this queue (id '../../escape' is not a job id"), problems.get(2));
+			assertTrue(Files.isDirectory(dir.resolve("damaged")) && !Files.exists(dir.resolve("escape.json")), "set aside");
+			for (String bad : List.of("../../etc/passwd", "a/b", "..", "")) {
+				assertThrows(IllegalArgumentException.class, () -> queue.log(bad), bad);
+				assertThrows(IllegalArgumentException.class, () -> queue.cancel(bad), bad);
+				assertThrows(IllegalArgumentException.class, () -> queue.job(bad), bad);
+			}
+		} finally {
+			queue.close();
 		}
 	}
 }

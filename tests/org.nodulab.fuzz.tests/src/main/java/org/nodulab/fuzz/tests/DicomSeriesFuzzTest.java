@@ -50,7 +50,7 @@ class DicomSeriesFuzzTest {
 		return slices;
 	}
 
-	@FuzzTest(maxDuration = "40s")
+	@FuzzTest(maxDuration = "30s")
 	void readsOrRefuses(FuzzedDataProvider data) throws IOException {
 		List<byte[]> originals = slices();
 		Path dir = Inputs.folder();

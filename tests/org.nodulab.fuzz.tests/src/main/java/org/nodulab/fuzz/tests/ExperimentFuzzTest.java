@@ -16,7 +16,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class ExperimentFuzzTest {
 
-	@FuzzTest(maxDuration = "40s")
+	@FuzzTest(maxDuration = "30s")
 	void loadsOrRefuses(byte[] input) throws Exception {
 		ExperimentValidator validator = Osgi.service(ExperimentValidator.class);
 		Path dir = Inputs.folder();

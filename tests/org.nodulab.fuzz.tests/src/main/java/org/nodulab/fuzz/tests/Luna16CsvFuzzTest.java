@@ -14,7 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class Luna16CsvFuzzTest {
 
-	@FuzzTest(maxDuration = "40s")
+	@FuzzTest(maxDuration = "30s")
 	void readsOrRefuses(byte[] input) throws IOException {
 		Path dir = Inputs.folder();
 		try {

@@ -16,7 +16,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class MetaImageFuzzTest {
 
-	@FuzzTest(maxDuration = "40s")
+	@FuzzTest(maxDuration = "30s")
 	void readsOrRefuses(byte[] input) throws IOException {
 		byte[][] parts = Inputs.split(input);
 		Path dir = Inputs.folder();
