@@ -306,10 +306,10 @@ public final class Luna16Csv {
 			String text = text(r, column);
 			double value;
 			try {
-				if (!DECIMAL.matcher(text).matches()) {
-					throw new NumberFormatException(text);
-				}
 				value = Double.parseDouble(text);
+				if (Double.isFinite(value) && !DECIMAL.matcher(text).matches()) {
+					throw new NumberFormatException(text); // hex, 'd'/'f' suffixes: not how a CSV writes numbers
+				}
 			} catch (NumberFormatException e) {
 				throw new CsvException(file, parser.getCurrentLineNumber(),
 						"column '" + column + "' must be a number, got '" + text + "'");
