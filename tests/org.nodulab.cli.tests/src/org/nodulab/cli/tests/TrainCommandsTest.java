@@ -140,7 +140,8 @@ class TrainCommandsTest {
 		assertEquals(0, deleted.code(), deleted.err());
 		assertTrue(deleted.out().startsWith("deleted " + runDirs.get(1).resolve("checkpoints/m0-vgg")), deleted.out());
 		Result listed = run("models", runDirs.get(1).toString());
-		assertTrue(listed.out().contains(": superseded by the second epoch") && !listed.out().contains("/m0-vgg@1 "), listed.out());
+		assertTrue(listed.out().contains("/m0-vgg@1 on ") && listed.out().contains(": superseded by the second epoch"), listed.out());
+		assertTrue(listed.out().lines().filter(l -> !l.startsWith("deleted ")).noneMatch(l -> l.contains("/m0-vgg@1 ")), listed.out());
 		Path index = runDirs.get(1).resolve("checkpoints.csv");
 		List<String> rows = new java.util.ArrayList<>(Files.readAllLines(index));
 		String row = rows.stream().filter(l -> l.startsWith("m0-vgg,0,2,0,")).findFirst().orElseThrow();
