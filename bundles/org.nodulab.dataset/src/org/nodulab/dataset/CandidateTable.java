@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-import org.nodulab.eval.Prediction;
-import org.nodulab.eval.froc.Formats;
-import org.nodulab.eval.froc.Luna16Csv;
-import org.nodulab.eval.froc.Luna16Csv.CsvException;
+import org.nodulab.luna16.Prediction;
+import org.nodulab.luna16.Formats;
+import org.nodulab.luna16.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv.CsvException;
 
 /**
  * The rows of a candidate file (LUNA16's {@code candidates.csv} / {@code candidates_V2.csv}, or any

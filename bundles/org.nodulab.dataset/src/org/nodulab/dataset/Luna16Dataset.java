@@ -18,9 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.froc.Luna16Csv;
-import org.nodulab.eval.froc.Luna16Csv.CsvException;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv.CsvException;
 
 /**
  * A dataset in the LUNA16 layout: {@code subset0..9/<seriesuid>.mhd} (+ {@code .raw}),

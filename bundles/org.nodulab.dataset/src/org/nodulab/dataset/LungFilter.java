@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.nodulab.eval.Annotation;
+import org.nodulab.luna16.Annotation;
 import org.nodulab.preprocess.LungMask;
 import org.nodulab.preprocess.LungSegmentation;
 import org.nodulab.volume.Volume;

@@ -1,5 +1,8 @@
 package org.nodulab.eval;
 
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Prediction;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -106,7 +106,7 @@ public final class JobService {
 			throw new IllegalArgumentException("no compute backend '" + backendId + "' is installed; installed: "
 					+ all.stream().map(ComputeBackend::id).toList());
 		}
-		return new ExperimentRunner.Tools(validator, architectures, augmentations, windows, readers, evaluators, backend);
+		return new ExperimentRunner.Tools(validator, architectures, augmentations, windows, readers, evaluators, combiners, backend);
 	}
 
 	private List<ComputeBackend> ordered() {

@@ -22,12 +22,12 @@ import java.util.stream.Stream;
 import org.nodulab.core.io.AtomicFiles;
 import org.nodulab.core.settings.SettingsCodec;
 import org.nodulab.core.settings.SettingsProblem;
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Prediction;
 import org.nodulab.eval.froc.FrocResult;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv;
 import org.nodulab.eval.froc.Luna16Evaluation;
-import org.nodulab.volume.supplier.metaimage.MetaImage;
+import org.nodulab.volume.VolumeWriterRegistry;
 
 /**
  * Writes the synthetic LUNA16 benchmark: {@code subset0..9/<uid>.mhd/.raw}, {@code annotations.csv},
@@ -74,7 +74,7 @@ public final class SynthDataset {
 	 * @param progress receives one line per scan
 	 * @throws FileAlreadyExistsException when {@code out} exists and is not empty
 	 */
-	public static Summary generate(SynthSettings settings, Path out, boolean gallery, Consumer<String> progress)
+	public static Summary generate(VolumeWriterRegistry writers, SynthSettings settings, Path out, boolean gallery, Consumer<String> progress)
 			throws IOException {
 		List<SettingsProblem> problems = new SettingsCodec().validate(settings);
 		if (!problems.isEmpty()) {
@@ -98,7 +98,7 @@ public final class SynthDataset {
 			return t;
 		});
 		try {
-			Summary summary = write(settings, work, gallery, progress, pool, t0);
+			Summary summary = write(writers, settings, work, gallery, progress, pool, t0);
 			if (Files.exists(target)) {
 				Files.delete(target); // the empty folder
 			}
@@ -118,7 +118,7 @@ public final class SynthDataset {
 		}
 	}
 
-	private static Summary write(SynthSettings settings, Path dir, boolean withGallery, Consumer<String> progress,
+	private static Summary write(VolumeWriterRegistry writers, SynthSettings settings, Path dir, boolean withGallery, Consumer<String> progress,
 			ExecutorService pool, long t0) throws IOException {
 		List<String> uids = new ArrayList<>();
 		List<Annotation> annotations = new ArrayList<>();
@@ -144,10 +144,10 @@ public final class SynthDataset {
 			uids.add(uid);
 			Path subset = dir.resolve("subset" + scan.subset());
 			Files.createDirectories(subset);
-			MetaImage.write(subset.resolve(uid + ".mhd"), scan.volume(), false);
+			write(writers, subset.resolve(uid + ".mhd"), scan.volume(), null);
 			Path masks = dir.resolve("seg-lungs-LUNA16");
 			Files.createDirectories(masks);
-			MetaImage.writeMask(masks.resolve(uid + ".mhd"), scan.volume().geometry(), scan.lungLabels(), true);
+			write(writers, masks.resolve(uid + ".mhd"), scan.volume(), scan.lungLabels());
 			voxels += scan.volume().geometry().voxelCount();
 			for (SynthScan.Finding f : scan.nodules()) {
 				annotations.add(new Annotation(uid, f.x(), f.y(), f.z(), f.diameter()));
@@ -217,6 +217,19 @@ public final class SynthDataset {
 	private static String row(String uid, SynthScan.Finding f, String file) {
 		return uid + "," + fmt(f.x()) + "," + fmt(f.y()) + "," + fmt(f.z()) + "," + fmt(f.diameter()) + "," + f.kind() + ","
 				+ file + "\n";
+	}
+
+	/** A scan (labels null) or its lung labels (compressed) through the writer its name asks for. */
+	private static void write(VolumeWriterRegistry writers, Path file, org.nodulab.volume.Volume volume, byte[] labels) throws IOException {
+		try {
+			if (labels == null) {
+				writers.write(file, volume, java.util.Map.of());
+			} else {
+				writers.writeLabels(file, volume.geometry(), labels, java.util.Map.of("compress", "true"));
+			}
+		} catch (org.nodulab.core.registry.ContributionException e) {
+			throw new IOException(e.getMessage(), e);
+		}
 	}
 
 	private static void writeAnnotations(Path file, List<Annotation> list) throws IOException {

@@ -24,7 +24,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.nodulab.core.io.AtomicFiles;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv;
 
 /**
  * A CSV file that only grows: each record is appended as one write and forced to disk, and a last

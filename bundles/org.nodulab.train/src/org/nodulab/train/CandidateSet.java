@@ -9,8 +9,8 @@ import java.util.Set;
 
 import org.nodulab.dataset.CandidateTable;
 import org.nodulab.dataset.Luna16Dataset;
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Prediction;
 
 /**
  * The candidates of some scans (a split), with their labels and, for positives, the annotated nodule

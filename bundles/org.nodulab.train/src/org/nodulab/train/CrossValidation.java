@@ -15,10 +15,10 @@ import org.nodulab.core.experiment.Experiment;
 import org.nodulab.core.experiment.SplitSettings;
 import org.nodulab.core.io.AtomicFiles;
 import org.nodulab.dataset.Luna16Dataset;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Prediction;
 import org.nodulab.eval.froc.FrocReport;
 import org.nodulab.eval.froc.FrocResult;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv;
 import org.nodulab.eval.froc.Luna16Evaluation;
 
 import com.fasterxml.jackson.databind.JsonNode;

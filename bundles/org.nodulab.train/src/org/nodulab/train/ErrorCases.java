@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.Prediction;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Prediction;
+import org.nodulab.luna16.Luna16Csv;
 
 /**
  * The cases a model gets most wrong on a run's test scans: the lowest-scored candidates on annotated

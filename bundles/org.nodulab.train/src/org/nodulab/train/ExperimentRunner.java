@@ -22,11 +22,12 @@ import org.nodulab.dataset.TrainingMean;
 import org.nodulab.eval.EvaluationInput;
 import org.nodulab.eval.EvaluationResult;
 import org.nodulab.eval.Evaluator;
+import org.nodulab.eval.EnsembleCombinerRegistry;
 import org.nodulab.eval.EvaluatorRegistry;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Prediction;
 import org.nodulab.eval.froc.FrocReport;
 import org.nodulab.eval.froc.FrocResult;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv;
 import org.nodulab.eval.froc.Luna16Evaluation;
 import org.nodulab.nn.ArchitectureRegistry;
 import org.nodulab.nn.Batch;
@@ -53,7 +54,7 @@ public final class ExperimentRunner {
 	/** The services a run needs. */
 	public record Tools(ExperimentValidator validator, ArchitectureRegistry architectures,
 			AugmentationRegistry augmentations, WindowRegistry windows, VolumeReaderRegistry readers,
-			EvaluatorRegistry evaluators, ComputeBackend backend) {
+			EvaluatorRegistry evaluators, EnsembleCombinerRegistry combiners, ComputeBackend backend) {
 	}
 
 	/** A trained model: its best epoch and CPMs there. */
@@ -154,7 +155,7 @@ public final class ExperimentRunner {
 				scores.add(Luna16Csv.readPredictions(m.testPredictions(), true).stream().mapToDouble(Prediction::probability)
 						.toArray());
 			}
-			List<Prediction> predictions = data.test().predictions(MEAN.combine(scores, null));
+			List<Prediction> predictions = data.test().predictions(tools.combiners().combine(MEAN, scores, Map.of()));
 			ensemble = run.writePredictions("predictions/ensemble-test.csv", predictions);
 			ensembleCpm = finalFroc(run, e, data, "ensemble", predictions).cpm();
 			say(run, String.format(Locale.ROOT, "ensemble (mean of %d models): test CPM %.4f", models.size(), ensembleCpm));
@@ -659,7 +660,8 @@ public final class ExperimentRunner {
 	}
 
 	/** The ensemble's combiner: the mean of the models' probabilities. */
-	static final org.nodulab.eval.supplier.ensemble.MeanCombiner MEAN = new org.nodulab.eval.supplier.ensemble.MeanCombiner();
+	/** The id of the combiner a run averages its models with (through the registry, as any contribution). */
+	static final String MEAN = "mean";
 
 	private void say(RunDirectory run, String line) {
 		run.log(line);

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.nodulab.core.io.AtomicFiles;
-import org.nodulab.eval.Prediction;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Prediction;
+import org.nodulab.luna16.Luna16Csv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -12,8 +12,8 @@ import org.nodulab.core.experiment.Experiment;
 import org.nodulab.dataset.CandidateTable;
 import org.nodulab.dataset.Luna16Dataset;
 import org.nodulab.dataset.ScanVolumes;
-import org.nodulab.eval.Prediction;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Prediction;
+import org.nodulab.luna16.Luna16Csv;
 import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.preprocess.Preprocessing;
@@ -98,7 +98,7 @@ public final class RunPredictor {
 				out.put(model, set.predictions(scores));
 			}
 		}
-		List<Prediction> meanPredictions = all.size() > 1 ? set.predictions(ExperimentRunner.MEAN.combine(all, null)) : out.values().iterator().next();
+		List<Prediction> meanPredictions = all.size() > 1 ? set.predictions(tools.combiners().combine(ExperimentRunner.MEAN, all, java.util.Map.of())) : out.values().iterator().next();
 		return new Result(out, meanPredictions);
 	}
 

@@ -92,10 +92,16 @@ public class VolumeReaderRegistry extends AbstractContributionRegistry<VolumeRea
 	 * @throws ContributionException naming each option that is unknown, mistyped or out of range
 	 */
 	public Object settings(ContributionDescriptor reader, Map<String, String> options) throws ContributionException {
-		Optional<Object> defaults = defaultSettings(reader);
+		return settings(this, "reader", reader, options, codec);
+	}
+
+	/** The settings of a reader or writer from {@code key=value} options (YAML scalars), checked against its settings class. */
+	static Object settings(AbstractContributionRegistry<?> registry, String what, ContributionDescriptor contribution,
+			Map<String, String> options, SettingsCodec codec) throws ContributionException {
+		Optional<Object> defaults = registry.defaultSettings(contribution);
 		if (defaults.isEmpty()) {
 			if (!options.isEmpty()) {
-				throw new ContributionException("reader '" + reader.id() + "' takes no options, got "
+				throw new ContributionException(what + " '" + contribution.id() + "' takes no options, got "
 						+ String.join(", ", options.keySet()));
 			}
 			return null;
@@ -115,7 +121,7 @@ public class VolumeReaderRegistry extends AbstractContributionRegistry<VolumeRea
 		List<SettingsProblem> problems = new ArrayList<>();
 		Object settings = codec.convert(tree, defaults.get().getClass(), "", problems);
 		if (!problems.isEmpty()) {
-			throw new ContributionException("reader '" + reader.id() + "': "
+			throw new ContributionException(what + " '" + contribution.id() + "': "
 					+ String.join("; ", problems.stream().map(p -> p.path() + ": " + p.message()).toList()));
 		}
 		return settings;

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 import org.nodulab.dataset.CandidateTable;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
-import org.nodulab.eval.Annotation;
+import org.nodulab.luna16.Annotation;
 import org.nodulab.eval.froc.FrocReport;
 import org.nodulab.eval.froc.FrocResult;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv;
 import org.nodulab.eval.froc.Luna16Evaluation;
 
 import picocli.CommandLine.Command;

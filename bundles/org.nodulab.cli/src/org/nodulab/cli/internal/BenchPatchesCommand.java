@@ -81,7 +81,7 @@ public final class BenchPatchesCommand implements Callable<Integer> {
 				settings.scans = scans;
 				out.println("generating a synthetic dataset of " + scans + " scans in " + root + " ...");
 				out.flush();
-				SynthDataset.generate(settings, root, false, line -> {
+				SynthDataset.generate(services.get(org.nodulab.volume.VolumeWriterRegistry.class), settings, root, false, line -> {
 				});
 			}
 		}

@@ -20,7 +20,7 @@ import org.nodulab.volume.Volume;
 import org.nodulab.volume.VolumeGeometry;
 import org.nodulab.volume.VolumeReaderRegistry;
 import org.nodulab.volume.WindowRegistry;
-import org.nodulab.volume.supplier.metaimage.MetaImage;
+import org.nodulab.volume.VolumeWriterRegistry;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +60,7 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
 		Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("nodulab-bench-preprocess");
 		Path mhd = dir.resolve("bench_512x512x300.mhd");
 		if (!Files.exists(mhd)) {
-			writeScan(mhd);
+			writeScan(mhd, services.get(VolumeWriterRegistry.class));
 		}
 		VolumeReaderRegistry readers = services.get(VolumeReaderRegistry.class);
 		HuWindow window = services.get(WindowRegistry.class).window("lung");
@@ -103,7 +103,7 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
 	}
 
 	/** A scan-like volume: body ellipse, air lungs, noise (the content does not change the timing). */
-	private static void writeScan(Path mhd) throws IOException {
+	private static void writeScan(Path mhd, VolumeWriterRegistry writers) throws IOException {
 		int nx = 512;
 		int ny = 512;
 		int nz = 300;
@@ -125,7 +125,11 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
 		}
 		VolumeGeometry g = VolumeGeometry.axisAligned(new int[] { nx, ny, nz }, new double[] { 0.7, 0.7, 1.25 },
 				new double[] { -179.2, -179.2, -350 });
-		MetaImage.write(mhd, new Volume(g, v), false);
+		try {
+			writers.write(mhd, new Volume(g, v), java.util.Map.of());
+		} catch (org.nodulab.core.registry.ContributionException e) {
+			throw new IOException(e.getMessage(), e);
+		}
 	}
 
 	/** Times scipy on the same raw file; -1 when python3 or scipy is missing. */

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.nodulab.dataset.CandidateTable;
 import org.nodulab.dataset.Luna16Dataset;
 import org.nodulab.dataset.ScanVolumes;
-import org.nodulab.eval.Annotation;
+import org.nodulab.luna16.Annotation;
 import org.nodulab.volume.VolumeGeometry;
 import org.nodulab.volume.VolumeReaderRegistry;
 

@@ -14,7 +14,7 @@ import org.nodulab.core.experiment.Experiment;
 import org.nodulab.dataset.CandidateTable;
 import org.nodulab.dataset.Luna16Dataset;
 import org.nodulab.dataset.ScanVolumes;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Prediction;
 import org.nodulab.eval.froc.Luna16Evaluation;
 import org.nodulab.synth.MeanHuBaseline;
 import org.nodulab.synth.SynthDataset;
@@ -72,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
 		long t0 = System.nanoTime();
 		if (!Files.exists(data.resolve(Luna16Dataset.ANNOTATIONS))) {
 			out.println("nodulab demo: generating the synthetic benchmark in " + data.toAbsolutePath());
-			SynthDataset.Summary s = SynthDataset.generate(new SynthSettings(), data, false, line -> {
+			SynthDataset.Summary s = SynthDataset.generate(services.get(org.nodulab.volume.VolumeWriterRegistry.class), new SynthSettings(), data, false, line -> {
 				out.println(line);
 				out.flush();
 			});

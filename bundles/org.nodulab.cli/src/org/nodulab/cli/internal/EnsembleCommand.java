@@ -20,13 +20,11 @@ import java.util.concurrent.Callable;
 
 import org.nodulab.core.io.AtomicFiles;
 import org.nodulab.core.settings.SettingsCodec;
-import org.nodulab.eval.EnsembleCombiner;
 import org.nodulab.eval.EnsembleCombinerRegistry;
-import org.nodulab.eval.Prediction;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Prediction;
+import org.nodulab.luna16.Luna16Csv;
 import org.nodulab.eval.froc.Luna16Reference;
-import org.nodulab.eval.supplier.ensemble.Ensembles;
-import org.nodulab.eval.supplier.ensemble.WeightedMeanSettings;
+import org.nodulab.eval.ensemble.Ensembles;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,6 +73,9 @@ public final class EnsembleCommand implements Callable<Integer> {
 	@Option(names = "--exploratory", description = "Allow the search on scans that are also evaluated; the report then says the result is exploratory.")
 	boolean exploratory;
 
+	/** The combiner whose weights this command gives or searches (its settings key 'weights'). */
+	static final String WEIGHTED = "weighted";
+
 	public EnsembleCommand(Services services) {
 		this.services = services;
 	}
@@ -101,16 +102,14 @@ public final class EnsembleCommand implements Callable<Integer> {
 		} else {
 			Ensembles.Aligned aligned = Ensembles.align(members);
 			EnsembleCombinerRegistry registry = services.get(EnsembleCombinerRegistry.class);
-			var descriptor = registry.require(combine);
-			@SuppressWarnings("unchecked")
-			EnsembleCombiner<Object> combiner = registry.createInstance(combine);
-			Object settings = registry.defaultSettings(descriptor).orElse(null);
-			if (settings instanceof WeightedMeanSettings weighted) {
-				weighted.weights = chooseWeights(aligned, members, report, console);
+			registry.require(combine);
+			Map<String, Object> settings = new LinkedHashMap<>();
+			if (combine.equals(WEIGHTED)) {
+				settings.put("weights", chooseWeights(aligned, members, report, console));
 			} else if (weights != null || searchOn != null) {
 				throw new IllegalArgumentException("--weights and --search-on apply to --combine weighted only");
 			}
-			double[] combined = combiner.combine(aligned.scores(), settings);
+			double[] combined = registry.combine(combine, aligned.scores(), settings);
 			submission = Ensembles.withScores(aligned.candidates(), combined);
 		}
 		Luna16Csv.writeSubmission(out, submission);
@@ -154,8 +153,16 @@ public final class EnsembleCommand implements Callable<Integer> {
 		Ensembles.Aligned validationAligned = Ensembles.align(validation);
 		Set<String> shared = Ensembles.checkNoLeakage(Ensembles.scans(validationAligned.candidates()),
 				Ensembles.scans(aligned.candidates()), exploratory);
-		Ensembles.Search search = Ensembles.searchWeights(validationAligned,
-				Luna16Reference.read(annotations, excluded, seriesUids), step, exploratory, shared);
+		EnsembleCombinerRegistry registry = services.get(EnsembleCombinerRegistry.class);
+		Ensembles.Search search;
+		try {
+			search = Ensembles.searchWeights(validationAligned, Luna16Reference.read(annotations, excluded, seriesUids), step, exploratory,
+					shared, (scores, w) -> registry.combine(WEIGHTED, scores, Map.of("weights", java.util.Arrays.stream(w).boxed().toList())));
+		} catch (IOException | RuntimeException e) {
+			throw e;
+		} catch (Exception e) {
+			throw new IOException(e.getMessage(), e);
+		}
 		List<Double> chosen = new ArrayList<>();
 		for (double w : search.weights()) {
 			chosen.add(w);

@@ -59,6 +59,7 @@ final class RunTools {
 	private static ExperimentRunner.Tools with(Services services, ComputeBackend backend) {
 		return new ExperimentRunner.Tools(services.get(ExperimentValidator.class), services.get(ArchitectureRegistry.class),
 				services.get(AugmentationRegistry.class), services.get(WindowRegistry.class),
-				services.get(VolumeReaderRegistry.class), services.get(EvaluatorRegistry.class), backend);
+				services.get(VolumeReaderRegistry.class), services.get(EvaluatorRegistry.class),
+				services.get(org.nodulab.eval.EnsembleCombinerRegistry.class), backend);
 	}
 }

@@ -21,6 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 		"Prints the CPM of the one-feature baseline (mean HU in a 5 mm sphere), which pins the benchmark's hardness: 0.40-0.60 on the default benchmark. Deterministic for a seed; never overwrites." })
 public final class SynthCommand implements Callable<Integer> {
 
+	private final Services services;
+
 	@Spec
 	CommandSpec spec;
 
@@ -39,6 +41,10 @@ public final class SynthCommand implements Callable<Integer> {
 	@Option(names = "--gallery", description = "Also write pictures of typical nodules and false positives, and whole slices, into synth/.")
 	boolean gallery;
 
+	public SynthCommand(Services services) {
+		this.services = services;
+	}
+
 	@Override
 	public Integer call() throws Exception {
 		SynthSettings settings = settingsFile != null ? new SettingsCodec().read(settingsFile, SynthSettings.class)
@@ -51,7 +57,7 @@ public final class SynthCommand implements Callable<Integer> {
 		}
 		PrintWriter out = spec.commandLine().getOut();
 		out.printf(Locale.ROOT, "nodulab synth: %d scans, seed %d -> %s%n", settings.scans, settings.seed, this.out);
-		SynthDataset.Summary summary = SynthDataset.generate(settings, this.out, gallery, line -> {
+		SynthDataset.Summary summary = SynthDataset.generate(services.get(org.nodulab.volume.VolumeWriterRegistry.class), settings, this.out, gallery, line -> {
 			out.println(line);
 			out.flush();
 		});

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.nodulab.volume.Volume;
 import org.nodulab.volume.VolumeReaderRegistry;
-import org.nodulab.volume.supplier.metaimage.MetaImage;
+import org.nodulab.volume.VolumeWriterRegistry;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +56,7 @@ public final class VolumeConvertCommand implements Callable<Integer> {
 		if (output.toAbsolutePath().getParent() != null) {
 			Files.createDirectories(output.toAbsolutePath().getParent());
 		}
-		MetaImage.write(output, volume, compress);
+		services.get(VolumeWriterRegistry.class).write(output, volume, compress ? Map.of("compress", "true") : Map.of());
 		PrintWriter out = spec.commandLine().getOut();
 		out.println(input + " -> " + output);
 		volume.metadata().forEach((k, v) -> VolumeInfoCommand.row(out, k, v));

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Prediction;
 
 /**
  * Matches CAD marks to reference findings exactly as the official LUNA16 evaluation script does:

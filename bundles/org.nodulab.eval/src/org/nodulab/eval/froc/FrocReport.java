@@ -1,5 +1,7 @@
 package org.nodulab.eval.froc;
 
+import org.nodulab.luna16.Formats;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.nodulab.core.io.AtomicFiles;
-import org.nodulab.eval.Annotation;
+import org.nodulab.luna16.Annotation;
 
 /**
  * Writes an evaluation in the official script's files, names and number formats:

@@ -1,11 +1,13 @@
 package org.nodulab.eval.froc;
 
+import org.nodulab.luna16.Luna16Csv;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Prediction;
 
 /**
  * The LUNA16 evaluation as a library call, on files (as {@code noduleCADEvaluationLUNA16.py} takes

@@ -1,10 +1,12 @@
 package org.nodulab.eval.froc;
 
+import org.nodulab.luna16.Luna16Csv;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.nodulab.eval.Annotation;
+import org.nodulab.luna16.Annotation;
 
 /** The reference of a LUNA16 evaluation: the listed scans, the nodules and the excluded findings. */
 public record Luna16Reference(List<String> seriesUids, List<Annotation> annotations, List<Annotation> excluded) {

@@ -98,7 +98,7 @@ class HeadlessDependencyRuleTest {
 		return UI_PREFIXES.stream().anyMatch(p -> name.equals(p) || name.startsWith(p + "."));
 	}
 
-	private static BundleInfo parse(InputStream in) throws IOException, BundleException {
+	static BundleInfo parse(InputStream in) throws IOException, BundleException {
 		Manifest manifest = new Manifest(in);
 		String name = ManifestElement.parseHeader("Bundle-SymbolicName",
 				manifest.getMainAttributes().getValue("Bundle-SymbolicName"))[0].getValue();

@@ -21,7 +21,7 @@ import org.nodulab.dataset.LungFilter;
 import org.nodulab.dataset.Luna16Dataset;
 import org.nodulab.dataset.ScanVolumes;
 import org.nodulab.dataset.TrainingMean;
-import org.nodulab.eval.Annotation;
+import org.nodulab.luna16.Annotation;
 import org.nodulab.preprocess.LungSegmentation;
 import org.nodulab.preprocess.PatchSampler;
 import org.nodulab.preprocess.PatchSpec;
@@ -49,7 +49,7 @@ class SamplingPipelineTest {
 		s.scans = 2;
 		s.seed = 3;
 		root = dir.resolve("synth");
-		SynthDataset.generate(s, root, false, line -> {
+		SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), s, root, false, line -> {
 		});
 		dataset = Luna16Dataset.open(root);
 		volumes = new ScanVolumes(dataset, Osgi.service(VolumeReaderRegistry.class));

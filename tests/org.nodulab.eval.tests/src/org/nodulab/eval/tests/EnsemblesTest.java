@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Prediction;
 import org.nodulab.eval.froc.Luna16Reference;
-import org.nodulab.eval.supplier.ensemble.Ensembles;
+import org.nodulab.eval.ensemble.Ensembles;
 
 class EnsemblesTest {
 
@@ -68,7 +68,12 @@ class EnsemblesTest {
 		Luna16Reference reference = new Luna16Reference(scans, nodules, List.of());
 		Ensembles.Aligned validation = Ensembles.align(
 				List.of(new Ensembles.Member("a", a), new Ensembles.Member("b", b)));
-		Ensembles.Search search = Ensembles.searchWeights(validation, reference, 0.1, false, Set.of());
+		org.nodulab.eval.supplier.ensemble.WeightedMeanCombiner weighted = new org.nodulab.eval.supplier.ensemble.WeightedMeanCombiner();
+		Ensembles.Search search = Ensembles.searchWeights(validation, reference, 0.1, false, Set.of(), (scores, w) -> {
+			org.nodulab.eval.supplier.ensemble.WeightedMeanSettings settings = new org.nodulab.eval.supplier.ensemble.WeightedMeanSettings();
+			settings.weights = java.util.Arrays.stream(w).boxed().toList();
+			return weighted.combine(scores, settings);
+		});
 		assertEquals(11, search.combinations());
 		assertEquals(1.0, search.cpm(), 1e-12);
 		assertTrue(search.weights()[0] > 0.5, "A must get the larger weight: " + search.weights()[0]);

@@ -11,12 +11,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nodulab.eval.Annotation;
+import org.nodulab.luna16.Annotation;
 import org.nodulab.eval.EvaluationInput;
 import org.nodulab.eval.EvaluationResult;
 import org.nodulab.eval.Evaluator;
 import org.nodulab.eval.EvaluatorRegistry;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Prediction;
 import org.nodulab.eval.froc.FrocAnalysis;
 import org.nodulab.eval.supplier.luna16.ClassificationEvaluator;
 import org.nodulab.eval.supplier.luna16.SizeBinEvaluator;

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Prediction;
 import org.nodulab.eval.froc.FrocAnalysis;
 import org.nodulab.eval.froc.FrocCurve;
 import org.nodulab.eval.froc.Luna16Evaluation;

@@ -12,9 +12,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.Prediction;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Prediction;
+import org.nodulab.luna16.Luna16Csv;
 
 /** Bad input gives an error naming the file, the line and what was expected. */
 class Luna16CsvTest {

@@ -46,7 +46,7 @@ class TrainingJobsTest {
 		SynthSettings s = new SynthSettings();
 		s.scans = 4;
 		Path dataset = tmp.resolve("synthetic");
-		SynthDataset.generate(s, dataset, false, line -> {
+		SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), s, dataset, false, line -> {
 		});
 		Path yaml = tmp.resolve("tiny.yaml");
 		Files.writeString(yaml, TinyExperiment.yaml("tiny", dataset, tmp.resolve("runs").toString(), 2, 0)

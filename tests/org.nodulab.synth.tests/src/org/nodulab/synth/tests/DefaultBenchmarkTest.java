@@ -24,7 +24,7 @@ class DefaultBenchmarkTest {
 
 	@Test
 	void theMeanHuBaselineScoresBetween040And060(@TempDir Path dir) throws Exception {
-		SynthDataset.Summary s = SynthDataset.generate(new SynthSettings(), dir.resolve("benchmark"), false, line -> {
+		SynthDataset.Summary s = SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), new SynthSettings(), dir.resolve("benchmark"), false, line -> {
 		});
 		double cpm = s.baselineCpm();
 		assertTrue(cpm >= SynthDataset.BASELINE_CPM_MIN && cpm <= SynthDataset.BASELINE_CPM_MAX,

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nodulab.dataset.CandidateTable;
 import org.nodulab.dataset.Luna16Dataset;
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Annotation;
+import org.nodulab.luna16.Luna16Csv;
 import org.nodulab.preprocess.LungSegmentation;
 import org.nodulab.synth.Diameters;
 import org.nodulab.synth.MeanHuBaseline;
@@ -59,7 +59,7 @@ class SynthDatasetTest {
 	@BeforeAll
 	static void generate() throws IOException {
 		dataset = shared.resolve("synth");
-		summary = SynthDataset.generate(small(7), dataset, true, line -> {
+		summary = SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), small(7), dataset, true, line -> {
 		});
 	}
 
@@ -188,7 +188,7 @@ class SynthDatasetTest {
 
 	@Test
 	void theSameSeedGivesTheSameFilesAndAnotherSeedOthers(@TempDir Path dir) throws Exception {
-		SynthDataset.generate(small(7), dir.resolve("again"), false, line -> {
+		SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), small(7), dir.resolve("again"), false, line -> {
 		});
 		Map<String, String> first = hashes(dataset);
 		Map<String, String> again = hashes(dir.resolve("again"));
@@ -196,7 +196,7 @@ class SynthDatasetTest {
 		assertEquals(first, again);
 		SynthSettings other = small(8);
 		other.scans = 1;
-		SynthDataset.generate(other, dir.resolve("other"), false, line -> {
+		SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), other, dir.resolve("other"), false, line -> {
 		});
 		assertNotEquals(Files.readString(dataset.resolve("seriesuids.csv")).lines().findFirst(),
 				Files.readString(dir.resolve("other/seriesuids.csv")).lines().findFirst());
@@ -210,7 +210,7 @@ class SynthDatasetTest {
 	void anExistingDatasetIsNeverOverwritten() throws Exception {
 		Map<String, String> before = hashes(dataset);
 		FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
-				() -> SynthDataset.generate(small(7), dataset, false, line -> {
+				() -> SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), small(7), dataset, false, line -> {
 				}));
 		assertTrue(e.getMessage().contains("never overwritten"), e.getMessage());
 		assertEquals(before, hashes(dataset));
@@ -224,7 +224,7 @@ class SynthDatasetTest {
 		assertEquals(3, read.scans);
 		SynthSettings one = read;
 		one.scans = 1;
-		SynthDataset.generate(one, dir.resolve("one"), false, line -> {
+		SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), one, dir.resolve("one"), false, line -> {
 		});
 		String uid = Files.readString(dir.resolve("one/seriesuids.csv")).strip();
 		Path mhd = dir.resolve("one/subset0/" + uid + ".mhd");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nodulab.core.experiment.Experiment;
 import org.nodulab.core.settings.SettingsException;
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv;
 import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.train.Checkpoints;
 import org.nodulab.train.CrossValidation;

@@ -34,7 +34,7 @@ final class TinyData {
 			SynthSettings s = new SynthSettings();
 			s.scans = 4;
 			dataset = root.resolve("synthetic");
-			SynthDataset.generate(s, dataset, false, line -> {
+			SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), s, dataset, false, line -> {
 			});
 		}
 		return dataset;
@@ -43,7 +43,8 @@ final class TinyData {
 	static ExperimentRunner.Tools tools() {
 		return new ExperimentRunner.Tools(Osgi.service(ExperimentValidator.class), Osgi.service(ArchitectureRegistry.class),
 				Osgi.service(AugmentationRegistry.class), Osgi.service(WindowRegistry.class),
-				Osgi.service(VolumeReaderRegistry.class), Osgi.service(EvaluatorRegistry.class), Osgi.service(ComputeBackend.class));
+				Osgi.service(VolumeReaderRegistry.class), Osgi.service(EvaluatorRegistry.class),
+				Osgi.service(org.nodulab.eval.EnsembleCombinerRegistry.class), Osgi.service(ComputeBackend.class));
 	}
 
 	/** A tiny VGG experiment; {@code extra} is appended to the YAML (more top-level sections). */

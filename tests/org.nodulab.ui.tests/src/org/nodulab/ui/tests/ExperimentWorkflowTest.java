@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Prediction;
 import org.nodulab.eval.froc.FrocCurve;
 import org.nodulab.jobs.JobQueue;
 import org.nodulab.jobs.JobRecord;
@@ -275,7 +275,7 @@ class ExperimentWorkflowTest {
 				assertTrue(distinct > 10, "a thumbnail shows structure (" + distinct + " grey levels)");
 			}
 		}
-		List<Prediction> predictions = org.nodulab.eval.froc.Luna16Csv.readPredictions(run.resolve("predictions/m0-vgg-test.csv"), true);
+		List<Prediction> predictions = org.nodulab.luna16.Luna16Csv.readPredictions(run.resolve("predictions/m0-vgg-test.csv"), true);
 		for (ErrorGalleryView.Thumbnail t : shown) {
 			assertTrue(predictions.stream().anyMatch(p -> p.seriesuid().equals(t.item().seriesuid()) && p.probability() == t.item().score()),
 					"each case is a test prediction of the run");

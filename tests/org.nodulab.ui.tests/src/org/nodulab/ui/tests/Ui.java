@@ -101,7 +101,7 @@ final class Ui {
 		if (!Files.exists(dataset.resolve("seriesuids.csv"))) {
 			org.nodulab.synth.SynthSettings s = new org.nodulab.synth.SynthSettings();
 			s.scans = 10;
-			org.nodulab.synth.SynthDataset.generate(s, dataset, false, line -> {
+			org.nodulab.synth.SynthDataset.generate(org.nodulab.test.support.Osgi.service(org.nodulab.volume.VolumeWriterRegistry.class), s, dataset, false, line -> {
 			});
 		}
 		return dataset;

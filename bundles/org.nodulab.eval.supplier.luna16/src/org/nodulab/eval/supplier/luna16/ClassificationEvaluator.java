@@ -8,11 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.nodulab.eval.Annotation;
+import org.nodulab.luna16.Annotation;
 import org.nodulab.eval.EvaluationInput;
 import org.nodulab.eval.EvaluationResult;
 import org.nodulab.eval.Evaluator;
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Prediction;
 
 /**
  * Candidate classification: ROC AUC (the Mann-Whitney statistic with ties counted half, as

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.nodulab.eval.froc.Luna16Csv;
+import org.nodulab.luna16.Luna16Csv;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 

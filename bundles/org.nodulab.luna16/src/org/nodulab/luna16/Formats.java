@@ -1,4 +1,4 @@
-package org.nodulab.eval.froc;
+package org.nodulab.luna16;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

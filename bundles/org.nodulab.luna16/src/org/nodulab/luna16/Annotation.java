@@ -1,4 +1,4 @@
-package org.nodulab.eval;
+package org.nodulab.luna16;
 
 /**
  * A reference finding: scan, world position (mm) and diameter (mm; negative when unknown, counted as

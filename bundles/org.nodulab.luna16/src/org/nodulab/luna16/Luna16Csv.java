@@ -1,4 +1,4 @@
-package org.nodulab.eval.froc;
+package org.nodulab.luna16;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,8 +21,6 @@ import org.apache.commons.csv.CSVFormat;
 import org.nodulab.core.io.AtomicFiles;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.nodulab.eval.Annotation;
-import org.nodulab.eval.Prediction;
 
 /**
  * Reads and writes the LUNA16 CSV files (annotations, excluded findings, series lists, results in

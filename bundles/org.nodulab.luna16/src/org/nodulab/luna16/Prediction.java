@@ -1,4 +1,4 @@
-package org.nodulab.eval;
+package org.nodulab.luna16;
 
 /**
  * A scored candidate: scan, world position (mm), the model's probability that it is a nodule, and its

@@ -1,4 +1,4 @@
-package org.nodulab.eval.supplier.ensemble;
+package org.nodulab.eval.ensemble;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.nodulab.eval.Prediction;
+import org.nodulab.luna16.Prediction;
 import org.nodulab.eval.froc.Luna16Evaluation;
 import org.nodulab.eval.froc.Luna16Reference;
 
@@ -29,6 +29,12 @@ public final class Ensembles {
 
 	/** Members aligned over the same candidates: the candidates (first member's order) and each member's scores. */
 	public record Aligned(List<Prediction> candidates, List<double[]> scores) {
+	}
+
+	/** How members' scores are combined with weights: the installed 'weighted' combiner, reached through its registry. */
+	@FunctionalInterface
+	public interface WeightedCombination {
+		double[] combine(List<double[]> scores, double[] weights) throws Exception;
 	}
 
 	/** Weights chosen by grid search and the validation CPM they reach. */
@@ -153,7 +159,7 @@ public final class Ensembles {
 	 * @param reference the reference; its scans are restricted to those the validation predictions cover
 	 */
 	public static Search searchWeights(Aligned validation, Luna16Reference reference, double step, boolean exploratory,
-			Set<String> sharedScans) throws IOException {
+			Set<String> sharedScans, WeightedCombination combination) throws Exception {
 		int members = validation.scores().size();
 		int units = (int) Math.round(1 / step);
 		if (units < 1 || Math.abs(units * step - 1) > 1e-9) {
@@ -168,19 +174,17 @@ public final class Ensembles {
 		double bestCpm = Double.NEGATIVE_INFINITY;
 		double bestSpread = Double.POSITIVE_INFINITY;
 		double[] best = null;
-		WeightedMeanCombiner combiner = new WeightedMeanCombiner();
 		for (int[] g : grid) {
-			WeightedMeanSettings settings = new WeightedMeanSettings();
 			double[] w = new double[members];
-			settings.weights = new ArrayList<>();
+			double sum = 0;
 			for (int m = 0; m < members; m++) {
 				w[m] = (double) g[m] / units;
-				settings.weights.add(w[m]);
+				sum += w[m];
 			}
-			if (settings.weights.stream().mapToDouble(Double::doubleValue).sum() <= 0) {
+			if (sum <= 0) {
 				continue;
 			}
-			double[] combined = combiner.combine(validation.scores(), settings);
+			double[] combined = combination.combine(validation.scores(), w);
 			double cpm = Luna16Evaluation.evaluate(restricted.seriesUids(), restricted.annotations(),
 					restricted.excluded(), withScores(validation.candidates(), combined), Luna16Evaluation.Options.of("search"))
 					.cpm();
