@@ -44,8 +44,7 @@ public final class CrossValidation {
 	/** Starts a cross-validation of {@code folds} folds (0: one per subset present). */
 	public static Result start(ExperimentRunner runner, ExperimentRunner.Tools tools, Experiment e, int folds,
 			List<String> commandLine) throws Exception {
-		return start(runner, tools, e, folds, commandLine, dir -> {
-		});
+		return start(runner, tools, e, folds, commandLine, runner::started);
 	}
 
 	/**
@@ -93,6 +92,7 @@ public final class CrossValidation {
 	/** Runs the folds that have not finished, then merges. */
 	public static Result continueIn(ExperimentRunner runner, ExperimentRunner.Tools tools, Path dir, List<String> commandLine)
 			throws Exception {
+		runner.started(dir);
 		int n = RunDirectory.readTree(RunDirectory.JSON, dir.resolve("cv.json")).path("folds").asInt();
 		List<ExperimentRunner.RunResult> results = new ArrayList<>();
 		for (int k = 0; k < n; k++) {

@@ -76,6 +76,9 @@ public final class ExperimentRunner {
 	private final Progress progress;
 	private String device;
 
+	private java.util.function.Consumer<Path> runStarted = dir -> {
+	};
+
 	public ExperimentRunner(Tools tools, Progress progress) {
 		this.tools = tools;
 		this.progress = progress;
@@ -90,9 +93,27 @@ public final class ExperimentRunner {
 		return this;
 	}
 
+	/** Told the run folder as soon as it exists (a job records it, so that a crash leaves a resumable job). */
+	public ExperimentRunner onRunStarted(java.util.function.Consumer<Path> listener) {
+		this.runStarted = listener == null ? dir -> {
+		} : listener;
+		return this;
+	}
+
+	/** The device this runner computes on (null: the backend's default). */
+	public String device() {
+		return device;
+	}
+
+	/** Tells the listener of {@link #onRunStarted} about a run (or cross-validation) folder. */
+	public void started(Path dir) {
+		runStarted.accept(dir);
+	}
+
 	/** Starts a new run of a validated experiment. */
 	public RunResult train(Experiment e, List<String> commandLine) throws Exception {
 		RunDirectory run = create(e);
+		started(run.dir());
 		return execute(run, e, commandLine, true);
 	}
 
@@ -113,6 +134,7 @@ public final class ExperimentRunner {
 			throw new IllegalStateException(dir + " has finished (" + RunDirectory.SUMMARY + " exists); nothing to resume");
 		}
 		Experiment e = tools.validator().load(run.resolve(RunDirectory.EXPERIMENT));
+		started(run.dir());
 		return execute(run, e, commandLine, false);
 	}
 
