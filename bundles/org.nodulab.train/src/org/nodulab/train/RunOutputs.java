@@ -57,6 +57,47 @@ public final class RunOutputs {
 		return List.of(dataset.resolve("annotations.csv"), dataset.resolve("annotations_excluded.csv"), dataset.resolve("seriesuids.csv"));
 	}
 
+	/**
+	 * The scans of one set of a run's split ({@code train}, {@code validation} or {@code test}, from its
+	 * provenance), as a {@code seriesuids.csv} in {@code folder} named after the run: what evaluating or
+	 * searching weights on that set's predictions must count false positives over (the dataset's
+	 * {@code seriesuids.csv} lists every scan). Written once; an existing list with other scans is refused.
+	 */
+	public static Path scanList(Path run, String set, Path folder) throws IOException {
+		List<String> uids = new ArrayList<>();
+		List<Path> folds = folds(run);
+		for (Path r : folds.isEmpty() ? List.of(run) : folds) { // a cross-validation: its folds' sets together
+			Path provenance = r.resolve(RunDirectory.PROVENANCE);
+			JsonNode split = RunDirectory.readTree(RunDirectory.JSON, provenance).path("split").path(set);
+			if (!split.isArray()) {
+				throw new IOException(provenance + ": split." + set + ": expected the list of the run's " + set + " scans");
+			}
+			for (JsonNode uid : split) {
+				if (!uid.isTextual()) {
+					throw new IOException(provenance + ": split." + set + ": expected seriesuids, got " + uid);
+				}
+				if (!uids.contains(uid.asText())) {
+					uids.add(uid.asText());
+				}
+			}
+		}
+		Path file = folder.resolve(run.getFileName() + "-" + set + "-seriesuids.csv");
+		if (Files.exists(file)) {
+			if (!org.nodulab.luna16.Luna16Csv.readSeriesUids(file).equals(uids)) {
+				throw new IOException(file + " exists with other scans than the " + set + " scans of " + run);
+			}
+			return file;
+		}
+		Files.createDirectories(folder);
+		org.nodulab.luna16.Luna16Csv.writeSeriesUids(file, uids);
+		return file;
+	}
+
+	/** Where the workbench puts what later work on a run writes (predictions, ensembles, evaluations): {@code outputs/} beside it. */
+	public static Path outputs(Path run) {
+		return run.toAbsolutePath().getParent().resolve("outputs");
+	}
+
 	/** The folds of a cross-validation folder ({@code fold-0}, {@code fold-1}...), or empty for a run. */
 	public static List<Path> folds(Path dir) throws IOException {
 		if (!CrossValidation.isCrossValidation(dir)) {

@@ -65,9 +65,13 @@ public final class CvCommand implements Callable<Integer>, DeviceWork, Checked {
 		try {
 			Experiment e = RunTools.load(RunTools.of(services).validator(), file, null);
 			RunTools.of(services, e.training.backend);
+			e.dataset.path = e.resolve(e.dataset.path).toString();
+			CrossValidation.folds(e, folds);
 			return List.of();
 		} catch (SettingsException x) {
 			return x.problems().stream().map(p -> p.format(x.source())).toList();
+		} catch (IllegalArgumentException | java.io.IOException x) {
+			return List.of(x.getMessage());
 		}
 	}
 

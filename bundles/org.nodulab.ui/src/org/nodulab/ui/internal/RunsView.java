@@ -287,10 +287,19 @@ public class RunsView extends ViewPart {
 			case "Delete Model" -> new WorkForm.DeleteModel(selected.get(0).dir());
 			case "Evaluate" -> {
 				Path run = selected.get(0).dir();
-				Path ensemble = run.resolve("predictions/ensemble-test.csv");
-				Path results = Files.exists(ensemble) ? ensemble : org.nodulab.train.RunOutputs.models(run).stream().findFirst()
-						.map(org.nodulab.train.RunOutputs.Model::testPredictions).orElse(null);
-				yield new WorkForm.Evaluate(results, org.nodulab.train.ErrorCases.datasetOf(run));
+				Path results;
+				if (org.nodulab.train.CrossValidation.isCrossValidation(run)) { // the folds' merged test predictions
+					Path ensemble = run.resolve("merged/ensemble-test.csv");
+					try (java.util.stream.Stream<Path> merged = Files.list(run.resolve("merged"))) {
+						results = Files.exists(ensemble) ? ensemble : merged.filter(f -> f.toString().endsWith("-test.csv")).sorted().findFirst()
+								.orElse(null);
+					}
+				} else {
+					Path ensemble = run.resolve("predictions/ensemble-test.csv");
+					results = Files.exists(ensemble) ? ensemble : org.nodulab.train.RunOutputs.models(run).stream().findFirst()
+							.map(org.nodulab.train.RunOutputs.Model::testPredictions).orElse(null);
+				}
+				yield WorkForm.Evaluate.ofRun(run, results);
 			}
 			default -> throw new IllegalArgumentException(kind);
 			};

@@ -178,8 +178,9 @@ public abstract class WorkForm {
 			}
 			field("run", "Run", Kind.FOLDER, run.toString(), null, "a finished run");
 			field("candidates", "Candidates", Kind.FILE, candidates, null, "seriesuid, coordX, coordY, coordZ on scans of the run's dataset");
-			field("out", "Submission to write", Kind.NEW_FILE, run.resolve("predictions/extra/predicted-" + stamp() + ".csv").toString(), null,
-					"never overwritten");
+			field("out", "Submission to write", Kind.NEW_FILE,
+					RunOutputs.outputs(run).resolve(run.getFileName() + "-predicted-" + stamp() + ".csv").toString(), null,
+					"never overwritten; runs stay as they finished, so outputs go beside them in outputs/");
 			field("tta", "Test-time augmentation", Kind.CHOICE, "as the run", List.of("as the run", "on", "off"), "average over 4 rotations about z");
 		}
 
@@ -226,6 +227,20 @@ public abstract class WorkForm {
 			field("bootstrap", "Bootstrap resamples", Kind.NUMBER, "1000", null, "0: none");
 		}
 
+		/**
+		 * A run's test predictions ({@code results}) against the run's test scans: the false positives are counted
+		 * over the scans the run tested (a list written to {@code outputs/} beside the run), not over the whole
+		 * dataset, which would divide them by scans the submission never marked.
+		 */
+		public static Evaluate ofRun(Path run, Path results) throws IOException {
+			Evaluate form = new Evaluate(results, org.nodulab.train.ErrorCases.datasetOf(run));
+			Path outputs = RunOutputs.outputs(run);
+			form.set("seriesuids", RunOutputs.scanList(run, "test", outputs).toString());
+			String stem = results == null ? "submission" : results.getFileName().toString().replaceFirst("\\.csv$", "");
+			form.set("out", outputs.resolve(run.getFileName() + "-" + stem + "-froc-" + stamp()).toString());
+			return form;
+		}
+
 		@Override
 		public String title() {
 			return "Evaluate Submission";
@@ -267,23 +282,30 @@ public abstract class WorkForm {
 		 */
 		public Ensemble(List<Path> runs) throws IOException {
 			List<RunOutputs.Model> found = new ArrayList<>();
+			boolean folds = false;
 			for (Path run : runs) {
-				found.addAll(RunOutputs.models(run));
+				List<Path> foldRuns = RunOutputs.folds(run);
+				folds |= !foldRuns.isEmpty();
+				for (Path r : foldRuns.isEmpty() ? List.of(run) : foldRuns) {
+					found.addAll(RunOutputs.models(r));
+				}
 			}
 			if (found.isEmpty()) {
 				throw new IOException("the selected runs have no finished models: " + runs);
 			}
 			this.members = found;
-			this.references = RunOutputs.referenceFiles(runs.get(0));
-			Path first = runs.get(0);
-			field("combine", "Combination", Kind.CHOICE, "mean", List.of("mean", "weighted", "max", "merge"),
+			Path first = found.get(0).run();
+			List<Path> files = new ArrayList<>(RunOutputs.referenceFiles(first));
+			files.set(2, RunOutputs.scanList(first, "validation", RunOutputs.outputs(runs.get(0))));
+			this.references = files;
+			field("combine", "Combination", Kind.CHOICE, folds ? "merge" : "mean", List.of("mean", "weighted", "max", "merge"),
 					"merge: disjoint test folds into one submission");
 			field("members", "Members", Kind.INFO, String.join(", ", found.stream().map(m -> m.run().getFileName() + "/" + m.model() + "@" + m.bestEpoch()).toList()),
 					null, "each model's test predictions at its best epoch");
 			field("search", "Search the weights on validation predictions", Kind.FLAG, "true", null,
 					"weighted only: grid search on the members' validation predictions, never on the scans evaluated");
 			field("step", "Grid step", Kind.NUMBER, "0.1", null, "must divide 1");
-			field("out", "Submission to write", Kind.NEW_FILE, first.resolveSibling("ensemble-" + stamp() + ".csv").toString(), null,
+			field("out", "Submission to write", Kind.NEW_FILE, RunOutputs.outputs(runs.get(0)).resolve("ensemble-" + stamp() + ".csv").toString(), null,
 					"with an .ensemble.yaml report beside it; never overwritten");
 		}
 
