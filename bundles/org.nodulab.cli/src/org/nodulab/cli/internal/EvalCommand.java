@@ -68,6 +68,12 @@ public final class EvalCommand implements Callable<Integer>, Checked {
 				problems.add(f + ": no such file");
 			}
 		}
+		if (outDir != null && java.nio.file.Files.exists(outDir.resolve("CADAnalysis.txt"))) {
+			problems.add(outDir + ": holds an evaluation already (results are never overwritten)");
+		}
+		if (bootstrap < 0) {
+			problems.add("--bootstrap must be 0 (none) or more, got " + bootstrap);
+		}
 		return problems;
 	}
 
