@@ -142,13 +142,14 @@ class TrainCommandsTest {
 		Result listed = run("models", runDirs.get(1).toString());
 		assertTrue(listed.out().contains("/m0-vgg@1 on ") && listed.out().contains(": superseded by the second epoch"), listed.out());
 		assertTrue(listed.out().lines().filter(l -> !l.startsWith("deleted ")).noneMatch(l -> l.contains("/m0-vgg@1 ")), listed.out());
-		Path index = runDirs.get(1).resolve("checkpoints.csv");
+		// the first run trained two epochs; its index row of epoch 1 now names a file outside the run
+		Path index = runDirs.get(0).resolve("checkpoints.csv");
 		List<String> rows = new java.util.ArrayList<>(Files.readAllLines(index));
-		String row = rows.stream().filter(l -> l.startsWith("m0-vgg,0,2,0,")).findFirst().orElseThrow();
+		String row = rows.stream().filter(l -> l.startsWith("m0-vgg,0,1,0,")).findFirst().orElseThrow(() -> new AssertionError(rows));
 		String recorded = row.split(",")[6];
 		rows.set(rows.indexOf(row), row.replace("," + recorded + ",", ",../../victim.txt,"));
 		Files.write(index, rows);
-		Result escape = run("models", "delete", runDirs.get(1) + "/m0-vgg@2", "--reason", "test");
+		Result escape = run("models", "delete", runDirs.get(0) + "/m0-vgg@1", "--reason", "test");
 		assertEquals(1, escape.code());
 		assertTrue(escape.err().contains(index + ":") && escape.err().contains("file: '../../victim.txt' is not a file below"), escape.err());
 		assertEquals("keep me", Files.readString(victim));

@@ -135,7 +135,7 @@ class ContributionRegistryTest {
 		waitFor(() -> catalog.registry("architectures").isPresent() && catalog.registry("evaluators").isPresent()
 				&& catalog.registry("combiners").isPresent() && catalog.registry("readers").isPresent());
 		List<String> kinds = catalog.registries().stream().map(ContributionRegistry::kind).toList();
-		assertEquals(List.of("architectures", "augmentations", "combiners", "evaluators", "readers", "windows"), kinds);
+		assertEquals(List.of("architectures", "augmentations", "combiners", "evaluators", "readers", "windows", "writers"), kinds);
 		assertEquals("org.nodulab.nn.architectures", catalog.requireRegistry("architectures").extensionPointId());
 		ContributionException e = assertThrows(ContributionException.class, () -> catalog.requireRegistry("losses"));
 		assertTrue(e.getMessage().contains("known: architectures, augmentations"), e.getMessage());

@@ -46,7 +46,7 @@ class WorkbenchTest {
 		TreeItem[] kinds = view.viewer().getTree().getItems();
 		List<String> labels = Arrays.stream(kinds).map(i -> i.getText(0)).toList();
 		assertEquals(List.of("Network architectures (1)", "Augmentations (6)", "Ensemble combiners (3)",
-				"Evaluators (4)", "Volume readers (1)", "HU windows (3)"), labels);
+				"Evaluators (4)", "Volume readers (1)", "HU windows (3)", "Volume writers (1)"), labels);
 
 		TreeItem windows = kinds[5];
 		List<String> windowRows = Arrays.stream(windows.getItems())
