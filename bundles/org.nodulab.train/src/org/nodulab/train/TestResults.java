@@ -70,7 +70,7 @@ final class TestResults {
 				Files.createDirectories(dir);
 				EvaluationResult r = evaluator.evaluate(new EvaluationInput(data.dataset().annotations(), data.dataset().excluded(),
 						data.test().scans(), in.getValue(), dir, in.getKey()), settings);
-				say.accept("evaluator " + ref.id + " on " + in.getKey() + ": " + r.metrics());
+				say.accept("evaluator " + ref.id + " on " + in.getKey() + ": " + new java.util.TreeMap<>(r.metrics())); // sorted: the same line every time
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package org.nodulab.nn.arch.densenet.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.nodulab.nn.ArchitectureRegistry;
@@ -19,10 +17,11 @@ import org.nodulab.nn.arch.PatchInput;
 import org.nodulab.nn.arch.densenet.DenseNetArchitecture;
 import org.nodulab.nn.arch.densenet.DenseNetSettings;
 import org.nodulab.nn.graph.NetworkGraph;
-import org.nodulab.nn.graph.Node;
 import org.nodulab.nn.graph.Op;
 import org.nodulab.nn.graph.Shape;
 import org.nodulab.test.architectures.ArchitectureChecks;
+import static org.nodulab.test.architectures.ArchitectureChecks.count;
+import static org.nodulab.test.architectures.ArchitectureChecks.node;
 import org.nodulab.test.support.Osgi;
 
 /**
@@ -80,13 +79,7 @@ class DenseNetArchitectureTest {
 
 	@Test
 	void smallConfigurationsLearnSaveLoadAndTransferOnEveryBackend() throws Exception {
-		List<String> report = new ArrayList<>();
-		for (ComputeBackend backend : ArchitectureChecks.bothBackends(Osgi.services(ComputeBackend.class))) {
-			for (Map.Entry<String, IntFunction<NetworkGraph>> e : small().entrySet()) {
-				report.add(ArchitectureChecks.learnsSavesLoadsAndTransfers(backend, e.getKey(), e.getValue()));
-			}
-		}
-		report.forEach(System.out::println);
+		ArchitectureChecks.smallConfigurationsLearnOnEveryBackend(Osgi.services(ComputeBackend.class), small());
 	}
 
 	@Test
@@ -121,12 +114,4 @@ class DenseNetArchitectureTest {
 		assertEquals(Shape.features(64), node(dense, "fc").shape());
 	}
 
-	private static long count(NetworkGraph net, Predicate<Op> kind) {
-		return net.nodes().stream().filter(n -> kind.test(n.op())).count();
-	}
-
-	private static Node node(NetworkGraph net, String name) {
-		return net.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
-				.orElseThrow(() -> new AssertionError("no node " + name + " in " + net.name()));
-	}
 }

@@ -1,7 +1,6 @@
 package org.nodulab.nn.arch.inception.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.nodulab.nn.ArchitectureRegistry;
@@ -19,10 +17,11 @@ import org.nodulab.nn.arch.PatchInput;
 import org.nodulab.nn.arch.inception.InceptionResNetArchitecture;
 import org.nodulab.nn.arch.inception.InceptionResNetSettings;
 import org.nodulab.nn.graph.NetworkGraph;
-import org.nodulab.nn.graph.Node;
 import org.nodulab.nn.graph.Op;
 import org.nodulab.nn.graph.Shape;
 import org.nodulab.test.architectures.ArchitectureChecks;
+import static org.nodulab.test.architectures.ArchitectureChecks.count;
+import static org.nodulab.test.architectures.ArchitectureChecks.node;
 import org.nodulab.test.support.Osgi;
 
 /**
@@ -70,13 +69,7 @@ class InceptionResNetArchitectureTest {
 
 	@Test
 	void smallConfigurationsLearnSaveLoadAndTransferOnEveryBackend() throws Exception {
-		List<String> report = new ArrayList<>();
-		for (ComputeBackend backend : ArchitectureChecks.bothBackends(Osgi.services(ComputeBackend.class))) {
-			for (Map.Entry<String, IntFunction<NetworkGraph>> e : small().entrySet()) {
-				report.add(ArchitectureChecks.learnsSavesLoadsAndTransfers(backend, e.getKey(), e.getValue()));
-			}
-		}
-		report.forEach(System.out::println);
+		ArchitectureChecks.smallConfigurationsLearnOnEveryBackend(Osgi.services(ComputeBackend.class), small());
 	}
 
 	@Test
@@ -90,12 +83,4 @@ class InceptionResNetArchitectureTest {
 		assertEquals(Shape.volume(64, 20, 20, 20), node(cc, "b0_s1_down_join").shape());
 	}
 
-	private static long count(NetworkGraph net, Predicate<Op> kind) {
-		return net.nodes().stream().filter(n -> kind.test(n.op())).count();
-	}
-
-	private static Node node(NetworkGraph net, String name) {
-		return net.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
-				.orElseThrow(() -> new AssertionError("no node " + name + " in " + net.name()));
-	}
 }

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.nodulab.nn.ArchitectureRegistry;
@@ -19,10 +18,11 @@ import org.nodulab.nn.arch.PatchInput;
 import org.nodulab.nn.arch.resnet.ResNetArchitecture;
 import org.nodulab.nn.arch.resnet.ResNetSettings;
 import org.nodulab.nn.graph.NetworkGraph;
-import org.nodulab.nn.graph.Node;
 import org.nodulab.nn.graph.Op;
 import org.nodulab.nn.graph.Shape;
 import org.nodulab.test.architectures.ArchitectureChecks;
+import static org.nodulab.test.architectures.ArchitectureChecks.count;
+import static org.nodulab.test.architectures.ArchitectureChecks.node;
 import org.nodulab.test.support.Osgi;
 
 /**
@@ -87,13 +87,7 @@ class ResNetArchitectureTest {
 
 	@Test
 	void smallConfigurationsLearnSaveLoadAndTransferOnEveryBackend() throws Exception {
-		List<String> report = new ArrayList<>();
-		for (ComputeBackend backend : ArchitectureChecks.bothBackends(Osgi.services(ComputeBackend.class))) {
-			for (Map.Entry<String, IntFunction<NetworkGraph>> e : small().entrySet()) {
-				report.add(ArchitectureChecks.learnsSavesLoadsAndTransfers(backend, e.getKey(), e.getValue()));
-			}
-		}
-		report.forEach(System.out::println);
+		ArchitectureChecks.smallConfigurationsLearnOnEveryBackend(Osgi.services(ComputeBackend.class), small());
 	}
 
 	@Test
@@ -135,12 +129,4 @@ class ResNetArchitectureTest {
 		assertEquals(Shape.volume(16, 20, 20, 20), node(cc, "b0_s1_down_centre").shape());
 	}
 
-	private static long count(NetworkGraph net, Predicate<Op> kind) {
-		return net.nodes().stream().filter(n -> kind.test(n.op())).count();
-	}
-
-	private static Node node(NetworkGraph net, String name) {
-		return net.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
-				.orElseThrow(() -> new AssertionError("no node " + name + " in " + net.name()));
-	}
 }

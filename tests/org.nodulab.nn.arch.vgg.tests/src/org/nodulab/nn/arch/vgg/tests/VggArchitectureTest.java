@@ -3,7 +3,6 @@ package org.nodulab.nn.arch.vgg.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,8 @@ import org.nodulab.nn.graph.Node;
 import org.nodulab.nn.graph.Op;
 import org.nodulab.nn.graph.Shape;
 import org.nodulab.test.architectures.ArchitectureChecks;
+import static org.nodulab.test.architectures.ArchitectureChecks.count;
+import static org.nodulab.test.architectures.ArchitectureChecks.node;
 import org.nodulab.test.support.Osgi;
 
 /**
@@ -59,13 +60,7 @@ class VggArchitectureTest {
 
 	@Test
 	void smallConfigurationsLearnSaveLoadAndTransferOnEveryBackend() throws Exception {
-		List<String> report = new ArrayList<>();
-		for (ComputeBackend backend : ArchitectureChecks.bothBackends(Osgi.services(ComputeBackend.class))) {
-			for (Map.Entry<String, IntFunction<NetworkGraph>> e : small().entrySet()) {
-				report.add(ArchitectureChecks.learnsSavesLoadsAndTransfers(backend, e.getKey(), e.getValue()));
-			}
-		}
-		report.forEach(System.out::println);
+		ArchitectureChecks.smallConfigurationsLearnOnEveryBackend(Osgi.services(ComputeBackend.class), small());
 	}
 
 	@Test
@@ -145,8 +140,4 @@ class VggArchitectureTest {
 		assertEquals("org.nodulab.nn.arch.vgg", registry.require("vgg").contributor());
 	}
 
-	private static Node node(NetworkGraph net, String name) {
-		return net.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
-				.orElseThrow(() -> new AssertionError("no node " + name));
-	}
 }
