@@ -1,10 +1,15 @@
 package org.nodulab.jobs;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.nodulab.train.Progress;
 
-/** Runs one job; the queue decides when and on which device. */
+/**
+ * Runs jobs: command lines of the headless application, in this process. The command line bundle provides it as a
+ * service (the commands themselves, run with the job's progress, device and log), so a job does exactly what its
+ * command does in a terminal and a new kind of work is one new command. The queue decides when and on which device.
+ */
 public interface JobExecutor {
 
 	/** How a job ended when it did not throw. */
@@ -37,4 +42,13 @@ public interface JobExecutor {
 	 * @throws Exception anything that made it fail; the queue records the message and logs the trace
 	 */
 	Outcome execute(JobSpec spec, Context context) throws Exception;
+
+	/** Whether the job computes on a device (and so waits for a free one): training, prediction... */
+	boolean needsDevice(JobSpec spec);
+
+	/**
+	 * What is wrong with a command line before it is queued, as its command would say it (usage, missing files, an
+	 * invalid experiment): empty when it can be queued.
+	 */
+	List<String> check(List<String> command);
 }

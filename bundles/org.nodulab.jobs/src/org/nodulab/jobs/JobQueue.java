@@ -379,7 +379,7 @@ public final class JobQueue implements AutoCloseable {
 				records.put(r.id(), r);
 			}
 		}
-		appendLog(r.id(), "queued: " + spec.kind() + " " + spec.input() + " " + spec.options() + ", priority " + spec.priority()
+		appendLog(r.id(), "queued: nodulab " + String.join(" ", spec.command()) + ", priority " + spec.priority()
 				+ (spec.device() != null ? ", device " + spec.device() : "") + (client ? " (by another process than the one running the queue)" : ""));
 		if (!client) {
 			fire(r);
@@ -484,15 +484,14 @@ public final class JobQueue implements AutoCloseable {
 			throw new IllegalArgumentException("job " + id + " is " + r.state().name().toLowerCase(java.util.Locale.ROOT)
 					+ (r.runDir() == null ? " and has no run folder" : "") + "; only stopped or interrupted jobs with a run can be resumed");
 		}
-		return submit(new JobSpec(JobSpec.Kind.RESUME, "resume " + r.spec().title(), r.runDir(), Map.of(), r.spec().device(),
-				r.spec().priority()));
+		return submit(new JobSpec("resume " + r.spec().title(), List.of("resume", r.runDir()), null, r.spec().device(), r.spec().priority()));
 	}
 
 	/** Jobs a resume job can continue (stopped or interrupted, with a run folder). */
 	public synchronized List<JobRecord> resumable() {
 		return records.values().stream().filter(JobRecord::resumable)
-				.filter(r -> records.values().stream().noneMatch(o -> o.spec().kind() == JobSpec.Kind.RESUME
-						&& o.spec().input().equals(r.runDir()) && o.sequence() > r.sequence()))
+				.filter(r -> records.values().stream().noneMatch(o -> o.spec().command().equals(List.of("resume", r.runDir()))
+						&& o.sequence() > r.sequence()))
 				.toList();
 	}
 
@@ -569,7 +568,7 @@ public final class JobQueue implements AutoCloseable {
 					.toList();
 			for (JobRecord r : queued) {
 				ComputeDevice device = null;
-				if (r.spec().kind().needsDevice()) {
+				if (executor.needsDevice(r.spec())) {
 					device = devices.stream()
 							.filter(d -> (r.spec().device() == null || d.id().equals(r.spec().device())) && !busy.containsKey(d.id()))
 							.findFirst().orElse(null);

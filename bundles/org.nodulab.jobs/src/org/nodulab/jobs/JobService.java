@@ -5,24 +5,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nodulab.augment.AugmentationRegistry;
-import org.nodulab.core.experiment.ExperimentValidator;
-import org.nodulab.eval.EnsembleCombinerRegistry;
-import org.nodulab.eval.EvaluatorRegistry;
-import org.nodulab.nn.ArchitectureRegistry;
 import org.nodulab.nn.BackendException;
 import org.nodulab.nn.ComputeBackend;
-import org.nodulab.train.ExperimentRunner;
-import org.nodulab.volume.VolumeReaderRegistry;
-import org.nodulab.volume.WindowRegistry;
+import org.nodulab.train.RunServices;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * The job framework as a service: the run services for each compute backend, the devices, and the shared
+ * The job framework as a service: the executor (the headless application's commands), the devices, and the shared
  * queue (folder {@code -Dnodulab.jobs}, default {@code ~/.nodulab/jobs}) that the workbench and
  * {@code nodulab jobs} use.
  */
@@ -30,21 +21,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 public final class JobService {
 
 	@Reference
-	private ExperimentValidator validator;
+	private RunServices runs;
 	@Reference
-	private ArchitectureRegistry architectures;
-	@Reference
-	private AugmentationRegistry augmentations;
-	@Reference
-	private WindowRegistry windows;
-	@Reference
-	private VolumeReaderRegistry readers;
-	@Reference
-	private EvaluatorRegistry evaluators;
-	@Reference
-	private EnsembleCombinerRegistry combiners;
-	@Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC)
-	private volatile List<ComputeBackend> backends;
+	private JobExecutor executor;
 
 	private JobQueue queue;
 
@@ -67,15 +46,15 @@ public final class JobService {
 		return JobQueue.open(dir, executor(), devices());
 	}
 
-	/** The executor of Nodulab's job kinds. */
-	public ExperimentJobs executor() {
-		return new ExperimentJobs(this::tools, combiners);
+	/** The executor of jobs: the headless application's commands, in this process. */
+	public JobExecutor executor() {
+		return executor;
 	}
 
 	/** The devices of the installed backends (the default backend's first), each once. */
 	public List<ComputeDevice> devices() {
 		List<ComputeDevice> out = new ArrayList<>();
-		for (ComputeBackend b : ordered()) {
+		for (ComputeBackend b : runs.backends()) {
 			try {
 				for (String line : b.devices()) {
 					ComputeDevice d = ComputeDevice.parse(line);
@@ -91,28 +70,6 @@ public final class JobService {
 			out.add(new ComputeDevice("cpu", Runtime.getRuntime().availableProcessors() + " cores"));
 		}
 		return out;
-	}
-
-	/** The run services with the backend of this id (null: the default, {@code dl4j} when installed). */
-	public ExperimentRunner.Tools tools(String backendId) {
-		List<ComputeBackend> all = ordered();
-		ComputeBackend backend = null;
-		for (ComputeBackend b : all) {
-			if (backendId == null ? backend == null : b.id().equals(backendId)) {
-				backend = b;
-			}
-		}
-		if (backend == null) {
-			throw new IllegalArgumentException("no compute backend '" + backendId + "' is installed; installed: "
-					+ all.stream().map(ComputeBackend::id).toList());
-		}
-		return new ExperimentRunner.Tools(validator, architectures, augmentations, windows, readers, evaluators, combiners, backend);
-	}
-
-	private List<ComputeBackend> ordered() {
-		List<ComputeBackend> all = new ArrayList<>(backends);
-		all.sort((a, b) -> a.id().equals("dl4j") ? -1 : b.id().equals("dl4j") ? 1 : a.id().compareTo(b.id()));
-		return all;
 	}
 
 	@Deactivate

@@ -204,6 +204,11 @@ public final class Luna16Csv {
 		});
 	}
 
+	/** Writes a {@code seriesuids.csv} (one uid per line, no header, as LUNA16's), atomically; never replaces a file. */
+	public static void writeSeriesUids(Path file, List<String> uids) throws IOException {
+		AtomicFiles.create(file, uids.isEmpty() ? "" : String.join("\n", uids) + "\n");
+	}
+
 	private static Reader reader(Path file) throws IOException {
 		try {
 			return Files.newBufferedReader(file, StandardCharsets.UTF_8);

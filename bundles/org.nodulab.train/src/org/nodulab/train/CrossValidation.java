@@ -44,8 +44,7 @@ public final class CrossValidation {
 	/** Starts a cross-validation of {@code folds} folds (0: one per subset present). */
 	public static Result start(ExperimentRunner runner, ExperimentRunner.Tools tools, Experiment e, int folds,
 			List<String> commandLine) throws Exception {
-		return start(runner, tools, e, folds, commandLine, dir -> {
-		});
+		return start(runner, tools, e, folds, commandLine, runner::started);
 	}
 
 	/**
@@ -57,17 +56,7 @@ public final class CrossValidation {
 		Path runs = e.resolve(e.output.runs);
 		e.dataset.path = e.resolve(e.dataset.path).toString();
 		e.output.runs = runs.toString();
-		Luna16Dataset dataset = Luna16Dataset.open(Path.of(e.dataset.path));
-		int n = e.dataset.split.mode == SplitSettings.Mode.SUBSETS ? dataset.subsets().size() : 10;
-		if (folds > 0) {
-			if (e.dataset.split.mode == SplitSettings.Mode.SUBSETS && folds > n) {
-				throw new IllegalArgumentException(folds + " folds asked, but " + dataset.root() + " has " + n + " subsets");
-			}
-			n = folds;
-		}
-		if (n < 2) {
-			throw new IllegalArgumentException("cross-validation needs 2 folds or more, got " + n);
-		}
+		int n = folds(e, folds);
 		e.dataset.split.folds = e.dataset.split.mode == SplitSettings.Mode.RANDOM ? n : 0;
 		Files.createDirectories(runs);
 		String stem = e.name + "-cv-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -86,6 +75,32 @@ public final class CrossValidation {
 		return continueIn(runner, tools, dir, commandLine);
 	}
 
+	/**
+	 * The number of folds a cross-validation of {@code e} with {@code --folds folds} has (0: one per subset
+	 * present, 10 for a random split); refuses fewer than 2, or more than the subsets of a subset split.
+	 * The experiment's paths must be resolved.
+	 */
+	public static int folds(Experiment e, int folds) throws IOException {
+		if (folds < 0) {
+			throw new IllegalArgumentException("--folds must be 0 (one per subset) or 2 or more, got " + folds);
+		}
+		int n = 10;
+		if (e.dataset.split.mode == SplitSettings.Mode.SUBSETS) {
+			Luna16Dataset dataset = Luna16Dataset.open(Path.of(e.dataset.path));
+			n = dataset.subsets().size();
+			if (folds > n) {
+				throw new IllegalArgumentException(folds + " folds asked, but " + dataset.root() + " has " + n + " subsets");
+			}
+		}
+		if (folds > 0) {
+			n = folds;
+		}
+		if (n < 2) {
+			throw new IllegalArgumentException("cross-validation needs 2 folds or more, got " + n);
+		}
+		return n;
+	}
+
 	public static boolean isCrossValidation(Path dir) {
 		return Files.exists(dir.resolve(CV_FILE));
 	}
@@ -93,6 +108,7 @@ public final class CrossValidation {
 	/** Runs the folds that have not finished, then merges. */
 	public static Result continueIn(ExperimentRunner runner, ExperimentRunner.Tools tools, Path dir, List<String> commandLine)
 			throws Exception {
+		runner.started(dir);
 		int n = RunDirectory.readTree(RunDirectory.JSON, dir.resolve("cv.json")).path("folds").asInt();
 		List<ExperimentRunner.RunResult> results = new ArrayList<>();
 		for (int k = 0; k < n; k++) {

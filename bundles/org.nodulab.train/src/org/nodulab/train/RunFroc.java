@@ -71,6 +71,30 @@ public final class RunFroc {
 		return out;
 	}
 
+	/**
+	 * The FROC curves in a folder: a run's test curves ({@link #read}), or the output of {@code nodulab eval} (its
+	 * {@code froc_<name>.txt}, with the bootstrap bands beside it).
+	 */
+	public static List<Curve> readAny(Path dir) throws IOException {
+		if (Files.isDirectory(dir.resolve("froc"))) {
+			return read(dir);
+		}
+		List<Curve> out = new ArrayList<>();
+		if (!Files.isDirectory(dir)) {
+			return out;
+		}
+		try (Stream<Path> files = Files.list(dir)) {
+			for (Path f : files.sorted().toList()) {
+				String n = f.getFileName().toString();
+				if (n.startsWith("froc_") && n.endsWith(".txt") && !n.contains("_bootstrapping")) {
+					String name = n.substring("froc_".length(), n.length() - ".txt".length());
+					out.add(curve(dir.getFileName().toString(), name, dir, f, dir.resolve("froc_" + name + "_bootstrapping.csv")));
+				}
+			}
+		}
+		return out;
+	}
+
 	static Curve curve(String run, String name, Path dir, Path curveFile, Path bandsFile) throws IOException {
 		List<double[]> points = rows(curveFile, CSVFormat.DEFAULT, 2);
 		double[] fps = column(points, 0);

@@ -33,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", description = {
 		"The whole pipeline on the synthetic benchmark, in a few CPU-minutes: generates the benchmark if it is absent, trains the reference DenseNet and a VGG with x108 augmentation, predicts the test scans' stage-2 candidates with test-time augmentation, averages the two models, evaluates the FROC and writes the run's report. Prints the CPM of each model, of the ensemble and of the one-feature baseline (mean HU in a 5 mm sphere) on the same candidates.",
 		"--print shows the demo's experiment file; any run of it is an ordinary run ('nodulab runs', 'nodulab resume')." })
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, DeviceWork {
 
 	private final Services services;
 
@@ -89,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
 						RunTools.setTraining(root, "epochs", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(epochs));
 					}
 				});
-		ExperimentRunner.RunResult r = new ExperimentRunner(tools, new ConsoleProgress(out)).train(e, RunTools.commandLine(spec));
+		ExperimentRunner.RunResult r = services.runner(tools, out).train(e, RunTools.commandLine(spec));
 		if (r.stopped()) {
 			return TrainCommand.summarize(out, r);
 		}

@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
 		"Combine prediction files over the same candidates (mean, weighted, max, or any installed combiner), or merge disjoint test folds (merge).",
 		"Weights are given (--weights) or searched on validation predictions (--search-on, one file per member in the same order) to maximise the CPM; the search refuses validation scans that are also evaluated unless --exploratory.",
 		"Writes the submission and <out>.ensemble.yaml (inputs with hashes, weights, search); never overwrites." })
-public final class EnsembleCommand implements Callable<Integer> {
+public final class EnsembleCommand implements Callable<Integer>, Checked {
 
 	private final Services services;
 
@@ -78,6 +78,57 @@ public final class EnsembleCommand implements Callable<Integer> {
 
 	public EnsembleCommand(Services services) {
 		this.services = services;
+	}
+
+	@Override
+	public List<String> check() {
+		List<String> problems = new ArrayList<>();
+		for (Path f : inputs) {
+			if (!Files.isRegularFile(f)) {
+				problems.add(f + ": no such file");
+			}
+		}
+		if (searchOn != null) {
+			for (Path f : searchOn) {
+				if (!Files.isRegularFile(f)) {
+					problems.add(f + ": no such file (validation predictions to search the weights on)");
+				}
+			}
+			if (searchOn.size() != inputs.size()) {
+				problems.add("--search-on needs one validation file per member: " + inputs.size() + " members, " + searchOn.size() + " files");
+			}
+			for (Path f : java.util.Arrays.asList(annotations, excluded, seriesUids)) {
+				if (f == null) {
+					problems.add("the weight search needs --annotations, --excluded and --seriesuids");
+					break;
+				}
+			}
+		}
+		if (!combine.equals("merge") && services.get(EnsembleCombinerRegistry.class).descriptors().stream().noneMatch(d -> d.id().equals(combine))) {
+			problems.add("unknown combiner '" + combine + "'; installed: merge, " + String.join(", ",
+					services.get(EnsembleCombinerRegistry.class).descriptors().stream().map(d -> d.id()).toList()));
+		}
+		if (Files.exists(out)) {
+			problems.add(out + ": exists already (results are never overwritten)");
+		}
+		if (problems.isEmpty() && searchOn != null) { // the leakage guard, before anything is queued
+			try {
+				java.util.Set<String> evaluated = new java.util.HashSet<>();
+				for (Path f : inputs) {
+					evaluated.addAll(Ensembles.scans(Luna16Csv.readPredictions(f, true)));
+				}
+				java.util.Set<String> searched = new java.util.HashSet<>();
+				for (Path f : searchOn) {
+					searched.addAll(Ensembles.scans(Luna16Csv.readPredictions(f, true)));
+				}
+				Ensembles.checkNoLeakage(searched, evaluated, exploratory);
+			} catch (Ensembles.LeakageException e) {
+				problems.add(e.getMessage());
+			} catch (IOException e) {
+				problems.add(e.getMessage());
+			}
+		}
+		return problems;
 	}
 
 	@Override

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "eval", description = {
 		"LUNA16 FROC/CPM evaluation of a results file, identical to the official evaluation script (noduleCADEvaluationLUNA16.py): same rules, same files, same numbers.",
 		"Writes CADAnalysis.txt, froc_<name>.txt, froc_gt_prob_vectors_<name>.csv, nodulesWithoutCandidate_<name>.txt, froc_<name>_bootstrapping.csv and froc_<name>.png; existing results are never overwritten." })
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer>, Checked {
 
 	@Spec
 	CommandSpec spec;
@@ -59,6 +59,23 @@ public final class EvalCommand implements Callable<Integer> {
 
 	@Option(names = "--no-plot", description = "Do not write the PNG plot.")
 	boolean noPlot;
+
+	@Override
+	public java.util.List<String> check() {
+		java.util.List<String> problems = new java.util.ArrayList<>();
+		for (Path f : java.util.Arrays.asList(annotations, excluded, seriesUids, results, bootstrapIndices)) {
+			if (f != null && !java.nio.file.Files.isRegularFile(f)) {
+				problems.add(f + ": no such file");
+			}
+		}
+		if (outDir != null && java.nio.file.Files.exists(outDir.resolve("CADAnalysis.txt"))) {
+			problems.add(outDir + ": holds an evaluation already (results are never overwritten)");
+		}
+		if (bootstrap < 0) {
+			problems.add("--bootstrap must be 0 (none) or more, got " + bootstrap);
+		}
+		return problems;
+	}
 
 	@Override
 	public Integer call() throws Exception {

@@ -51,7 +51,7 @@ public final class JobsCommand implements Callable<Integer> {
 			}
 			for (JobRecord r : jobs) {
 				out.printf(Locale.ROOT, "%-20s %-11s %-16s prio %3d  %-6s %s%n    %s%s%n", r.id(), r.state().name().toLowerCase(Locale.ROOT),
-						r.spec().kind().name().toLowerCase(Locale.ROOT), r.spec().priority(), r.device() == null ? "-" : r.device(),
+						r.spec().kind(), r.spec().priority(), r.device() == null ? "-" : r.device(),
 						r.spec().title(), r.message() == null ? "" : r.message(), r.resumable() ? "  (nodulab jobs resume " + r.id() + ")" : "");
 			}
 		} finally {
@@ -113,15 +113,11 @@ public final class JobsCommand implements Callable<Integer> {
 		}
 	}
 
-	/** {@code nodulab jobs submit <kind> <input>}. */
-	@Command(name = "submit", description = "Queue a job (it runs in 'nodulab jobs run' or in the workbench).")
+	/** {@code nodulab jobs submit [--priority P] [--device D] [--title T] <command line...>}. */
+	@Command(name = "submit", description = {
+			"Queue a command line of nodulab as a job: it runs in 'nodulab jobs run' or in the workbench exactly as the command would in a terminal, with the job's progress, device and log (e.g. 'nodulab jobs submit train experiments/vgg-quickstart.yaml --epochs 3 --priority 5').",
+			"The command line is checked first (usage, files, the experiment): a job that could not run is not queued. Relative paths resolve against this folder. The form of earlier versions, '<kind> <input> -o key=value', is still understood (kinds train, resume, cross_validation, predict, evaluate, ensemble)." })
 	static final class Submit extends OnQueue {
-
-		@Parameters(index = "0", paramLabel = "<kind>", description = "train, resume, cross_validation, predict, evaluate or ensemble.")
-		String kind;
-
-		@Parameters(index = "1", paramLabel = "<input>", description = "Experiment file (train, cross_validation), run folder (resume, predict), results file (evaluate), comma-separated prediction files (ensemble).")
-		String input;
 
 		@Option(names = "--priority", defaultValue = "0", description = "Higher runs first (default: ${DEFAULT-VALUE}).")
 		int priority;
@@ -129,10 +125,13 @@ public final class JobsCommand implements Callable<Integer> {
 		@Option(names = "--device", paramLabel = "ID", description = "cpu or cuda:<n> (default: the first free device).")
 		String device;
 
-		@Option(names = "--title", description = "What lists and the Progress view show.")
+		@Option(names = "--title", description = "What lists and the Progress view show (default: the command line).")
 		String title;
 
-		@Option(names = { "-o", "--option" }, paramLabel = "KEY=VALUE", description = "Kind options: seed, epochs (train); folds (cross_validation); candidates, out, tta (predict); annotations, excluded, seriesuids, out, bootstrap (evaluate); combiner, out (ensemble).")
+		@Parameters(arity = "1..*", paramLabel = "<command>", description = "The command line without 'nodulab': train, resume, cv, predict, eval, ensemble, models delete... with their arguments.")
+		List<String> command;
+
+		@Option(names = { "-o", "--option" }, paramLabel = "KEY=VALUE", description = "The earlier form's kind options (seed, epochs; folds; candidates, out, tta; annotations, excluded, seriesuids, out, bootstrap; combiner, out).")
 		Map<String, String> options = new LinkedHashMap<>();
 
 		public Submit(Services services) {
@@ -141,15 +140,21 @@ public final class JobsCommand implements Callable<Integer> {
 
 		@Override
 		public Integer call() throws Exception {
-			JobSpec.Kind k;
-			try {
-				k = JobSpec.Kind.valueOf(kind.toUpperCase(Locale.ROOT).replace('-', '_'));
-			} catch (IllegalArgumentException e) {
-				throw new IllegalArgumentException("unknown job kind '" + kind + "'; kinds: "
-						+ java.util.Arrays.stream(JobSpec.Kind.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList());
+			java.nio.file.Path here = java.nio.file.Path.of("").toAbsolutePath();
+			List<String> command = this.command;
+			if (!options.isEmpty() || command.size() == 2 && java.util.Set.of("cross_validation", "cross-validation", "evaluate").contains(command.get(0))) {
+				// the earlier form: kind, input and -o options; the same command line as the command would take
+				String input = command.get(0).equals("ensemble") ? command.get(1) : here.resolve(command.get(1)).toString();
+				command = JobSpec.legacy(command.get(0).replace('-', '_'), input, options);
 			}
-			String in = k == JobSpec.Kind.ENSEMBLE ? input : Path.of(input).toAbsolutePath().normalize().toString();
-			queued(onHeld(queue -> queue.submit(new JobSpec(k, title, in, options, device, priority))));
+			JobService jobs = services.get(JobService.class);
+			List<String> problems = jobs.executor() instanceof CommandJobs c ? c.check(command, here) : jobs.executor().check(command);
+			if (!problems.isEmpty()) {
+				problems.forEach(p -> spec.commandLine().getErr().println("nodulab jobs submit: " + p));
+				return NodulabCommand.INVALID_INPUT;
+			}
+			JobSpec job = new JobSpec(title, command, here.toString(), device, priority);
+			queued(onHeld(queue -> queue.submit(job)));
 			return 0;
 		}
 	}

@@ -47,7 +47,7 @@ public final class ModelsCommand implements Callable<Integer> {
 
 	/** {@code nodulab models delete <run>/<model>@<epoch> --reason "..."}. */
 	@Command(name = "delete", description = "Delete one checkpoint; the deletion and its reason are recorded in the run's deletions.csv.")
-	static final class Delete implements Callable<Integer> {
+	static final class Delete implements Callable<Integer>, Checked {
 
 		@Spec
 		CommandSpec spec;
@@ -57,6 +57,19 @@ public final class ModelsCommand implements Callable<Integer> {
 
 		@Option(names = "--reason", required = true, description = "Why (recorded).")
 		String reason;
+
+		@Override
+		public java.util.List<String> check() throws Exception {
+			ModelRef ref = ModelRef.parse(model, null);
+			if (ref.model() == null || ref.epoch() == null) {
+				return java.util.List.of("name the model exactly as <run>/<model>@<epoch>, got '" + model + "'");
+			}
+			if (reason == null || reason.isBlank()) {
+				return java.util.List.of("deleting a model needs a reason (--reason); it is recorded");
+			}
+			ref.resolve(RunDirectory.open(ref.run())); // the checkpoint exists and its index is sound
+			return java.util.List.of();
+		}
 
 		@Override
 		public Integer call() throws Exception {

@@ -19,6 +19,8 @@ public final class NodulabCommand implements Runnable {
 
 	/** Exit code of a command that found invalid input (an invalid experiment file...). */
 	public static final int INVALID_INPUT = 1;
+	/** Exit code of a command stopped at a batch boundary after a checkpoint (Ctrl-C, a job's cancel): resumable. */
+	public static final int STOPPED = 3;
 
 	@CommandLine.Spec
 	CommandLine.Model.CommandSpec spec;
@@ -32,22 +34,11 @@ public final class NodulabCommand implements Runnable {
 	 * Runs the command line; returns the exit code (0 success, 1 invalid input, 2 usage error).
 	 */
 	public static int run(Services services, String[] args, PrintStream out, PrintStream err) {
-		IFactory factory = new IFactory() {
-			@Override
-			public <K> K create(Class<K> type) throws Exception {
-				try {
-					return type.getConstructor(Services.class).newInstance(services);
-				} catch (NoSuchMethodException e) {
-					return CommandLine.defaultFactory().create(type);
-				}
-			}
-		};
-		CommandLine commandLine = new CommandLine(new NodulabCommand(), factory);
+		CommandLine commandLine = commandLine(services);
 		PrintWriter outWriter = new PrintWriter(out, true);
 		PrintWriter errWriter = new PrintWriter(err, true);
 		commandLine.setOut(outWriter);
 		commandLine.setErr(errWriter);
-		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
 		commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
 			cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + message(e));
 			if (Boolean.getBoolean("nodulab.debug")) {
@@ -63,7 +54,44 @@ public final class NodulabCommand implements Runnable {
 		}
 	}
 
-	private static String message(Throwable e) {
+	/** The command line of the application, its commands made with these services. */
+	static CommandLine commandLine(Services services) {
+		IFactory factory = new IFactory() {
+			@Override
+			public <K> K create(Class<K> type) throws Exception {
+				try {
+					return type.getConstructor(Services.class).newInstance(services);
+				} catch (NoSuchMethodException e) {
+					return CommandLine.defaultFactory().create(type);
+				}
+			}
+		};
+		CommandLine commandLine = new CommandLine(new NodulabCommand(), factory);
+		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+		if (services.directory() != null) { // a job: relative paths are the submitter's
+			java.nio.file.Path base = services.directory();
+			commandLine.registerConverter(java.nio.file.Path.class, s -> base.resolve(s).normalize());
+		}
+		// 'nodulab jobs submit <command line...>': options that are not the submit's own belong to the job's command
+		commandLine.getSubcommands().get("jobs").getSubcommands().get("submit").setUnmatchedOptionsArePositionalParams(true);
+		return commandLine;
+	}
+
+	/**
+	 * Parses a command line without running it: the object of the command it names (a {@code TrainCommand} with its
+	 * options set).
+	 *
+	 * @throws CommandLine.ParameterException with picocli's message for a usage error
+	 */
+	static Object parse(Services services, String[] args) {
+		CommandLine.ParseResult result = commandLine(services).parseArgs(args);
+		while (result.subcommand() != null) {
+			result = result.subcommand();
+		}
+		return result.commandSpec().userObject();
+	}
+
+	static String message(Throwable e) {
 		if (e instanceof java.nio.file.NoSuchFileException n && n.getReason() == null) {
 			return n.getFile() + ": no such file or folder";
 		}

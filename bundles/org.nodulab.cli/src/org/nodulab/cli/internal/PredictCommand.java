@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 
+import org.nodulab.train.ExperimentRunner;
 import org.nodulab.train.RunPredictor;
 
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nodulab predict <run> <candidates.csv>}. */
 @Command(name = "predict", description = "Score a candidate file (e.g. a stage-2 detector's output) with a finished run's models at their best epochs (checkpoints verified), with the run's preprocessing and training mean; several models are averaged. Writes a LUNA16 submission file.")
-public final class PredictCommand implements Callable<Integer> {
+public final class PredictCommand implements Callable<Integer>, DeviceWork, Checked {
 
 	private final Services services;
 
@@ -40,9 +41,30 @@ public final class PredictCommand implements Callable<Integer> {
 	}
 
 	@Override
+	public java.util.List<String> check() {
+		java.util.List<String> problems = new java.util.ArrayList<>();
+		if (!org.nodulab.train.RunDirectory.isRun(run)) {
+			problems.add(run + ": not a run folder (no " + org.nodulab.train.RunDirectory.EXPERIMENT + ")");
+		} else if (!java.nio.file.Files.exists(run.resolve(org.nodulab.train.RunDirectory.SUMMARY))) {
+			problems.add(run + " has not finished; predict with a finished run");
+		}
+		if (!java.nio.file.Files.isRegularFile(candidates)) {
+			problems.add(candidates + ": no such file");
+		}
+		if (outFile != null && java.nio.file.Files.exists(outFile)) {
+			problems.add(outFile + ": exists already (results are never overwritten)");
+		}
+		return problems;
+	}
+
+	@Override
 	public Integer call() throws Exception {
 		PrintWriter out = spec.commandLine().getOut();
-		RunPredictor.Result r = RunPredictor.predict(RunTools.of(services, RunPredictor.backendOf(run)), run, candidates, tta, new ConsoleProgress(out));
+		ExperimentRunner.Tools tools = RunTools.of(services, RunPredictor.backendOf(run));
+		if (services.device() != null) {
+			tools.backend().bind(services.device());
+		}
+		RunPredictor.Result r = RunPredictor.predict(tools, run, candidates, tta, services.progress(out));
 		Path file = outFile != null ? outFile
 				: run.resolve("predictions/extra/" + candidates.getFileName().toString().replaceFirst("\\.csv$", "") + "-"
 						+ LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");

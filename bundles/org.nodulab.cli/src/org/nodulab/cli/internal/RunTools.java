@@ -1,13 +1,7 @@
 package org.nodulab.cli.internal;
 
-import org.nodulab.augment.AugmentationRegistry;
 import org.nodulab.core.experiment.ExperimentValidator;
-import org.nodulab.eval.EvaluatorRegistry;
-import org.nodulab.nn.ArchitectureRegistry;
-import org.nodulab.nn.ComputeBackend;
 import org.nodulab.train.ExperimentRunner;
-import org.nodulab.volume.VolumeReaderRegistry;
-import org.nodulab.volume.WindowRegistry;
 
 /** The services runs need, looked up for a command. */
 final class RunTools {
@@ -39,27 +33,13 @@ final class RunTools {
 		return java.util.List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
 	}
 
-	/** With the default (highest-ranked) compute backend. */
+	/** With the default compute backend. */
 	static ExperimentRunner.Tools of(Services services) {
-		return with(services, services.get(ComputeBackend.class));
+		return services.get(org.nodulab.train.RunServices.class).tools();
 	}
 
 	/** With the compute backend of this id. */
 	static ExperimentRunner.Tools of(Services services, String backendId) {
-		java.util.List<ComputeBackend> all = services.all(ComputeBackend.class);
-		for (ComputeBackend b : all) {
-			if (b.id().equals(backendId)) {
-				return with(services, b);
-			}
-		}
-		throw new IllegalArgumentException("no compute backend '" + backendId + "' is installed; installed: "
-				+ all.stream().map(ComputeBackend::id).toList());
-	}
-
-	private static ExperimentRunner.Tools with(Services services, ComputeBackend backend) {
-		return new ExperimentRunner.Tools(services.get(ExperimentValidator.class), services.get(ArchitectureRegistry.class),
-				services.get(AugmentationRegistry.class), services.get(WindowRegistry.class),
-				services.get(VolumeReaderRegistry.class), services.get(EvaluatorRegistry.class),
-				services.get(org.nodulab.eval.EnsembleCombinerRegistry.class), backend);
+		return services.get(org.nodulab.train.RunServices.class).tools(backendId);
 	}
 }

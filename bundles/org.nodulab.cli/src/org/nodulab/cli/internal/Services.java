@@ -20,10 +20,76 @@ public final class Services implements AutoCloseable {
 	private static final long WAIT_MILLIS = TimeUnit.SECONDS.toMillis(30);
 
 	private final BundleContext context;
-	private final ConcurrentHashMap<Class<?>, ServiceTracker<Object, Object>> trackers = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<Class<?>, ServiceTracker<Object, Object>> trackers;
+	/** The job this command runs as (progress, device, run folder), or null in a terminal. */
+	private final org.nodulab.jobs.JobExecutor.Context job;
+	/** The folder relative paths of the command line resolve against (a job's submitter's), or null: the process's. */
+	private final java.nio.file.Path directory;
 
 	public Services(BundleContext context) {
+		this(context, new ConcurrentHashMap<>(), null, null);
+	}
+
+	private Services(BundleContext context, ConcurrentHashMap<Class<?>, ServiceTracker<Object, Object>> trackers,
+			org.nodulab.jobs.JobExecutor.Context job, java.nio.file.Path directory) {
 		this.context = context;
+		this.trackers = trackers;
+		this.job = job;
+		this.directory = directory;
+	}
+
+	/** The same services for a command that runs as a job of the queue, its relative paths against {@code folder}. */
+	Services forJob(org.nodulab.jobs.JobExecutor.Context jobContext, java.nio.file.Path folder) {
+		return new Services(context, trackers, jobContext, folder);
+	}
+
+	/** The same services, relative paths resolving against {@code folder} (checking a job's command line). */
+	Services in(java.nio.file.Path folder) {
+		return new Services(context, trackers, job, folder);
+	}
+
+	private volatile String result;
+
+	/** A command's one-line result, for the job it runs as (the jobs list shows it); ignored in a terminal. */
+	void result(String line) {
+		result = line;
+	}
+
+	/** The result a command gave, or null. */
+	String result() {
+		return result;
+	}
+
+	/** The folder relative paths resolve against, or null for the process's own. */
+	java.nio.file.Path directory() {
+		return directory;
+	}
+
+	/** Whether the command runs as a job (no terminal of its own). */
+	boolean inJob() {
+		return job != null;
+	}
+
+	/** Where a long command reports: the job's monitor (its cancel is the stop request), or bars on the console. */
+	org.nodulab.train.Progress progress(java.io.PrintWriter out) {
+		return job != null ? job.progress() : new ConsoleProgress(out);
+	}
+
+	/** The device a job holds, or null (the backend's default) in a terminal. */
+	String device() {
+		return job == null || job.device() == null ? null : job.device().id();
+	}
+
+	/** Tells the job about its run folder the moment it exists (a crash then leaves a resumable job). */
+	void runStarted(java.nio.file.Path dir) {
+		if (job != null) {
+			job.runStarted(dir);
+		}
+	}
+
+	/** An experiment runner that reports, computes on the job's device and tells the job its run folder. */
+	org.nodulab.train.ExperimentRunner runner(org.nodulab.train.ExperimentRunner.Tools tools, java.io.PrintWriter out) {
+		return new org.nodulab.train.ExperimentRunner(tools, progress(out)).onDevice(device()).onRunStarted(this::runStarted);
 	}
 
 	/**
@@ -74,6 +140,9 @@ public final class Services implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (job != null) {
+			return; // the trackers belong to the services this one was made from
+		}
 		trackers.values().forEach(ServiceTracker::close);
 		trackers.clear();
 	}

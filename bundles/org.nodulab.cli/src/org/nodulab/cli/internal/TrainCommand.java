@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train", description = {
 		"Train the experiment's architecture(s) in a new run folder below output.runs: on-the-fly augmentation, a checkpoint and the validation and test FROC after every epoch, hard mining and early stopping as configured, each model at its best validation epoch, and the mean of the models as an ensemble. Writes metrics.csv, checkpoints, predictions (LUNA16 submission format), FROC files, provenance.json, log.txt and report.html.",
 		"Ctrl-C stops at the next batch boundary after writing a checkpoint; 'nodulab resume <run>' continues." })
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer>, DeviceWork, Checked {
 
 	private final Services services;
 
@@ -45,40 +45,56 @@ public final class TrainCommand implements Callable<Integer> {
 		this.services = services;
 	}
 
+	/** The experiment with this command's overrides, validated. */
+	Experiment load() throws SettingsException {
+		ExperimentRunner.Tools tools = RunTools.of(services);
+		com.fasterxml.jackson.databind.node.JsonNodeFactory json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+		return RunTools.load(tools.validator(), file, root -> {
+			if (seed != null) {
+				root.set("seed", json.numberNode(seed));
+			}
+			if (epochs != null) {
+				RunTools.setTraining(root, "epochs", json.numberNode(epochs));
+			}
+			if (backend != null) {
+				RunTools.setTraining(root, "backend", json.textNode(backend));
+			}
+			if (initFrom != null) {
+				java.nio.file.Path from = services.directory() == null ? java.nio.file.Path.of(initFrom) : services.directory().resolve(initFrom);
+				RunTools.setTraining(root, "initFrom", json.textNode(from.toAbsolutePath().normalize().toString()));
+			}
+		});
+	}
+
+	@Override
+	public java.util.List<String> check() {
+		try {
+			Experiment e = load();
+			RunTools.of(services, e.training.backend);
+			return java.util.List.of();
+		} catch (SettingsException x) {
+			return x.problems().stream().map(p -> p.format(x.source())).toList();
+		}
+	}
+
 	@Override
 	public Integer call() throws Exception {
 		PrintWriter out = spec.commandLine().getOut();
-		ExperimentRunner.Tools tools = RunTools.of(services);
-		com.fasterxml.jackson.databind.node.JsonNodeFactory json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
 		Experiment e;
 		try {
-			e = RunTools.load(tools.validator(), file, root -> {
-				if (seed != null) {
-					root.set("seed", json.numberNode(seed));
-				}
-				if (epochs != null) {
-					RunTools.setTraining(root, "epochs", json.numberNode(epochs));
-				}
-				if (backend != null) {
-					RunTools.setTraining(root, "backend", json.textNode(backend));
-				}
-				if (initFrom != null) {
-					RunTools.setTraining(root, "initFrom",
-							json.textNode(java.nio.file.Path.of(initFrom).toAbsolutePath().normalize().toString()));
-				}
-			});
+			e = load();
 		} catch (SettingsException x) {
 			spec.commandLine().getErr().println(x.getMessage());
 			return NodulabCommand.INVALID_INPUT;
 		}
-		ExperimentRunner.RunResult r = new ExperimentRunner(RunTools.of(services, e.training.backend),
-				new ConsoleProgress(out)).train(e, RunTools.commandLine(spec));
+		ExperimentRunner.RunResult r = services.runner(RunTools.of(services, e.training.backend), out).train(e, RunTools.commandLine(spec));
+		services.result(result(r));
 		return summarize(out, r);
 	}
 
 	static int summarize(PrintWriter out, ExperimentRunner.RunResult r) {
 		if (r.stopped()) {
-			return 3; // the runner said how to continue
+			return NodulabCommand.STOPPED; // the runner said how to continue
 		}
 		out.println("run " + r.run().dir());
 		for (ExperimentRunner.ModelResult m : r.models()) {
@@ -90,6 +106,21 @@ public final class TrainCommand implements Callable<Integer> {
 		}
 		out.println("  report: " + r.run().resolve("report.html"));
 		return 0;
+	}
+
+	/** A run's result in one line: each model's best epoch and test CPM, the ensemble's, the folder. */
+	static String result(ExperimentRunner.RunResult r) {
+		if (r.stopped()) {
+			return "stopped after a checkpoint; resume continues " + r.run().dir();
+		}
+		StringBuilder b = new StringBuilder();
+		for (ExperimentRunner.ModelResult m : r.models()) {
+			b.append(String.format(Locale.ROOT, "%s best epoch %d test CPM %.4f; ", m.model(), m.bestEpoch(), m.testCpm()));
+		}
+		if (!Double.isNaN(r.ensembleCpm())) {
+			b.append(String.format(Locale.ROOT, "ensemble CPM %.4f; ", r.ensembleCpm()));
+		}
+		return b.append(r.run().dir()).toString();
 	}
 
 	static String fmt(double v) {

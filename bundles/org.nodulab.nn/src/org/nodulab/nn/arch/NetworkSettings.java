@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * What every architecture of the zoo shares: its input branches (one patch each, merged before the
  * classifier), the activation, how stages are down-sampled, the head and the classifier output.
  */
-public abstract class NetworkSettings {
+public abstract class NetworkSettings implements PatchSettings {
 
 	/** Activation after convolutions and batch norms. */
 	public enum ActivationKind {
@@ -59,5 +59,25 @@ public abstract class NetworkSettings {
 
 	protected NetworkSettings(PatchInput input) {
 		branches = new ArrayList<>(List.of(input));
+	}
+
+	@Override
+	public List<PatchInput> patches() {
+		return branches;
+	}
+
+	@Override
+	public void patches(List<PatchInput> patches) {
+		branches = new ArrayList<>(patches);
+	}
+
+	@Override
+	public Op.Classifier.Output classifierOutput() {
+		return output;
+	}
+
+	@Override
+	public void classifierOutput(Op.Classifier.Output output) {
+		this.output = output;
 	}
 }

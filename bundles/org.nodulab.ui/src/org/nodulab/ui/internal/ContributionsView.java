@@ -213,7 +213,7 @@ public class ContributionsView extends ViewPart {
 				text.append("\nNo settings.");
 			}
 			settings.ifPresent(type -> {
-				org.nodulab.core.settings.SettingsCodec codec = UiServices.get(org.nodulab.core.experiment.ExperimentValidator.class).codec();
+				org.nodulab.core.settings.SettingsCodec codec = WorkbenchServices.of(getSite()).get(org.nodulab.core.experiment.ExperimentValidator.class).codec();
 				for (SettingsSchema.Key k : SettingsSchema.keys(type, codec)) {
 					new TableItem(settingsTable, SWT.NONE).setText(new String[] { k.name(), k.kind().name().toLowerCase(java.util.Locale.ROOT),
 							k.defaultValue().isMissingNode() || k.defaultValue().isNull() ? "" : ExperimentForm.display(k.defaultValue()), k.bounds(),
@@ -269,7 +269,7 @@ public class ContributionsView extends ViewPart {
 			file = java.nio.file.Path.of(chosen);
 		}
 		try {
-			org.nodulab.core.experiment.ExperimentValidator validator = UiServices.get(org.nodulab.core.experiment.ExperimentValidator.class);
+			org.nodulab.core.experiment.ExperimentValidator validator = WorkbenchServices.of(getSite()).get(org.nodulab.core.experiment.ExperimentValidator.class);
 			String dataset = System.getProperty("nodulab.dataset", "data/synthetic");
 			var tree = org.nodulab.train.ExperimentTemplates.from(catalogTracker.getService(), validator.codec(), r.kind(), d.id(), dataset);
 			org.nodulab.core.io.AtomicFiles.create(file, validator.codec().toYaml(tree));

@@ -130,11 +130,11 @@ public class ErrorGalleryView extends ViewPart {
 		String window = windowOf(runDir);
 		HuWindow hu;
 		try {
-			hu = UiServices.get(WindowRegistry.class).window(window);
+			hu = WorkbenchServices.of(getSite()).get(WindowRegistry.class).window(window);
 		} catch (org.nodulab.core.registry.ContributionException e) {
 			throw new IOException("the run's HU window: " + e.getMessage(), e);
 		}
-		ScanVolumes volumes = new ScanVolumes(data, UiServices.get(VolumeReaderRegistry.class));
+		ScanVolumes volumes = new ScanVolumes(data, WorkbenchServices.of(getSite()).get(VolumeReaderRegistry.class));
 		List<Thumbnail> out = new ArrayList<>();
 		List<ErrorCases.Case> all = new ArrayList<>(errors.missedPositives());
 		all.addAll(errors.falsePositives());

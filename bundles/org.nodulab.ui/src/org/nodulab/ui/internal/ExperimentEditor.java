@@ -111,8 +111,8 @@ public class ExperimentEditor extends MultiPageEditorPart {
 		Button run = button(bar, "Run", this::runFromButton);
 		run.setToolTipText("Save and queue a training job of this experiment");
 		button(bar, "Validate", this::validate);
-		validator = UiServices.get(ExperimentValidator.class);
-		form = new ExperimentForm(formPage, validator.codec(), UiServices.get(ContributionCatalog.class), this::formEdited);
+		validator = WorkbenchServices.of(getSite()).get(ExperimentValidator.class);
+		form = new ExperimentForm(formPage, validator.codec(), WorkbenchServices.of(getSite()).get(ContributionCatalog.class), this::formEdited);
 		GridDataFactory.fillDefaults().grab(true, true).applyTo(form.control());
 		setPageText(addPage(formPage), "Form");
 
@@ -316,8 +316,8 @@ public class ExperimentEditor extends MultiPageEditorPart {
 			save();
 		}
 		String name = tree.path("name").asText(file.getFileName().toString());
-		return WorkbenchJobs.queue().submit(new JobSpec(JobSpec.Kind.TRAIN, "train " + name, file.toAbsolutePath().toString(), Map.of(),
-				null, priority.getSelection()));
+		return WorkbenchServices.of(getSite()).queue().submit(new JobSpec("train " + name, List.of("train", file.toAbsolutePath().toString()), null, null,
+				priority.getSelection()));
 	}
 
 	@Override

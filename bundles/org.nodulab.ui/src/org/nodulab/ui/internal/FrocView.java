@@ -89,13 +89,13 @@ public class FrocView extends ViewPart {
 		axes();
 	}
 
-	/** Shows the test FROC curves of these runs. */
+	/** Shows the test FROC curves of these runs (or the FROC of 'nodulab eval' output folders). */
 	public void show(List<Path> runs) {
 		curves.clear();
 		List<String> problems = new ArrayList<>();
 		for (Path run : runs) {
 			try {
-				List<RunFroc.Curve> c = RunFroc.read(run);
+				List<RunFroc.Curve> c = RunFroc.readAny(run);
 				if (c.isEmpty()) {
 					problems.add(run.getFileName() + " has no FROC yet");
 				}

@@ -56,7 +56,7 @@ public class JobsView extends ViewPart {
 		viewer.getTable().setLinesVisible(true);
 		column(layout, "Job", 14, JobRecord::id);
 		column(layout, "State", 8, r -> r.state().name().toLowerCase(Locale.ROOT) + (r.resumable() ? " (resumable)" : ""));
-		column(layout, "Kind", 8, r -> r.spec().kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+		column(layout, "Kind", 8, r -> r.spec().kind());
 		column(layout, "Priority", 5, r -> Integer.toString(r.spec().priority()));
 		column(layout, "Device", 5, r -> r.device() == null ? (r.spec().device() == null ? "" : r.spec().device()) : r.device());
 		column(layout, "Title", 18, r -> r.spec().title());
@@ -104,7 +104,7 @@ public class JobsView extends ViewPart {
 		toolbar.add(log);
 		getViewSite().getActionBars().updateActionBars();
 
-		queue = WorkbenchJobs.queue();
+		queue = WorkbenchServices.of(getSite()).queue();
 		queue.addListener(listener);
 		refresh();
 	}

@@ -36,6 +36,8 @@ public class NodulabActionBarAdvisor extends ActionBarAdvisor {
 	private IContributionItem views;
 	private Action openExperiment;
 	private Action installBundle;
+	private Action crossValidate;
+	private Action evaluate;
 
 	public NodulabActionBarAdvisor(IActionBarConfigurer configurer) {
 		super(configurer);
@@ -71,6 +73,31 @@ public class NodulabActionBarAdvisor extends ActionBarAdvisor {
 						MessageDialog.openError(window.getShell(), "Open experiment", e.getMessage());
 					}
 				}
+			}
+		};
+		crossValidate = new Action("&Cross-Validate Experiment...") {
+			@Override
+			public void run() {
+				Path experiment = null;
+				if (window.getActivePage() != null && window.getActivePage().getActiveEditor() instanceof ExperimentEditor editor) {
+					experiment = editor.file();
+				}
+				if (experiment == null) {
+					FileDialog d = new FileDialog(window.getShell(), SWT.OPEN);
+					d.setFilterExtensions(new String[] { "*.yaml;*.yml", "*" });
+					String f = d.open();
+					if (f == null) {
+						return;
+					}
+					experiment = Path.of(f);
+				}
+				new WorkDialog(window.getShell(), new WorkForm.CrossValidate(experiment), WorkbenchServices.of(window)).open();
+			}
+		};
+		evaluate = new Action("&Evaluate Submission...") {
+			@Override
+			public void run() {
+				new WorkDialog(window.getShell(), new WorkForm.Evaluate(null, null), WorkbenchServices.of(window)).open();
 			}
 		};
 		installBundle = new Action("&Install Model Bundle...") {
@@ -110,6 +137,10 @@ public class NodulabActionBarAdvisor extends ActionBarAdvisor {
 		edit.add(undo);
 		edit.add(redo);
 		menuBar.add(edit);
+		MenuManager run = new MenuManager("&Run", "org.nodulab.ui.menu.run");
+		run.add(crossValidate);
+		run.add(evaluate);
+		menuBar.add(run);
 		menuBar.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
 		MenuManager window = new MenuManager("&Window", IWorkbenchActionConstants.M_WINDOW);
 		MenuManager showView = new MenuManager("Show &View", "showView");

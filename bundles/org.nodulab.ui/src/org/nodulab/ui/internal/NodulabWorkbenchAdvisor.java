@@ -15,9 +15,14 @@ import org.eclipse.ui.application.WorkbenchWindowAdvisor;
  */
 public class NodulabWorkbenchAdvisor extends WorkbenchAdvisor {
 
+	private WorkbenchServices services;
+
 	@Override
 	public void initialize(IWorkbenchConfigurer configurer) {
 		configurer.setSaveAndRestore(true);
+		// the workbench's services, for every part by its site (getSite().getService(WorkbenchServices.class))
+		services = new WorkbenchServices(org.osgi.framework.FrameworkUtil.getBundle(getClass()).getBundleContext());
+		configurer.getWorkbench().getService(org.eclipse.e4.core.contexts.IEclipseContext.class).set(WorkbenchServices.class, services);
 	}
 
 	@Override
@@ -32,7 +37,7 @@ public class NodulabWorkbenchAdvisor extends WorkbenchAdvisor {
 
 	@Override
 	public void postStartup() {
-		var queue = WorkbenchJobs.queue();
+		var queue = services.queue();
 		if (!queue.resumable().isEmpty()) {
 			IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
 			try {
@@ -46,10 +51,15 @@ public class NodulabWorkbenchAdvisor extends WorkbenchAdvisor {
 	@Override
 	public boolean preShutdown() {
 		try {
-			WorkbenchJobs.queue().close(120_000);
+			services.queue().close(120_000);
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
 		return true;
+	}
+
+	@Override
+	public void postShutdown() {
+		services.close();
 	}
 }

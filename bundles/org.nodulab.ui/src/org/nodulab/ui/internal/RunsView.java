@@ -28,7 +28,6 @@ import org.eclipse.jface.viewers.ViewerComparator;
 import org.eclipse.jface.viewers.ViewerFilter;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.GridLayout;
-import org.eclipse.swt.program.Program;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.Label;
@@ -139,6 +138,10 @@ public class RunsView extends ViewPart {
 		toolbar.add(action("Training", "Loss and CPM per epoch of the selected run", this::openTraining));
 		toolbar.add(action("Errors", "The selected run's worst positives and negatives", this::openErrors));
 		toolbar.add(action("Resume", "Queue jobs that continue the selected interrupted runs from their last checkpoint", this::resume));
+		toolbar.add(action("Predict...", "Score a candidates file with the selected run's models", () -> work("Predict")));
+		toolbar.add(action("Ensemble...", "Combine the selected runs' models (mean, weighted with a search on validation predictions, max) or merge folds", () -> work("Ensemble")));
+		toolbar.add(action("Evaluate...", "The official FROC of a submission file (the selected run's by default)", () -> work("Evaluate")));
+		toolbar.add(action("Delete Model...", "Delete one checkpoint of the selected run, with a recorded reason", () -> work("Delete Model")));
 		MenuManager menu = new MenuManager();
 		menu.add(action("Open FROC", null, this::openFroc));
 		menu.add(action("Open training curves", null, this::openTraining));
@@ -146,6 +149,10 @@ public class RunsView extends ViewPart {
 		menu.add(action("Compare", null, this::compare));
 		menu.add(action("Open report", null, this::openReport));
 		menu.add(action("Resume", null, this::resume));
+		menu.add(action("Predict candidates...", null, () -> work("Predict")));
+		menu.add(action("Ensemble of the selected runs...", null, () -> work("Ensemble")));
+		menu.add(action("Evaluate a submission...", null, () -> work("Evaluate")));
+		menu.add(action("Delete model...", null, () -> work("Delete Model")));
 		viewer.getTable().setMenu(menu.createContextMenu(viewer.getTable()));
 		getViewSite().getActionBars().updateActionBars();
 
@@ -162,7 +169,7 @@ public class RunsView extends ViewPart {
 		if (Files.isDirectory(here)) {
 			folders.add(here.normalize());
 		}
-		queue = WorkbenchJobs.queue();
+		queue = WorkbenchServices.of(getSite()).queue();
 		queue.addListener(listener);
 		for (JobRecord r : queue.jobs()) {
 			if (r.runDir() != null && Path.of(r.runDir()).getParent() != null) {
@@ -245,15 +252,78 @@ public class RunsView extends ViewPart {
 		}
 	}
 
-	private void openReport() {
+	/** Opens the selected runs' report.html in Report views inside the workbench; returns the views. */
+	public List<ReportView> openReport() {
+		List<ReportView> views = new ArrayList<>();
 		for (RunCatalog.Entry e : selected()) {
 			Path report = e.dir().resolve(RunDirectory.REPORT);
-			if (Files.exists(report)) {
-				Program.launch(report.toString());
-			} else {
+			if (!Files.exists(report)) {
 				MessageDialog.openInformation(getSite().getShell(), "Report", e.name() + " has no report yet (it is written when the run ends)");
+				continue;
+			}
+			try {
+				ReportView v = (ReportView) getSite().getPage().showView(ReportView.ID, Integer.toHexString(e.dir().hashCode()),
+						org.eclipse.ui.IWorkbenchPage.VIEW_ACTIVATE);
+				v.show(report);
+				views.add(v);
+			} catch (org.eclipse.ui.PartInitException x) {
+				MessageDialog.openError(getSite().getShell(), "Report", x.getMessage());
 			}
 		}
+		return views;
+	}
+
+	/** The form of a kind of work on the selected runs, or null (with a message) when it does not apply. */
+	public WorkForm workForm(String kind) {
+		List<RunCatalog.Entry> selected = selected();
+		if (selected.isEmpty()) {
+			MessageDialog.openInformation(getSite().getShell(), kind, "Select one or more runs first");
+			return null;
+		}
+		try {
+			return switch (kind) {
+			case "Predict" -> new WorkForm.Predict(selected.get(0).dir());
+			case "Ensemble" -> new WorkForm.Ensemble(selected.stream().map(RunCatalog.Entry::dir).toList());
+			case "Delete Model" -> new WorkForm.DeleteModel(selected.get(0).dir());
+			case "Evaluate" -> {
+				Path run = selected.get(0).dir();
+				Path results;
+				if (org.nodulab.train.CrossValidation.isCrossValidation(run)) { // the folds' merged test predictions
+					Path ensemble = run.resolve("merged/ensemble-test.csv");
+					try (java.util.stream.Stream<Path> merged = Files.list(run.resolve("merged"))) {
+						results = Files.exists(ensemble) ? ensemble : merged.filter(f -> f.toString().endsWith("-test.csv")).sorted().findFirst()
+								.orElse(null);
+					}
+				} else {
+					Path ensemble = run.resolve("predictions/ensemble-test.csv");
+					results = Files.exists(ensemble) ? ensemble : org.nodulab.train.RunOutputs.models(run).stream().findFirst()
+							.map(org.nodulab.train.RunOutputs.Model::testPredictions).orElse(null);
+				}
+				yield WorkForm.Evaluate.ofRun(run, results);
+			}
+			default -> throw new IllegalArgumentException(kind);
+			};
+		} catch (IOException | RuntimeException e) {
+			MessageDialog.openInformation(getSite().getShell(), kind, e.getMessage());
+			return null;
+		}
+	}
+
+	/** Opens the dialog of a kind of work on the selected runs; the job it queued, or null. */
+	private JobRecord work(String kind) {
+		WorkForm form = workForm(kind);
+		if (form == null) {
+			return null;
+		}
+		WorkDialog dialog = new WorkDialog(getSite().getShell(), form, WorkbenchServices.of(getSite()));
+		if (dialog.open() == org.eclipse.jface.window.Window.OK && dialog.queued() != null) {
+			try {
+				getSite().getPage().showView(JobsView.ID);
+			} catch (org.eclipse.ui.PartInitException e) {
+				// the Jobs view is in the perspective anyway
+			}
+		}
+		return dialog.queued();
 	}
 
 	/**
@@ -271,8 +341,7 @@ public class RunsView extends ViewPart {
 				continue;
 			}
 			try {
-				queued.add(queue.submit(new org.nodulab.jobs.JobSpec(org.nodulab.jobs.JobSpec.Kind.RESUME, "resume " + e.name(),
-						e.dir().toAbsolutePath().toString(), java.util.Map.of(), null, 0)));
+				queued.add(queue.submit(org.nodulab.jobs.JobSpec.of("resume " + e.name(), List.of("resume", e.dir().toAbsolutePath().toString()))));
 			} catch (IOException | RuntimeException ex) {
 				skipped.add(e.name() + ": " + ex.getMessage());
 			}

@@ -73,7 +73,7 @@ public class SliceView extends ViewPart {
 		slider.addListener(SWT.Selection, e -> setSlice(slider.getSelection()));
 		canvas.addPaintListener(e -> paint(e.gc));
 		canvas.addListener(SWT.MouseVerticalWheel, e -> setSlice(z + (e.count > 0 ? 1 : -1)));
-		WindowRegistry registry = UiServices.get(WindowRegistry.class);
+		WindowRegistry registry = WorkbenchServices.of(getSite()).get(WindowRegistry.class);
 		for (ContributionDescriptor d : registry.descriptors()) {
 			windows.add(d.id());
 		}
@@ -96,11 +96,11 @@ public class SliceView extends ViewPart {
 	 */
 	public void show(Path datasetRoot, String seriesuid, double[] focusWorld, String windowId, Path predictions) throws IOException {
 		Luna16Dataset data = Luna16Dataset.open(datasetRoot);
-		volume = new ScanVolumes(data, UiServices.get(VolumeReaderRegistry.class)).volume(seriesuid);
+		volume = new ScanVolumes(data, WorkbenchServices.of(getSite()).get(VolumeReaderRegistry.class)).volume(seriesuid);
 		uid = seriesuid;
 		focus = focusWorld.clone();
 		try {
-			window = UiServices.get(WindowRegistry.class).window(windowId);
+			window = WorkbenchServices.of(getSite()).get(WindowRegistry.class).window(windowId);
 		} catch (Exception e) {
 			throw new IOException("window '" + windowId + "': " + e.getMessage(), e);
 		}

@@ -90,7 +90,7 @@ public class TrainingView extends ViewPart {
 		follow.setToolTipText("Show the run of the job that is training now");
 		getViewSite().getActionBars().getToolBarManager().add(follow);
 		getViewSite().getActionBars().updateActionBars();
-		queue = WorkbenchJobs.queue();
+		queue = WorkbenchServices.of(getSite()).queue();
 		queue.addListener(listener);
 		queue.jobs().stream().filter(r -> r.state() == JobRecord.State.RUNNING && r.runDir() != null).findFirst()
 				.ifPresent(r -> show(Path.of(r.runDir())));

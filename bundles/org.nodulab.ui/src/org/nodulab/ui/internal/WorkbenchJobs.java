@@ -1,9 +1,6 @@
 package org.nodulab.ui.internal;
 
-import java.io.IOException;
-
 import org.nodulab.jobs.JobQueue;
-import org.nodulab.jobs.JobService;
 
 /**
  * The workbench's side of the job queue: opened (and restored) at start-up, closed at shutdown, which stops
@@ -14,12 +11,8 @@ public final class WorkbenchJobs {
 	private WorkbenchJobs() {
 	}
 
-	/** The shared queue (folder {@code -Dnodulab.jobs}, default {@code ~/.nodulab/jobs}). */
+	/** The shared queue of the running workbench (folder {@code -Dnodulab.jobs}, default {@code ~/.nodulab/jobs}). */
 	public static JobQueue queue() {
-		try {
-			return UiServices.get(JobService.class).queue();
-		} catch (IOException e) {
-			throw new IllegalStateException("cannot open the job queue: " + e.getMessage(), e);
-		}
+		return WorkbenchServices.ofWorkbench().queue();
 	}
 }

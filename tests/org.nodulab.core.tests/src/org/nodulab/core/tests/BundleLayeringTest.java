@@ -114,6 +114,46 @@ class BundleLayeringTest {
 		assertEquals(List.of(), missing);
 	}
 
+	/**
+	 * An architecture is one bundle with its own tests: every architecture bundle has a test bundle named
+	 * after it, is listed in the architectures feature (which every test runtime installs), and is named by
+	 * no test bundle's runtime list (build.properties), which would be an edit outside the architecture.
+	 */
+	@Test
+	void everyArchitectureBundleHasItsOwnTestsAndIsInstalledThroughTheFeature() throws Exception {
+		String feature = Files.readString(Path.of("../../features/org.nodulab.architectures.feature/feature.xml"));
+		TreeSet<String> listed = new TreeSet<>(all(feature, "<plugin\\s+id=\"([^\"]+)\""));
+		List<String> problems = new ArrayList<>();
+		TreeSet<String> architectures = new TreeSet<>();
+		for (Map.Entry<String, HeadlessDependencyRuleTest.BundleInfo> e : folders().entrySet()) {
+			String name = e.getValue().name();
+			if (!name.startsWith("org.nodulab.nn.arch.")) {
+				continue;
+			}
+			architectures.add(name);
+			if (!Files.exists(Path.of("..", name + ".tests", "META-INF/MANIFEST.MF"))) {
+				problems.add(name + " has no test bundle tests/" + name + ".tests");
+			}
+		}
+		if (!listed.equals(architectures)) {
+			problems.add("the architectures feature lists " + listed + ", the architecture bundles are " + architectures);
+		}
+		try (Stream<Path> dirs = Files.list(Path.of(".."))) {
+			for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+				Path build = d.resolve("build.properties");
+				if (!Files.exists(build) || d.getFileName().toString().startsWith("org.nodulab.nn.arch.")) {
+					continue;
+				}
+				for (String a : architectures) {
+					if (Files.readString(build).matches("(?s).*additional\\.bundles.*\\b" + Pattern.quote(a) + "\\b.*")) {
+						problems.add(d.getFileName() + "/build.properties names " + a + "; the architectures feature installs it");
+					}
+				}
+			}
+		}
+		assertEquals(List.of(), problems);
+	}
+
 	private static Map<String, HeadlessDependencyRuleTest.BundleInfo> folders() throws Exception {
 		Map<String, HeadlessDependencyRuleTest.BundleInfo> out = new TreeMap<>();
 		try (Stream<Path> dirs = Files.list(BUNDLES)) {

@@ -53,6 +53,16 @@ class JobQueueTest {
 		}
 
 		@Override
+		public boolean needsDevice(JobSpec spec) {
+			return !spec.kind().equals("eval"); // as the command line's executor says of train and eval
+		}
+
+		@Override
+		public List<String> check(List<String> command) {
+			return List.of();
+		}
+
+		@Override
 		public Outcome execute(JobSpec spec, Context context) throws Exception {
 			started.add(spec.title() + (context.device() != null ? "@" + context.device().id() : ""));
 			AtomicInteger n = context.device() == null ? new AtomicInteger() : onDevice.computeIfAbsent(context.device().id(), k -> new AtomicInteger());
@@ -77,7 +87,7 @@ class JobQueueTest {
 	}
 
 	private static JobSpec job(String title, int priority) {
-		return new JobSpec(JobSpec.Kind.TRAIN, title, "/x/" + title + ".yaml", Map.of(), null, priority);
+		return new JobSpec(title, List.of("train", "/x/" + title + ".yaml"), null, null, priority);
 	}
 
 	@Test
@@ -89,7 +99,7 @@ class JobQueueTest {
 			queue.submit(job("b", 0));
 			queue.submit(job("c", 5));
 			queue.submit(job("d", 1));
-			queue.submit(new JobSpec(JobSpec.Kind.EVALUATE, "eval", "/x/results.csv", Map.of(), null, -10));
+			queue.submit(new JobSpec("eval", List.of("eval", "/x/a.csv", "/x/e.csv", "/x/s.csv", "/x/results.csv", "/x/out"), null, null, -10));
 			queue.release();
 			assertTrue(queue.awaitIdle(30_000), "the queue ran its jobs");
 			assertEquals(1, recorder.maxPerDevice.get(), "at most one job computed on the device at a time");
@@ -112,11 +122,11 @@ class JobQueueTest {
 		Recorder recorder = new Recorder(300, null);
 		JobQueue queue = JobQueue.openHeld(dir, recorder, List.of(CPU, GPU));
 		try {
-			queue.submit(new JobSpec(JobSpec.Kind.TRAIN, "g1", "/x/g1.yaml", Map.of(), "cuda:0", 0));
-			queue.submit(new JobSpec(JobSpec.Kind.TRAIN, "g2", "/x/g2.yaml", Map.of(), "cuda:0", 0));
+			queue.submit(new JobSpec("g1", List.of("train", "/x/g1.yaml"), null, "cuda:0", 0));
+			queue.submit(new JobSpec("g2", List.of("train", "/x/g2.yaml"), null, "cuda:0", 0));
 			queue.submit(job("any", 0));
 			assertThrows(IllegalArgumentException.class,
-					() -> queue.submit(new JobSpec(JobSpec.Kind.TRAIN, "x", "/x/x.yaml", Map.of(), "cuda:7", 0)));
+					() -> queue.submit(new JobSpec("x", List.of("train", "/x/x.yaml"), null, "cuda:7", 0)));
 			queue.release();
 			assertTrue(queue.awaitIdle(30_000));
 			assertEquals(1, recorder.maxPerDevice.get());

@@ -52,7 +52,7 @@ class TrainingJobsTest {
 		Files.writeString(yaml, TinyExperiment.yaml("tiny", dataset, tmp.resolve("runs").toString(), 2, 0)
 				.replace("training: {", "training: {backend: " + backend + ", "));
 		JobService service = Osgi.service(JobService.class);
-		JobSpec spec = new JobSpec(JobSpec.Kind.TRAIN, "tiny", yaml.toString(), Map.of(), null, 0);
+		JobSpec spec = JobSpec.of("tiny", List.of("train", yaml.toString()));
 
 		// uninterrupted
 		JobQueue queue = service.open(tmp.resolve("queue-a"));

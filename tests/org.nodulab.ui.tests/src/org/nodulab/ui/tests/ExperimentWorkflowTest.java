@@ -303,7 +303,7 @@ class ExperimentWorkflowTest {
 	@Order(6)
 	void twoRunsCompareAndTheRunsViewSortsAndFilters() throws Exception {
 		JobQueue queue = WorkbenchJobs.queue();
-		JobRecord second = queue.submit(new JobSpec(JobSpec.Kind.TRAIN, "train tiny seed 6", experiment.toString(), Map.of("seed", "6", "epochs", "1"),
+		JobRecord second = queue.submit(new JobSpec("train tiny seed 6", List.of("train", experiment.toString(), "--seed", "6", "--epochs", "1"), null,
 				null, 0));
 		Ui.waitFor(() -> queue.job(second.id()).orElseThrow().state().ended(), 900, "the second run");
 		assertEquals(JobRecord.State.FINISHED, queue.job(second.id()).orElseThrow().state());
@@ -343,7 +343,7 @@ class ExperimentWorkflowTest {
 	@Order(7)
 	void aCancelledRunIsResumedFromTheRunsView() throws Exception {
 		JobQueue queue = WorkbenchJobs.queue();
-		JobRecord job = queue.submit(new JobSpec(JobSpec.Kind.TRAIN, "train tiny to cancel", experiment.toString(), Map.of(), null, 0));
+		JobRecord job = queue.submit(JobSpec.of("train tiny to cancel", List.of("train", experiment.toString())));
 		Ui.waitFor(() -> queue.activity(job.id()).map(a -> a.contains("epoch 1/")).orElse(false), 300, "the job's first epoch");
 		assertTrue(queue.cancel(job.id()));
 		Ui.waitFor(() -> queue.job(job.id()).orElseThrow().state().ended(), 300, "the job to stop");
@@ -357,7 +357,7 @@ class ExperimentWorkflowTest {
 		runs.select(List.of(dir));
 		List<JobRecord> resumed = runs.resume();
 		assertEquals(1, resumed.size());
-		assertEquals(JobSpec.Kind.RESUME, resumed.get(0).spec().kind());
+		assertEquals("resume", resumed.get(0).spec().kind());
 		Ui.waitFor(() -> queue.job(resumed.get(0).id()).orElseThrow().state().ended(), 600, "the resume job");
 		assertEquals(JobRecord.State.FINISHED, queue.job(resumed.get(0).id()).orElseThrow().state());
 		Ui.waitFor(() -> "finished".equals(runRow(runs, dir).getText(2)), 30, "the run finished in Runs");

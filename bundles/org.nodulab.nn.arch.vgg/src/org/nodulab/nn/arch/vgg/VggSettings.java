@@ -7,6 +7,7 @@ import org.nodulab.core.settings.Range;
 import org.nodulab.core.settings.SelfValidating;
 import org.nodulab.core.settings.Size;
 import org.nodulab.nn.arch.PatchInput;
+import org.nodulab.nn.arch.PatchSettings;
 import org.nodulab.nn.graph.Op;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -15,7 +16,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 /** Settings of the VGG architecture. Defaults: the notebook's single-branch isotropic 32^3 VGG. */
 @JsonPropertyOrder({ "branches", "filters", "convsPerStage", "poolings", "dilatedStages", "squeezeExcitation", "head",
 		"denseUnits", "dropout", "output" })
-public class VggSettings implements SelfValidating {
+public class VggSettings implements SelfValidating, PatchSettings {
 
 	public enum Head {
 		/** Global average pooling of each branch's last stage. */
@@ -70,5 +71,25 @@ public class VggSettings implements SelfValidating {
 		if (filters != null && dilatedStages > filters.size()) {
 			problems.add("dilatedStages", "at most the number of stages (" + filters.size() + "), got " + dilatedStages);
 		}
+	}
+
+	@Override
+	public List<PatchInput> patches() {
+		return branches;
+	}
+
+	@Override
+	public void patches(List<PatchInput> patches) {
+		branches = new ArrayList<>(patches);
+	}
+
+	@Override
+	public Op.Classifier.Output classifierOutput() {
+		return output;
+	}
+
+	@Override
+	public void classifierOutput(Op.Classifier.Output output) {
+		this.output = output;
 	}
 }

@@ -1,5 +1,6 @@
 package org.nodulab.nn.backend.dl4j.tests;
 
+import org.nodulab.test.architectures.SphereTask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package org.nodulab.nn.backend.dl4j.tests;
 
+import org.nodulab.test.architectures.SphereTask;
 import org.nodulab.test.support.Osgi;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -164,5 +165,24 @@ class Dl4jBackendTest {
 			double last = losses.subList(110, 120).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
 			assertTrue(last < 0.6 * first, "loss should fall: first " + first + ", last " + last);
 		}
+	}
+
+	@Test
+	void aDilatedNetworkTurnsOneDnnOffOnlyWhileItComputes() throws Exception {
+		VggSettings s = new VggSettings();
+		s.branches = List.of(new PatchInput(16, 16, 16));
+		s.filters = List.of(8, 16);
+		s.convsPerStage = 1;
+		s.dilatedStages = 1;
+		s.poolings = 2;
+		s.denseUnits = 16;
+		SphereTask task = new SphereTask(16, 3);
+		assertTrue(org.nd4j.linalg.factory.Nd4j.getEnvironment().helpersAllowed());
+		try (TrainableNetwork net = backend.create(new VggArchitecture().build(s), adam(0.003), 5)) {
+			assertTrue(Double.isFinite(net.fit(task.batch(4))));
+			assertEquals(4, net.predict(task.batch(4)).length);
+		}
+		assertTrue(org.nd4j.linalg.factory.Nd4j.getEnvironment().helpersAllowed(),
+				"the dilated network turned oneDNN off only while it computed");
 	}
 }

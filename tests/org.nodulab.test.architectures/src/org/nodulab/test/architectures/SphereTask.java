@@ -1,4 +1,4 @@
-package org.nodulab.nn.backend.dl4j.tests;
+package org.nodulab.test.architectures;
 
 import java.util.List;
 import java.util.Random;
@@ -9,18 +9,18 @@ import org.nodulab.nn.Batch;
  * A small learnable task: a bright sphere (radius 2-4 voxels, random position near the centre) in
  * Gaussian noise is a nodule; noise with a thin bright line (a vessel) is not. Seeded.
  */
-final class SphereTask {
+public final class SphereTask {
 
 	private final int size;
 	private final Random random;
 
-	SphereTask(int size, long seed) {
+	public SphereTask(int size, long seed) {
 		this.size = size;
 		this.random = new Random(seed);
 	}
 
 	/** A balanced batch: even samples are spheres, odd ones are not. */
-	Batch batch(int n) {
+	public Batch batch(int n) {
 		float[] data = new float[n * size * size * size];
 		float[] labels = new float[n];
 		for (int i = 0; i < n; i++) {

@@ -1,0 +1,297 @@
+package org.nodulab.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.nodulab.core.experiment.Experiment;
+import org.nodulab.core.experiment.HardMiningSettings;
+import org.nodulab.eval.froc.FrocResult;
+import org.nodulab.eval.froc.Luna16Evaluation;
+import org.nodulab.luna16.Luna16Csv;
+import org.nodulab.luna16.Prediction;
+import org.nodulab.nn.TrainableNetwork;
+import org.nodulab.nn.Transfer;
+import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.preprocess.Preprocessing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Trains one model of a run: its main epochs and hard-mining rounds, each epoch through the
+ * {@link EpochLoop}, checkpointed and evaluated on the validation and test scans; then selects its best
+ * epoch ({@link ModelSelection}) and writes {@code models/<model>.json}. Continues from the model's last
+ * checkpoint; a model finished earlier is read back. The best epoch's test predictions are kept in
+ * memory for the run's ensemble and evaluators, read from their file only when that epoch was computed
+ * by an earlier process.
+ */
+final class ModelTrainer {
+
+	/** A trained model and its test predictions at the selected epoch (empty without test scans). */
+	record Trained(ExperimentRunner.ModelResult result, List<Prediction> test) {
+	}
+
+	private final ExperimentRunner.Tools tools;
+	private final Progress progress;
+	private final RunDirectory run;
+	private final Experiment e;
+	private final TrainingData data;
+	private final int index;
+	private final String model;
+	private final Consumer<String> say;
+	private final TestResults results;
+
+	/** The test predictions of the best epoch so far in this process. */
+	private int keptEpoch = -1;
+	private List<Prediction> kept = List.of();
+	private double keptCpm = Double.NEGATIVE_INFINITY;
+
+	/**
+	 * @param experiment the run's experiment; the model trains with the settings of architecture {@code index}
+	 */
+	ModelTrainer(ExperimentRunner.Tools tools, Progress progress, RunDirectory run, Experiment experiment, TrainingData data,
+			int index, TestResults results, Consumer<String> say) {
+		this.tools = tools;
+		this.progress = progress;
+		this.run = run;
+		this.e = experiment.forArchitecture(index);
+		this.data = data;
+		this.index = index;
+		this.model = ExperimentRunner.modelName(e, index);
+		this.results = results;
+		this.say = say;
+	}
+
+	/** Trains (or continues, or reads back) the model; throws {@link ExperimentRunner.Stopped} on a stop request. */
+	Trained train(float mean) throws Exception {
+		Optional<JsonNode> done = run.readJson("models/" + model + ".json");
+		if (done.isPresent()) {
+			return finishedEarlier(done.get());
+		}
+		NetworkGraph graph = ExperimentRunner.graph(tools.architectures(), e, index);
+		List<int[]> sizes = ExperimentRunner.sizes(graph);
+		Preprocessing prep = Preprocessing.of(e.preprocessing, tools.windows(), mean);
+		long seed = Seeds.mix(e.seed, Seeds.of(model));
+		Augmenter augmenter = Augmenter.of(e.augmentations, tools.augmentations());
+		BatchSource trainSource = new BatchSource(data.train(), data.volumes(), prep, sizes, augmenter, seed);
+		BatchSource trainPlain = new BatchSource(data.train(), data.volumes(), prep, sizes, Augmenter.none(), seed);
+		BatchSource validationSource = new BatchSource(data.validation(), data.volumes(), prep, sizes, Augmenter.none(), seed);
+		BatchSource testSource = new BatchSource(data.test(), data.volumes(), prep, sizes, Augmenter.none(), seed);
+		HardMiningRound mining = new HardMiningRound(run, e, model, tools.backend(), graph, trainSource, trainPlain, seed,
+				progress, say);
+		EpochLoop loop = new EpochLoop(model, e.training.batchSize, e.sampling.workers, e.sampling.prefetch, progress);
+		int[] positives = data.train().withLabel(1);
+		int[] negatives = data.train().withLabel(0);
+		HardMiningSettings hm = e.training.hardMining;
+		int mainEpochs = e.training.epochs;
+		int total = mainEpochs + hm.rounds * hm.epochs;
+
+		Optional<Checkpoints.Checkpoint> latest = run.checkpoints().latest(model);
+		TrainableNetwork net;
+		int epoch = 0;
+		int startBatch = 0;
+		double lossSum = 0;
+		long samples = 0;
+		if (latest.isPresent()) {
+			Checkpoints.Checkpoint c = latest.get();
+			try (InputStream in = Checkpoints.openVerified(c)) {
+				net = tools.backend().load(graph, e.training, in);
+			}
+			epoch = c.epoch();
+			startBatch = c.batch();
+			lossSum = c.atEpochEnd() ? 0 : c.lossSum();
+			samples = c.atEpochEnd() ? 0 : c.samples();
+			say.accept(model + ": continuing from checkpoint " + run.dir().relativize(c.file()) + " (epoch " + epoch
+					+ (startBatch > 0 ? ", batch " + startBatch : "") + ")");
+			repairMetrics(c, net, validationSource, testSource);
+		} else {
+			net = tools.backend().create(graph, e.training, seed);
+			say.accept(String.format(Locale.ROOT, "%s: %s, %,d parameters, inputs %s, %d epochs%s", model,
+					e.architectures.get(index).id, graph.parameterCount(), graph.inputShapes(), mainEpochs,
+					hm.rounds > 0 ? " + " + hm.rounds + " hard-mining rounds of " + hm.epochs : ""));
+			if (e.training.initFrom != null) {
+				initFrom(net);
+			}
+		}
+		try {
+			while (epoch < total) {
+				int round = epoch < mainEpochs ? 0 : 1 + (epoch - mainEpochs) / hm.epochs;
+				if (round == 0 && ModelSelection.stopEarly(run.metrics(), model, e.training.earlyStoppingPatience)) {
+					say.accept(model + ": early stop after epoch " + epoch + " (no better validation CPM for "
+							+ e.training.earlyStoppingPatience + " epochs)");
+					epoch = mainEpochs;
+					startBatch = 0;
+					continue;
+				}
+				int[] pos = positives;
+				int[] neg = negatives;
+				if (round > 0) {
+					boolean roundStart = (epoch - mainEpochs) % hm.epochs == 0 && startBatch == 0;
+					List<int[]> hard = new ArrayList<>();
+					for (int r = 1; r <= round; r++) {
+						hard.add(mining.chosen(r, net));
+					}
+					pos = HardMiningRound.concat(positives, hard, 1, data.train());
+					neg = HardMiningRound.concat(negatives, hard, 0, data.train());
+					if (roundStart && hm.restartLrDecay) {
+						TrainableNetwork fresh = tools.backend().create(graph, e.training, Seeds.mix(seed, 0x4E57, round));
+						Transfer.copy(net, fresh);
+						net.close();
+						net = fresh;
+						say.accept(model + ": round " + round + " restarts the learning-rate decay at " + net.learningRate());
+					}
+				}
+				SamplePlan plan = new SamplePlan(pos, neg, negatives.length, e.sampling, Seeds.mix(seed, round));
+				long[] order = plan.epoch(epoch);
+				long t0 = System.nanoTime();
+				final int ep = epoch;
+				final int r = round;
+				final TrainableNetwork training = net;
+				EpochLoop.Outcome o = loop.run(net,
+						String.format(Locale.ROOT, "%s epoch %d/%d%s", model, epoch + 1, total,
+								round > 0 ? " (hard mining round " + round + ")" : ""),
+						epoch, order.length, (from, count) -> trainSource.trainingBatch(order, ep, from, count),
+						b -> Seeds.mix(seed, 0xD50F, ep, b), startBatch, lossSum, samples, (b, sum, n) -> {
+							Checkpoints.Checkpoint c = run.checkpoints().write(model, r, ep, b, sum, n, training);
+							say.accept(model + ": checkpoint " + run.dir().relativize(c.file()) + " at epoch " + ep + " batch " + b);
+						});
+				double seconds = (System.nanoTime() - t0) / 1e9;
+				progress.end(String.format(Locale.ROOT, "loss %.4f", o.meanLoss()));
+				double[] cpm = evaluateEpoch(epoch + 1, net, validationSource, testSource);
+				Checkpoints.Checkpoint c = run.checkpoints().write(model, round, epoch + 1, 0, o.lossSum(), o.samples(), net);
+				RunDirectory.EpochMetrics m = new RunDirectory.EpochMetrics(model, round, epoch + 1,
+						net.learningRate() / e.training.lrDecay, o.meanLoss(), o.samples(), seconds, cpm[0], cpm[1]);
+				run.appendMetrics(m);
+				say.accept(String.format(Locale.ROOT,
+						"%s epoch %d: loss %.4f, validation CPM %s, test CPM %s (%.0f s training, %.1f s of it waiting for batches; %s)",
+						model, epoch + 1, m.trainLoss(), fmt(cpm[0]), fmt(cpm[1]), seconds, o.waitedNanos() / 1e9,
+						run.dir().relativize(c.file())));
+				epoch++;
+				startBatch = 0;
+				lossSum = 0;
+				samples = 0;
+			}
+		} finally {
+			net.close();
+		}
+		return finish();
+	}
+
+	static String fmt(double v) {
+		return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+	}
+
+	private Trained finishedEarlier(JsonNode d) throws IOException {
+		RunRecords.Model m = RunRecords.Model.read(run.resolve("models/" + model + ".json"), d);
+		say.accept(model + ": finished earlier (best epoch " + m.bestEpoch() + ")");
+		Path test = m.testPredictions().isEmpty() ? null : run.resolve(m.testPredictions());
+		List<Prediction> predictions = test == null ? List.of() : Luna16Csv.readPredictions(test, true);
+		return new Trained(new ExperimentRunner.ModelResult(model, m.architecture(), m.bestEpoch(), m.validation(), m.test(),
+				test, run.resolve(m.checkpoint())), predictions);
+	}
+
+	private void initFrom(TrainableNetwork net) throws Exception {
+		ModelRef ref = ModelRef.parse(e.training.initFrom, e.resolve(e.output.runs));
+		RunDirectory source = RunDirectory.open(ref.run());
+		Experiment se = tools.validator().load(source.resolve(RunDirectory.EXPERIMENT));
+		Checkpoints.Checkpoint c = ref.resolve(source);
+		int from = -1;
+		for (int i = 0; i < se.architectures.size(); i++) {
+			if (ExperimentRunner.modelName(se, i).equals(c.model())) {
+				from = i;
+			}
+		}
+		if (from < 0) {
+			throw new IOException(e.training.initFrom + ": no model " + c.model() + " in " + source.dir());
+		}
+		try (InputStream in = Checkpoints.openVerified(c);
+				TrainableNetwork source0 = tools.backend().load(ExperimentRunner.graph(tools.architectures(), se, from),
+						se.forArchitecture(from).training, in)) {
+			Transfer.Report report = Transfer.copy(source0, net);
+			say.accept("fine-tuning from " + source.name() + "/" + c.name() + ": " + report);
+		}
+	}
+
+	/** After a kill between an epoch's checkpoint and its metrics row: evaluate again and add the row. */
+	private void repairMetrics(Checkpoints.Checkpoint c, TrainableNetwork net, BatchSource validation, BatchSource test)
+			throws Exception {
+		if (!c.atEpochEnd() || c.epoch() == 0) {
+			return;
+		}
+		boolean present = run.metrics().stream().anyMatch(m -> m.model().equals(model) && m.epoch() == c.epoch());
+		if (!present) {
+			double[] cpm = evaluateEpoch(c.epoch(), net, validation, test);
+			run.appendMetrics(new RunDirectory.EpochMetrics(model, c.round(), c.epoch(), net.learningRate() / e.training.lrDecay,
+					c.lossSum() / Math.max(1, c.samples()), c.samples(), 0, cpm[0], cpm[1]));
+		}
+	}
+
+	/**
+	 * Predicts the validation and test scans after an epoch, writes each epoch's predictions once
+	 * ({@code predictions/<model>/epoch-NNN-<set>.csv}) and returns the CPMs (NaN without scans). Keeps the
+	 * test predictions in memory while the epoch is the best so far by the rule of {@link ModelSelection}.
+	 */
+	private double[] evaluateEpoch(int epoch, TrainableNetwork net, BatchSource validation, BatchSource test) throws Exception {
+		boolean tta = e.evaluation.testTimeAugmentation;
+		double[] cpm = { Double.NaN, Double.NaN };
+		BatchSource[] sources = { validation, test };
+		String[] names = { "validation", "test" };
+		List<Prediction> testPredictions = List.of();
+		for (int k = 0; k < 2; k++) {
+			CandidateSet set = sources[k].candidates();
+			if (set.scans().isEmpty()) {
+				continue;
+			}
+			progress.begin(model + " " + names[k] + " predictions" + (tta ? " (TTA x4)" : ""), 1);
+			float[] scores = Predictor.predict(net, sources[k], e.training.batchSize, tta, e.sampling.workers, progress);
+			List<Prediction> predictions = set.predictions(scores);
+			run.writePredictions(String.format(Locale.ROOT, "predictions/%s/epoch-%03d-%s.csv", model, epoch, names[k]),
+					predictions);
+			FrocResult froc = Luna16Evaluation.evaluate(set.scans(), data.dataset().annotations(), data.dataset().excluded(),
+					predictions, Luna16Evaluation.Options.of(model));
+			cpm[k] = froc.cpm();
+			progress.end(String.format(Locale.ROOT, "CPM %.4f", cpm[k]));
+			if (k == 1) {
+				testPredictions = predictions;
+			}
+		}
+		if (Double.isNaN(cpm[0]) || cpm[0] > keptCpm) {
+			keptEpoch = epoch;
+			kept = testPredictions;
+			keptCpm = Double.isNaN(cpm[0]) ? keptCpm : cpm[0];
+		}
+		return cpm;
+	}
+
+	/** Picks the best epoch, writes the model's final test predictions, FROC and {@code models/<model>.json}. */
+	private Trained finish() throws Exception {
+		ModelSelection.Choice choice = ModelSelection.best(run.metrics(), model);
+		int bestEpoch = choice.epoch();
+		RunDirectory.EpochMetrics at = choice.metrics();
+		Checkpoints.Checkpoint checkpoint = run.checkpoints().atEpoch(model, bestEpoch)
+				.orElseThrow(() -> new IOException(model + ": the checkpoint of epoch " + bestEpoch + " is missing"));
+		Path testFile = null;
+		List<Prediction> predictions = List.of();
+		if (!data.test().scans().isEmpty()) {
+			predictions = keptEpoch == bestEpoch ? kept
+					: Luna16Csv.readPredictions(
+							run.resolve(String.format(Locale.ROOT, "predictions/%s/epoch-%03d-test.csv", model, bestEpoch)), true);
+			testFile = run.writePredictions("predictions/" + model + "-test.csv", predictions);
+			results.froc(model, predictions);
+		}
+		RunRecords.Model record = new RunRecords.Model(model, e.architectures.get(index).id, bestEpoch, choice.selectedBy(),
+				RunRecords.cpm(at.validationCpm()), RunRecords.cpm(at.testCpm()),
+				testFile == null ? "" : run.dir().relativize(testFile).toString(), run.dir().relativize(checkpoint.file()).toString(),
+				checkpoint.sha256());
+		run.writeJson("models/" + model + ".json", record);
+		say.accept(String.format(Locale.ROOT, "%s: best epoch %d (validation CPM %s), test CPM %s", model, bestEpoch,
+				fmt(at.validationCpm()), fmt(at.testCpm())));
+		return new Trained(new ExperimentRunner.ModelResult(model, e.architectures.get(index).id, bestEpoch, at.validationCpm(),
+				at.testCpm(), testFile, checkpoint.file()), predictions);
+	}
+}
