@@ -77,6 +77,12 @@ class WorkActionsTest {
 	}
 
 	private static void screenshot(String name, WorkDialog d) throws Exception {
+		d.getShell().layout(true, true);
+		d.getShell().redraw();
+		d.getShell().update();
+		Ui.processEvents();
+		Thread.sleep(300); // the X server paints what the dialog drew
+		Ui.processEvents();
 		org.nodulab.ui.internal.Screenshots.save(d.getShell(),
 				Path.of(System.getProperty("nodulab.screenshots", "target/screenshots")).resolve(name + ".png"));
 	}
@@ -194,6 +200,26 @@ class WorkActionsTest {
 		assertEquals(summary.path("models").path(0).path("testCpm").asDouble(), curve.cpm(), 1e-12,
 				"over the run's test scans, the evaluation gives the run's own CPM");
 		Ui.screenshot("evaluate-froc", froc);
+
+		// any submission, from the Run menu's form: the dataset's stage-2 detector output, over every scan
+		Path detector = dataset.resolve("candidates_stage2.csv");
+		WorkForm.Evaluate any = new WorkForm.Evaluate(detector, dataset);
+		any.set("out", work.resolve("stage2-froc").toString());
+		WorkDialog e = open(any);
+		assertTrue(e.shownCommandLine().startsWith("nodulab eval " + dataset.resolve("annotations.csv")), e.shownCommandLine());
+		e.pressQueue();
+		finished(e.queued(), 300);
+		double expected = org.nodulab.eval.froc.Luna16Evaluation.evaluate(dataset.resolve("annotations.csv"),
+				dataset.resolve("annotations_excluded.csv"), dataset.resolve("seriesuids.csv"), detector,
+				org.nodulab.eval.froc.Luna16Evaluation.Options.of("stage2")).cpm();
+		assertTrue(expected > 0.2, "the synthetic detector finds nodules: CPM " + expected);
+		Path stage2 = work.resolve("stage2-froc");
+		Ui.waitFor(() -> Ui.page().findView(FrocView.ID) instanceof FrocView f && f.curves().stream().anyMatch(c -> c.dir().startsWith(stage2)), 60,
+				"the detector's evaluation in the FROC view");
+		RunFroc.Curve shown = ((FrocView) Ui.page().findView(FrocView.ID)).curves().stream().filter(c -> c.dir().startsWith(stage2))
+				.findFirst().orElseThrow();
+		assertEquals(expected, shown.cpm(), 1e-12, "the FROC view shows the evaluation's CPM");
+		Ui.screenshot("evaluate-submission-froc", (FrocView) Ui.page().findView(FrocView.ID));
 	}
 
 	@Test

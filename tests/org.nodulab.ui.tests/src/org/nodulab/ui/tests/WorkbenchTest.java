@@ -56,13 +56,14 @@ class WorkbenchTest {
 				.map(i -> i.getText(0) + " | " + i.getText(1) + " | " + i.getText(3)).toList();
 		assertEquals(List.of("Lung | lung | org.nodulab.volume", "Lung (wide) | lung-wide | org.nodulab.volume",
 				"Mediastinum | mediastinum | org.nodulab.volume"), windowRows);
-		TreeItem vgg = kinds[0].getItem(0);
+		TreeItem vgg = Arrays.stream(kinds[0].getItems()).filter(i -> i.getText(1).equals("vgg")).findFirst()
+				.orElseThrow(() -> new AssertionError("no vgg row"));
 		assertEquals("VGG", vgg.getText(0));
 		assertEquals("org.nodulab.nn.arch.vgg", vgg.getText(3));
 		assertTrue(vgg.getText(4).startsWith("Stages of 3x3x3 convolutions"), vgg.getText(4));
 
 		List<String> menus = Arrays.stream(window.getShell().getMenuBar().getItems()).map(i -> i.getText()).toList();
-		assertEquals(List.of("&File", "&Edit", "&Window", "&Help"), menus);
+		assertEquals(List.of("&File", "&Edit", "&Run", "&Window", "&Help"), menus);
 
 		Path screenshots = Path.of(System.getProperty("nodulab.screenshots", "target/screenshots"));
 		Path shot = screenshots.resolve("workbench-contributions.png");
