@@ -47,8 +47,8 @@ public interface JobExecutor {
 	boolean needsDevice(JobSpec spec);
 
 	/**
-	 * What is wrong with a command line before it is queued, as its command would say it (usage, missing files, an
-	 * invalid experiment): empty when it can be queued.
+	 * What is wrong with a job's command line before it is queued, as its command would say it (usage, missing files,
+	 * an invalid experiment), relative paths against the job's folder: empty when it can be queued.
 	 */
-	List<String> check(List<String> command);
+	List<String> check(JobSpec spec);
 }

@@ -64,6 +64,8 @@ public final class JobQueue implements AutoCloseable {
 	private final JobExecutor executor;
 	private final List<ComputeDevice> devices;
 	private final Map<String, JobRecord> records = new LinkedHashMap<>();
+	/** Whether each job's command computes on a device, asked once per job (the executor parses the command line). */
+	private final Map<String, Boolean> needsDevice = new java.util.concurrent.ConcurrentHashMap<>();
 	private final Map<String, Job> jobs = new HashMap<>();
 	private final Map<String, String> busy = new HashMap<>(); // device id -> job id
 	private final Map<String, MonitorProgress.Snapshot> progress = new HashMap<>();
@@ -404,24 +406,20 @@ public final class JobQueue implements AutoCloseable {
 					} catch (NumberFormatException e) {
 						throw new IOException(counter + ": expected the next job's sequence number, got '" + Files.readString(counter).strip() + "'");
 					}
-				}
-				try (Stream<Path> files = Files.list(dir)) { // jobs created before the counter existed
-					for (Path f : files.toList()) {
-						String n = f.getFileName().toString();
-						if (n.endsWith(".json") && ID.matcher(n.substring(0, n.length() - 5)).matches()) {
-							sequence = Math.max(sequence, Long.parseLong(n.substring(n.lastIndexOf('-') + 1, n.length() - 5)) + 1);
+				} else {
+					try (Stream<Path> files = Files.list(dir)) { // a queue from before the counter: past its jobs
+						for (Path f : files.toList()) {
+							String n = f.getFileName().toString();
+							if (n.endsWith(".json") && ID.matcher(n.substring(0, n.length() - 5)).matches()) {
+								sequence = Math.max(sequence, Long.parseLong(n.substring(n.lastIndexOf('-') + 1, n.length() - 5)) + 1);
+							}
 						}
 					}
 				}
 				long next = sequence;
 				String id = LocalDateTime.now().format(ID_TIME) + "-" + next;
 				JobRecord r = new JobRecord(id, next, spec, JobRecord.State.QUEUED, null, null, "queued", now(), null, null);
-				AtomicFiles.create(dir.resolve(id + ".json"), out -> JSON.writeValue(new java.io.FilterOutputStream(out) {
-					@Override
-					public void close() throws IOException {
-						flush();
-					}
-				}, r));
+				AtomicFiles.create(dir.resolve(id + ".json"), out -> JSON.writeValue(out, r));
 				AtomicFiles.replace(counter, out -> out.write(Long.toString(next + 1).getBytes(StandardCharsets.UTF_8)));
 				nextSequence = next + 1;
 				return r;
@@ -568,7 +566,7 @@ public final class JobQueue implements AutoCloseable {
 					.toList();
 			for (JobRecord r : queued) {
 				ComputeDevice device = null;
-				if (executor.needsDevice(r.spec())) {
+				if (needsDevice.computeIfAbsent(r.id(), id -> executor.needsDevice(r.spec()))) {
 					device = devices.stream()
 							.filter(d -> (r.spec().device() == null || d.id().equals(r.spec().device())) && !busy.containsKey(d.id()))
 							.findFirst().orElse(null);

@@ -185,11 +185,8 @@ public final class CrossValidation {
 			if (!Files.exists(file)) {
 				Luna16Csv.writeSubmission(file, m.getValue());
 			}
-			Luna16Evaluation.Options options = Luna16Evaluation.Options.of("merged-" + m.getKey());
-			if (e.evaluation.bootstrap > 0) {
-				options = options.withBootstrap(e.evaluation.bootstrap, e.seed);
-			}
-			FrocResult froc = Luna16Evaluation.evaluate(scans, dataset.annotations(), dataset.excluded(), m.getValue(), options);
+			FrocResult froc = Luna16Evaluation.evaluate(scans, dataset.annotations(), dataset.excluded(), m.getValue(),
+					TestResults.options(e, "merged-" + m.getKey()));
 			Path out = dir.resolve("froc/merged-" + m.getKey());
 			if (!Files.exists(out.resolve("CADAnalysis.txt"))) {
 				FrocReport.write(froc, out, true);

@@ -38,12 +38,9 @@ public final class RunOutputs {
 		}
 		try (Stream<Path> files = Files.list(dir)) {
 			for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
-				JsonNode m = RunDirectory.readTree(RunDirectory.JSON, f);
-				String model = RunDirectory.text(m, f, "model");
-				int epoch = m.path("bestEpoch").asInt(-1);
-				if (epoch < 0) {
-					throw new IOException(f + ": bestEpoch: expected a whole number");
-				}
+				RunRecords.Model m = RunRecords.Model.read(f, RunDirectory.readTree(RunDirectory.JSON, f));
+				String model = m.model();
+				int epoch = m.bestEpoch();
 				out.add(new Model(run, model, epoch, run.resolve("predictions/" + model + "-test.csv"),
 						run.resolve(String.format(Locale.ROOT, "predictions/%s/epoch-%03d-validation.csv", model, epoch))));
 			}

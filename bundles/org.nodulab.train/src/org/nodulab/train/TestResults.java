@@ -38,17 +38,19 @@ final class TestResults {
 
 	/** The FROC of {@code predictions} on the test scans, its report written once under {@code froc/<name>-test/}. */
 	FrocResult froc(String name, List<Prediction> predictions) throws IOException {
-		Luna16Evaluation.Options options = Luna16Evaluation.Options.of(name);
-		if (e.evaluation.bootstrap > 0) {
-			options = options.withBootstrap(e.evaluation.bootstrap, e.seed);
-		}
 		FrocResult froc = Luna16Evaluation.evaluate(data.test().scans(), data.dataset().annotations(), data.dataset().excluded(),
-				predictions, options);
+				predictions, options(e, name));
 		Path dir = run.resolve("froc/" + name + "-test");
 		if (!Files.exists(dir.resolve("CADAnalysis.txt"))) {
 			FrocReport.write(froc, dir, true);
 		}
 		return froc;
+	}
+
+	/** The official evaluation's options for a named result of an experiment: its bootstrap, seeded by the experiment. */
+	static Luna16Evaluation.Options options(Experiment e, String name) {
+		Luna16Evaluation.Options options = Luna16Evaluation.Options.of(name);
+		return e.evaluation.bootstrap > 0 ? options.withBootstrap(e.evaluation.bootstrap, e.seed) : options;
 	}
 
 	/** Runs the experiment's evaluators on each named set of test predictions (models, then the ensemble). */

@@ -3,7 +3,6 @@ package org.nodulab.volume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -43,32 +42,27 @@ public class VolumeWriterRegistry extends AbstractContributionRegistry<VolumeWri
 
 	@Override
 	protected void validate(Map<String, String> attributes) throws InvalidContributionException {
-		String extensions = attributes.get("extensions");
-		boolean folders = Boolean.parseBoolean(attributes.get("folders"));
-		if ((extensions == null || extensions.isBlank()) && !folders) {
-			throw new InvalidContributionException("declare the file 'extensions' it writes, or folders=\"true\"");
+		String problem = FileContributions.extensionsOrFoldersProblem(attributes, "writes");
+		if (problem != null) {
+			throw new InvalidContributionException(problem);
 		}
 	}
 
 	/** The writer whose declared extensions match the target's name, or the first folder writer for a name without one. */
 	public Optional<ContributionDescriptor> writerFor(Path target) {
 		String name = target.getFileName() == null ? "" : target.getFileName().toString().toLowerCase(Locale.ROOT);
-		Optional<ContributionDescriptor> byExtension = descriptors().stream()
-				.filter(d -> d.attribute("extensions") != null && Arrays.stream(d.attribute("extensions").split(","))
-						.map(e -> e.trim().toLowerCase(Locale.ROOT)).anyMatch(e -> !e.isEmpty() && name.endsWith(e)))
+		Optional<ContributionDescriptor> byExtension = descriptors().stream().filter(d -> FileContributions.handlesName(d, name))
 				.findFirst();
 		if (byExtension.isPresent() || name.contains(".") && !Files.isDirectory(target)) {
 			return byExtension;
 		}
-		return descriptors().stream().filter(d -> Boolean.parseBoolean(d.attribute("folders"))).findFirst();
+		return descriptors().stream().filter(FileContributions::handlesFolders).findFirst();
 	}
 
 	/** @throws ContributionException when no installed writer writes such a target, naming the installed ones */
 	public ContributionDescriptor requireWriterFor(Path target) throws ContributionException {
 		return writerFor(target).orElseThrow(() -> new ContributionException("no installed volume writer writes " + target
-				+ "; installed: " + String.join(", ", descriptors().stream().map(d -> d.id() + " ("
-						+ (d.attribute("extensions") == null ? "" : d.attribute("extensions") + ", ")
-						+ (Boolean.parseBoolean(d.attribute("folders")) ? "folders" : "files") + ")").toList())));
+				+ "; installed: " + FileContributions.installed(descriptors())));
 	}
 
 	/**
@@ -80,7 +74,7 @@ public class VolumeWriterRegistry extends AbstractContributionRegistry<VolumeWri
 	public void write(Path target, Volume volume, Map<String, String> options) throws IOException, ContributionException {
 		ContributionDescriptor d = requireWriterFor(target);
 		VolumeWriter writer = createInstance(d.id());
-		writer.write(target, volume, VolumeReaderRegistry.settings(this, "writer", d, options, codec));
+		writer.write(target, volume, FileContributions.settings(this, "writer", d, options, codec));
 	}
 
 	/** Writes a label image (a mask) with the writer for the target. */
@@ -89,6 +83,6 @@ public class VolumeWriterRegistry extends AbstractContributionRegistry<VolumeWri
 			throws IOException, ContributionException {
 		ContributionDescriptor d = requireWriterFor(target);
 		VolumeWriter writer = createInstance(d.id());
-		writer.writeLabels(target, geometry, labels, VolumeReaderRegistry.settings(this, "writer", d, options, codec));
+		writer.writeLabels(target, geometry, labels, FileContributions.settings(this, "writer", d, options, codec));
 	}
 }

@@ -67,11 +67,6 @@ public final class CommandJobs implements JobExecutor {
 		}
 	}
 
-	/** Also checks the command line's relative paths against a folder (where it is submitted from). */
-	public List<String> check(List<String> command, java.nio.file.Path folder) {
-		return check(services.in(folder), command);
-	}
-
 	@Override
 	public boolean needsDevice(JobSpec spec) {
 		try {
@@ -82,8 +77,8 @@ public final class CommandJobs implements JobExecutor {
 	}
 
 	@Override
-	public List<String> check(List<String> command) {
-		return check(services, command);
+	public List<String> check(JobSpec spec) {
+		return check(spec.directory() == null ? services : services.in(java.nio.file.Path.of(spec.directory())), spec.command());
 	}
 
 	private static List<String> check(Services services, List<String> command) {

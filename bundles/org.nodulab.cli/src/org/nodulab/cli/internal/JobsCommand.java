@@ -147,13 +147,12 @@ public final class JobsCommand implements Callable<Integer> {
 				String input = command.get(0).equals("ensemble") ? command.get(1) : here.resolve(command.get(1)).toString();
 				command = JobSpec.legacy(command.get(0).replace('-', '_'), input, options);
 			}
-			JobService jobs = services.get(JobService.class);
-			List<String> problems = jobs.executor() instanceof CommandJobs c ? c.check(command, here) : jobs.executor().check(command);
+			JobSpec job = new JobSpec(title, command, here.toString(), device, priority);
+			List<String> problems = services.get(JobService.class).executor().check(job);
 			if (!problems.isEmpty()) {
 				problems.forEach(p -> spec.commandLine().getErr().println("nodulab jobs submit: " + p));
 				return NodulabCommand.INVALID_INPUT;
 			}
-			JobSpec job = new JobSpec(title, command, here.toString(), device, priority);
 			queued(onHeld(queue -> queue.submit(job)));
 			return 0;
 		}

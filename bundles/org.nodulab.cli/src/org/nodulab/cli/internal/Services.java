@@ -25,27 +25,33 @@ public final class Services implements AutoCloseable {
 	private final org.nodulab.jobs.JobExecutor.Context job;
 	/** The folder relative paths of the command line resolve against (a job's submitter's), or null: the process's. */
 	private final java.nio.file.Path directory;
+	/** Made by {@link #forJob} or {@link #in}: it shares the trackers and does not close them. */
+	private final boolean derived;
 
 	public Services(BundleContext context) {
-		this(context, new ConcurrentHashMap<>(), null, null);
+		this.context = context;
+		this.trackers = new ConcurrentHashMap<>();
+		this.job = null;
+		this.directory = null;
+		this.derived = false;
 	}
 
-	private Services(BundleContext context, ConcurrentHashMap<Class<?>, ServiceTracker<Object, Object>> trackers,
-			org.nodulab.jobs.JobExecutor.Context job, java.nio.file.Path directory) {
-		this.context = context;
-		this.trackers = trackers;
+	private Services(Services from, org.nodulab.jobs.JobExecutor.Context job, java.nio.file.Path directory) {
+		this.context = from.context;
+		this.trackers = from.trackers;
 		this.job = job;
 		this.directory = directory;
+		this.derived = true;
 	}
 
 	/** The same services for a command that runs as a job of the queue, its relative paths against {@code folder}. */
 	Services forJob(org.nodulab.jobs.JobExecutor.Context jobContext, java.nio.file.Path folder) {
-		return new Services(context, trackers, jobContext, folder);
+		return new Services(this, jobContext, folder);
 	}
 
 	/** The same services, relative paths resolving against {@code folder} (checking a job's command line). */
 	Services in(java.nio.file.Path folder) {
-		return new Services(context, trackers, job, folder);
+		return new Services(this, job, folder);
 	}
 
 	private volatile String result;
@@ -63,11 +69,6 @@ public final class Services implements AutoCloseable {
 	/** The folder relative paths resolve against, or null for the process's own. */
 	java.nio.file.Path directory() {
 		return directory;
-	}
-
-	/** Whether the command runs as a job (no terminal of its own). */
-	boolean inJob() {
-		return job != null;
 	}
 
 	/** Where a long command reports: the job's monitor (its cancel is the stop request), or bars on the console. */
@@ -140,7 +141,7 @@ public final class Services implements AutoCloseable {
 
 	@Override
 	public void close() {
-		if (job != null) {
+		if (derived) {
 			return; // the trackers belong to the services this one was made from
 		}
 		trackers.values().forEach(ServiceTracker::close);

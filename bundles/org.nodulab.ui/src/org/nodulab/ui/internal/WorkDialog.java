@@ -42,12 +42,13 @@ public class WorkDialog extends TitleAreaDialog {
 
 	/** The problems the command would report, or the job queued: what OK does, without the dialog (tests, scripts). */
 	public static Result submit(WorkForm form, WorkbenchServices services) {
-		List<String> found = services.get(org.nodulab.jobs.JobService.class).executor().check(form.command());
+		JobSpec spec = JobSpec.of(form.jobTitle(), form.command());
+		List<String> found = services.get(org.nodulab.jobs.JobService.class).executor().check(spec);
 		if (!found.isEmpty()) {
 			return new Result(found, null);
 		}
 		try {
-			return new Result(List.of(), services.queue().submit(JobSpec.of(form.jobTitle(), form.command())));
+			return new Result(List.of(), services.queue().submit(spec));
 		} catch (java.io.IOException | RuntimeException e) {
 			return new Result(List.of(e.getMessage() == null ? e.toString() : e.getMessage()), null);
 		}

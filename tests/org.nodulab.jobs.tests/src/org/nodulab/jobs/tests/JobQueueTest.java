@@ -58,7 +58,7 @@ class JobQueueTest {
 		}
 
 		@Override
-		public List<String> check(List<String> command) {
+		public List<String> check(JobSpec spec) {
 			return List.of();
 		}
 

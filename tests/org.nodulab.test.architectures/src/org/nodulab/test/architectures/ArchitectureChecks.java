@@ -165,10 +165,11 @@ public final class ArchitectureChecks {
 
 	/**
 	 * The architectures {@code bundle} contributes are exactly those of {@code defaultParameters}, and each
-	 * builds from its default settings into a network with that many trainable parameters and one output.
+	 * builds from its default settings into a network with that many trainable parameters, one output, and
+	 * one cube input patch of {@code defaultCubeSide} voxels a side.
 	 */
-	public static void assertContributes(ArchitectureRegistry registry, String bundle, Map<String, Long> defaultParameters)
-			throws Exception {
+	public static void assertContributes(ArchitectureRegistry registry, String bundle, Map<String, Long> defaultParameters,
+			java.util.function.ToIntFunction<String> defaultCubeSide) throws Exception {
 		List<String> ids = registry.descriptors().stream().filter(d -> d.contributor().equals(bundle))
 				.map(ContributionDescriptor::id).sorted().toList();
 		assertEquals(defaultParameters.keySet().stream().sorted().toList(), ids, "the architectures " + bundle + " contributes");
@@ -177,6 +178,8 @@ public final class ArchitectureChecks {
 			NetworkGraph net = registry.build(id, null);
 			actual.put(id, net.parameterCount());
 			assertEquals(Shape.features(1), net.output().shape(), id);
+			int side = defaultCubeSide.applyAsInt(id);
+			assertEquals(List.of(Shape.volume(1, side, side, side)), net.inputShapes(), id + ": the default input patch");
 		}
 		System.out.println(bundle + ": default parameter counts " + actual);
 		assertEquals(defaultParameters, actual);
@@ -210,5 +213,12 @@ public final class ArchitectureChecks {
 	/** How many nodes of the network compute an operation of this kind. */
 	public static long count(NetworkGraph net, java.util.function.Predicate<org.nodulab.nn.graph.Op> kind) {
 		return net.nodes().stream().filter(n -> kind.test(n.op())).count();
+	}
+
+	/** Settings for a small test network: one cube patch of {@code side} voxels, light dropout. */
+	public static <S extends org.nodulab.nn.arch.NetworkSettings> S smallPatch(S s, int side) {
+		s.branches = new ArrayList<>(List.of(org.nodulab.nn.arch.PatchInput.cube(side)));
+		s.dropout = 0.1;
+		return s;
 	}
 }

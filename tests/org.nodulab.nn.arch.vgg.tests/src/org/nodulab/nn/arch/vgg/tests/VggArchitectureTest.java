@@ -21,7 +21,6 @@ import org.nodulab.nn.graph.Node;
 import org.nodulab.nn.graph.Op;
 import org.nodulab.nn.graph.Shape;
 import org.nodulab.test.architectures.ArchitectureChecks;
-import static org.nodulab.test.architectures.ArchitectureChecks.count;
 import static org.nodulab.test.architectures.ArchitectureChecks.node;
 import org.nodulab.test.support.Osgi;
 
@@ -55,7 +54,7 @@ class VggArchitectureTest {
 	@Test
 	void theBundleContributesVggWithItsDefaults() throws Exception {
 		ArchitectureChecks.assertContributes(Osgi.service(ArchitectureRegistry.class), "org.nodulab.nn.arch.vgg",
-				DEFAULT_PARAMETERS);
+				DEFAULT_PARAMETERS, id -> 32);
 	}
 
 	@Test
