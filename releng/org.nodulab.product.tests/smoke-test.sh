@@ -36,7 +36,7 @@ check "list: three windows" test "$(wc -l <"$OUT/list.txt")" -eq 3
 
 ./nodulab list nothing >"$OUT/list-bad.txt" 2>&1
 check "nodulab list <unknown> exits 1" test $? -eq 1
-check "list: names the known kinds" contains "$OUT/list-bad.txt" "known: architectures, augmentations, combiners, evaluators, readers, windows"
+check "list: names the known kinds" contains "$OUT/list-bad.txt" "known: architectures, augmentations, combiners, evaluators, executors, readers, windows"
 
 # the shipped experiments name ../data/synthetic: validate copies beside a generated 10-scan benchmark
 rm -rf "$OUT/bench" && mkdir -p "$OUT/bench/experiments" && cp experiments/*.yaml "$OUT/bench/experiments/"

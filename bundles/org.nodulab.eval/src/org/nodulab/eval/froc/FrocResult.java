@@ -86,6 +86,14 @@ public final class FrocResult {
 				defined[Math.min(defined.length - 1, (int) Math.floor((1.0 - pz) * defined.length))] };
 	}
 
+	/**
+	 * The CPM of each bootstrap resample, in resample order (NaN where undefined); null without bootstrap. Two results
+	 * over the same scans with the same resamples give a paired bootstrap of their difference.
+	 */
+	public double[] cpmResamples() {
+		return cpmResamples == null ? null : cpmResamples.clone();
+	}
+
 	/** Resamples without a detected nodule (their CPM is undefined). */
 	public long undefinedResamples() {
 		return cpmResamples == null ? 0 : Arrays.stream(cpmResamples).filter(v -> !Double.isFinite(v)).count();

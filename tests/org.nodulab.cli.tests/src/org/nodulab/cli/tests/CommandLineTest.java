@@ -79,7 +79,7 @@ class CommandLineTest {
 		Result unknown = run("list", "losses");
 		assertEquals(1, unknown.code());
 		assertEquals("nodulab list: unknown extension point 'losses'; known: architectures, augmentations, combiners, "
-				+ "evaluators, readers, windows, writers", unknown.err().trim());
+				+ "evaluators, executors, readers, windows, writers", unknown.err().trim());
 	}
 
 	@Test

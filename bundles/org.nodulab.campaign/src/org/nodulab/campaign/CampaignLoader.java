@@ -1,0 +1,433 @@
+package org.nodulab.campaign;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.nodulab.core.experiment.ContributionRef;
+import org.nodulab.core.experiment.Experiment;
+import org.nodulab.core.experiment.ExperimentValidator;
+import org.nodulab.core.experiment.SplitSettings;
+import org.nodulab.core.settings.SettingsCodec;
+import org.nodulab.core.settings.SettingsException;
+import org.nodulab.core.settings.SettingsProblem;
+import org.nodulab.dataset.Luna16Dataset;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads a campaign file, expands its variants (overrides, then the product of the axes) and folds, and validates
+ * every expanded experiment as {@code nodulab validate} would, before anything starts. Every problem names the
+ * campaign file, the line of the override or variant that caused it, and what the experiment validator said.
+ */
+@Component(service = CampaignLoader.class)
+public final class CampaignLoader {
+
+	private final ExperimentValidator validator;
+
+	@Activate
+	public CampaignLoader(@Reference ExperimentValidator validator) {
+		this.validator = validator;
+	}
+
+	public ExperimentValidator validator() {
+		return validator;
+	}
+
+	public SettingsCodec codec() {
+		return validator.codec();
+	}
+
+	/** A variant before expansion: where its overrides stand in the file. */
+	private record Source(String name, String description, Double notebook, Map<String, JsonNode> overrides,
+			Map<String, String> origins, String path) {
+	}
+
+	/**
+	 * Loads, expands and validates a campaign file.
+	 *
+	 * @throws SettingsException listing every problem, each with the campaign file's line
+	 */
+	public CampaignPlan load(Path file) throws SettingsException {
+		SettingsCodec codec = validator.codec();
+		SettingsCodec.Document document = codec.parse(file);
+		List<SettingsProblem> problems = new ArrayList<>();
+		Campaign campaign = codec.convert(document.root(), Campaign.class, "", problems);
+		codec.throwIfAny(document, problems);
+		withDefaults(campaign);
+		Path dir = file.toAbsolutePath().normalize().getParent();
+		Path baseFile = dir.resolve(campaign.base).normalize();
+		Experiment base;
+		try {
+			base = validator.load(baseFile);
+		} catch (SettingsException e) {
+			problems.add(new SettingsProblem("base", 0, "the base experiment is invalid:\n  "
+					+ e.getMessage().replace("\n", "\n  ")));
+			codec.throwIfAny(document, problems);
+			throw e;
+		}
+		ObjectNode full = fullTree(base);
+
+		List<Source> sources = sources(campaign);
+		Set<String> names = new HashMap<String, Integer>().keySet();
+		Map<String, String> seen = new HashMap<>();
+		for (Source s : sources) {
+			String previous = seen.putIfAbsent(s.name(), s.path());
+			if (previous != null) {
+				problems.add(new SettingsProblem(s.path() + ".name", 0,
+						"duplicate variant name '" + s.name() + "' (also at line " + document.lines().lineOf(previous) + ")"));
+			}
+		}
+		names = seen.keySet();
+		if (campaign.baseline != null && !names.contains(campaign.baseline)) {
+			problems.add(new SettingsProblem("baseline", 0, "names no variant: '" + campaign.baseline + "'; variants: " + names));
+		}
+		Set<String> ensembleNames = new LinkedHashSet<>();
+		for (int i = 0; i < campaign.ensembles.size(); i++) {
+			Campaign.EnsembleSpec e = campaign.ensembles.get(i);
+			if (!ensembleNames.add(e.name) || names.contains(e.name)) {
+				problems.add(new SettingsProblem("ensembles[" + i + "].name", 0, "duplicate name '" + e.name + "' (names of variants and ensembles must differ)"));
+			}
+			Set<String> members = new LinkedHashSet<>();
+			for (int m = 0; m < e.members.size(); m++) {
+				String member = e.members.get(m);
+				if (!names.contains(member)) {
+					problems.add(new SettingsProblem("ensembles[" + i + "].members[" + m + "]", 0, "names no variant: '" + member + "'; variants: " + names));
+				} else if (!members.add(member)) {
+					problems.add(new SettingsProblem("ensembles[" + i + "].members[" + m + "]", 0, "'" + member + "' is listed twice"));
+				}
+			}
+		}
+		codec.throwIfAny(document, problems);
+
+		List<CampaignPlan.VariantPlan> variants = new ArrayList<>();
+		List<CampaignPlan.PlannedRun> runs = new ArrayList<>();
+		List<String> foldLabels = null;
+		Set<String> reported = new LinkedHashSet<>();
+		for (Source s : sources) {
+			ObjectNode tree = full.deepCopy();
+			boolean applied = true;
+			for (Map.Entry<String, JsonNode> o : s.overrides().entrySet()) {
+				String problem = apply(tree, o.getKey(), o.getValue(), s.overrides().keySet());
+				if (problem != null) {
+					problems.add(new SettingsProblem(s.origins().get(o.getKey()), 0, problem));
+					applied = false;
+				}
+			}
+			variants.add(new CampaignPlan.VariantPlan(s.name(), s.description(), s.overrides(), s.notebook()));
+			if (!applied) {
+				continue;
+			}
+			List<Fold> folds;
+			try {
+				folds = folds(campaign.folds, tree, base);
+			} catch (IOException | IllegalArgumentException e) {
+				problems.add(new SettingsProblem("folds", 0, "variant '" + s.name() + "': " + e.getMessage()));
+				continue;
+			}
+			if (foldLabels == null) {
+				foldLabels = folds.stream().map(Fold::label).toList();
+			} else if (!foldLabels.equals(folds.stream().map(Fold::label).toList())) {
+				problems.add(new SettingsProblem(s.path(), 0, "variant '" + s.name() + "' has folds " + folds.stream().map(Fold::label).toList()
+						+ ", the others " + foldLabels + " (a variant must not change the dataset's subsets)"));
+				continue;
+			}
+			for (Fold f : folds) {
+				ObjectNode run = tree.deepCopy();
+				f.apply(run);
+				run.put("name", experimentName(campaign.name, s.name(), f.label()));
+				String yaml = codec.toYaml(run);
+				try {
+					Experiment e = validator.validate(codec.parse(s.name() + "/" + f.label(), yaml), base.baseDir);
+					runs.add(new CampaignPlan.PlannedRun(s.name(), f.index(), f.label(), e, codec.toYaml(e)));
+				} catch (SettingsException x) {
+					for (SettingsProblem p : x.problems()) {
+						String at = origin(s, p.path());
+						String message = "variant '" + s.name() + "' makes an invalid experiment: " + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message();
+						if (reported.add(at + "\u0000" + message)) {
+							problems.add(new SettingsProblem(at, 0, message));
+						}
+					}
+				}
+			}
+		}
+		codec.throwIfAny(document, problems);
+		Path output = dir.resolve(campaign.output).normalize();
+		return new CampaignPlan(file.toAbsolutePath().normalize(), campaign, output.resolve(campaign.name), baseFile, variants, foldLabels, runs);
+	}
+
+	/** The name of a run's experiment: {@code <campaign>.<variant>.<fold>}, in the characters experiment names allow. */
+	static String experimentName(String campaign, String variant, String fold) {
+		return (campaign + "." + variant + "." + fold).replaceAll("[^A-Za-z0-9._-]", "_");
+	}
+
+	private static void withDefaults(Campaign c) {
+		if (c.folds == null) {
+			c.folds = new Campaign.Folds();
+		}
+		if (c.variants == null) {
+			c.variants = new ArrayList<>();
+		}
+		if (c.axes == null) {
+			c.axes = new ArrayList<>();
+		}
+		if (c.ensembles == null) {
+			c.ensembles = new ArrayList<>();
+		}
+		if (c.evaluation == null) {
+			c.evaluation = new Campaign.Evaluation();
+		}
+		if (c.executor == null) {
+			c.executor = new Campaign.ExecutorSpec();
+		}
+		if (c.description == null) {
+			c.description = "";
+		}
+		for (Campaign.Variant v : c.variants) {
+			if (v != null && v.overrides == null) {
+				v.overrides = new LinkedHashMap<>();
+			}
+		}
+	}
+
+	/** The variants as given (or the base alone), each times every combination of the axes' values. */
+	private static List<Source> sources(Campaign c) {
+		List<Source> given = new ArrayList<>();
+		if (c.variants.isEmpty()) {
+			given.add(new Source("base", "the base experiment", null, new LinkedHashMap<>(), new LinkedHashMap<>(), "base"));
+		}
+		for (int i = 0; i < c.variants.size(); i++) {
+			Campaign.Variant v = c.variants.get(i);
+			Map<String, String> origins = new LinkedHashMap<>();
+			for (String key : v.overrides.keySet()) {
+				origins.put(key, "variants[" + i + "].overrides." + key);
+			}
+			given.add(new Source(v.name, v.description == null ? "" : v.description, v.notebook, new LinkedHashMap<>(v.overrides),
+					origins, "variants[" + i + "]"));
+		}
+		List<Source> out = given;
+		for (int a = 0; a < c.axes.size(); a++) {
+			Campaign.Axis axis = c.axes.get(a);
+			List<Source> next = new ArrayList<>();
+			for (Source s : out) {
+				for (int v = 0; v < axis.values.size(); v++) {
+					Map<String, JsonNode> overrides = new LinkedHashMap<>(s.overrides());
+					Map<String, String> origins = new LinkedHashMap<>(s.origins());
+					overrides.put(axis.key, axis.values.get(v));
+					origins.put(axis.key, "axes[" + a + "].values[" + v + "]");
+					String label = axis.shortName() + "=" + axis.label(v);
+					String name = c.variants.isEmpty() && a == 0 ? label : s.name() + "+" + label;
+					String description = (s.description().isEmpty() || c.variants.isEmpty() && a == 0 ? "" : s.description() + "; ")
+							+ axis.key + " = " + axis.values.get(v);
+					next.add(new Source(name, description, s.notebook(), overrides, origins, s.path()));
+				}
+			}
+			out = next;
+		}
+		return out;
+	}
+
+	/** The campaign line a problem of an expanded experiment comes from: the override that set the key, else the variant. */
+	private static String origin(Source s, String path) {
+		String best = null;
+		for (String key : s.overrides().keySet()) {
+			if ((path.equals(key) || path.startsWith(key + ".") || path.startsWith(key + "[")) && (best == null || key.length() > best.length())) {
+				best = key;
+			}
+		}
+		return best != null ? s.origins().get(best) : s.path();
+	}
+
+	/**
+	 * The base experiment with every default written out, each contribution's settings included, so that an override
+	 * can name any key the experiment has.
+	 */
+	private ObjectNode fullTree(Experiment e) {
+		SettingsCodec codec = validator.codec();
+		ObjectNode tree = (ObjectNode) codec.toTree(e);
+		fillSettings(codec, tree.path("architectures"), e.architectures);
+		fillSettings(codec, tree.path("augmentations"), e.augmentations);
+		fillSettings(codec, tree.path("evaluation").path("evaluators"), e.evaluation.evaluators);
+		if (e.baseDir != null) {
+			tree.with("dataset").put("path", e.resolve(e.dataset.path).toString());
+			if (e.training.initFrom != null && !e.training.initFrom.isBlank()) {
+				tree.with("training").put("initFrom", e.resolve(e.training.initFrom).toString());
+			}
+		}
+		tree.remove("output");
+		return tree;
+	}
+
+	private static void fillSettings(SettingsCodec codec, JsonNode array, List<? extends ContributionRef> refs) {
+		if (!(array instanceof ArrayNode a)) {
+			return;
+		}
+		for (int i = 0; i < refs.size() && i < a.size(); i++) {
+			Object settings = refs.get(i).resolvedSettings();
+			if (settings != null && a.get(i) instanceof ObjectNode o) {
+				o.set("settings", codec.toTree(settings));
+			}
+		}
+	}
+
+	/**
+	 * Sets {@code path} in {@code tree} to {@code value}.
+	 *
+	 * @return null, or why the key names nothing in the experiment
+	 */
+	static String apply(ObjectNode tree, String path, JsonNode value, Set<String> allKeys) {
+		List<Object> tokens;
+		try {
+			tokens = tokens(path);
+		} catch (IllegalArgumentException e) {
+			return e.getMessage();
+		}
+		JsonNode node = tree;
+		StringBuilder at = new StringBuilder();
+		for (int i = 0; i < tokens.size(); i++) {
+			Object t = tokens.get(i);
+			boolean last = i == tokens.size() - 1;
+			if (t instanceof String field) {
+				if (!(node instanceof ObjectNode o) || !o.has(field)) {
+					return "names no key of the experiment: no '" + field + "'" + (at.length() == 0 ? "" : " in " + at)
+							+ (node instanceof ObjectNode o2 ? "; keys there: " + fieldNames(o2) : "; " + (at.length() == 0 ? "the experiment" : at) + " is " + kind(node));
+				}
+				if (last) {
+					o.set(field, value.deepCopy());
+					if (field.equals("id") && o.has("settings") && !allKeys.contains(prefix(path) + "settings")) {
+						o.remove("settings"); // another contribution: its own defaults
+					}
+					return null;
+				}
+				node = o.get(field);
+				at.append(at.length() == 0 ? "" : ".").append(field);
+			} else {
+				int index = (Integer) t;
+				if (!(node instanceof ArrayNode a) || index >= a.size()) {
+					return "names no key of the experiment: " + at + (node instanceof ArrayNode a2 ? " has " + a2.size() + " entries, no [" + index + "]" : " is " + kind(node) + ", not a list");
+				}
+				if (last) {
+					a.set(index, value.deepCopy());
+					return null;
+				}
+				node = a.get(index);
+				at.append('[').append(index).append(']');
+			}
+		}
+		return "names no key";
+	}
+
+	private static String prefix(String path) {
+		int cut = path.lastIndexOf('.');
+		return cut < 0 ? "" : path.substring(0, cut + 1);
+	}
+
+	private static String kind(JsonNode node) {
+		return node == null || node.isNull() ? "empty" : node.isObject() ? "a mapping" : node.isArray() ? "a list" : "a value (" + node + ")";
+	}
+
+	private static List<String> fieldNames(ObjectNode o) {
+		List<String> out = new ArrayList<>();
+		o.fieldNames().forEachRemaining(out::add);
+		return out;
+	}
+
+	/** {@code a.b[0].c} as {@code ["a", "b", 0, "c"]}. */
+	static List<Object> tokens(String path) {
+		List<Object> out = new ArrayList<>();
+		if (path == null || path.isBlank()) {
+			throw new IllegalArgumentException("an empty key path");
+		}
+		for (String part : path.split("\\.", -1)) {
+			java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)((?:\\[\\d+])*)").matcher(part);
+			if (!m.matches()) {
+				throw new IllegalArgumentException("'" + path + "' is not a key path (keys separated by '.', list entries as [0], e.g. architectures[0].settings.activation)");
+			}
+			out.add(m.group(1));
+			java.util.regex.Matcher idx = java.util.regex.Pattern.compile("\\[(\\d+)]").matcher(m.group(2));
+			while (idx.find()) {
+				out.add(Integer.parseInt(idx.group(1)));
+			}
+		}
+		return out;
+	}
+
+	/** One fold: how it changes an experiment tree. */
+	private record Fold(int index, String label, java.util.function.Consumer<ObjectNode> edit) {
+		void apply(ObjectNode tree) {
+			edit.accept(tree);
+		}
+	}
+
+	private List<Fold> folds(Campaign.Folds folds, ObjectNode tree, Experiment base) throws IOException {
+		List<Fold> out = new ArrayList<>();
+		switch (folds.mode) {
+		case NONE -> out.add(new Fold(0, "once", t -> {
+		}));
+		case SEEDS -> {
+			for (int k = 0; k < folds.seeds.size(); k++) {
+				long seed = folds.seeds.get(k);
+				out.add(new Fold(k, "seed-" + seed, t -> t.put("seed", seed)));
+			}
+			if (new LinkedHashSet<>(folds.seeds).size() != folds.seeds.size()) {
+				throw new IllegalArgumentException("a seed is listed twice: " + folds.seeds);
+			}
+		}
+		case CV -> {
+			ObjectNode split = tree.with("dataset").with("split");
+			String mode = split.path("mode").asText("subsets").toLowerCase(Locale.ROOT);
+			if (mode.equals(SplitSettings.Mode.RANDOM.name().toLowerCase(Locale.ROOT))) {
+				int n = folds.count > 0 ? folds.count : 10;
+				for (int k = 0; k < n; k++) {
+					int fold = k;
+					out.add(new Fold(k, "fold-" + k, t -> {
+						ObjectNode s = t.with("dataset").with("split");
+						s.put("folds", n);
+						s.put("fold", fold);
+					}));
+				}
+			} else {
+				Path dataset = Path.of(tree.path("dataset").path("path").asText());
+				List<Integer> subsets = Luna16Dataset.open(dataset).subsets();
+				if (subsets.size() < 2) {
+					throw new IllegalArgumentException(dataset + " has " + subsets.size() + " subset(s); cross-validation needs 2 or more");
+				}
+				if (folds.count > subsets.size()) {
+					throw new IllegalArgumentException(folds.count + " folds asked, but " + dataset + " has " + subsets.size() + " subsets");
+				}
+				int n = folds.count > 0 ? folds.count : subsets.size();
+				for (int k = 0; k < n; k++) {
+					int test = subsets.get(k);
+					int validation = subsets.get((k + 1) % subsets.size());
+					out.add(new Fold(k, "fold-" + k, t -> {
+						ObjectNode s = t.with("dataset").with("split");
+						s.put("mode", "subsets");
+						s.set("test", array(s, List.of(test)));
+						s.set("validation", array(s, subsets.size() > 2 ? List.of(validation) : List.of()));
+						s.set("train", array(s, subsets.stream().filter(x -> x != test && (subsets.size() == 2 || x != validation)).toList()));
+					}));
+				}
+			}
+		}
+		}
+		return out;
+	}
+
+	private static ArrayNode array(ObjectNode owner, List<Integer> values) {
+		ArrayNode a = owner.arrayNode();
+		values.forEach(a::add);
+		return a;
+	}
+}

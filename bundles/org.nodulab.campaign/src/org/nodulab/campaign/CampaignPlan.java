@@ -1,0 +1,64 @@
+package org.nodulab.campaign;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.nodulab.core.experiment.Experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A campaign expanded and validated: every variant with what it overrides, every (variant, fold) run with its
+ * experiment. Made by {@link CampaignLoader}; nothing has been written yet.
+ *
+ * @param file the campaign file
+ * @param campaign the campaign as read
+ * @param folder the campaign's folder ({@code <output>/<name>}), which may not exist yet
+ * @param baseFile the base experiment file
+ * @param variants every variant in the order given (axes expanded)
+ * @param folds the fold labels ({@code fold-0}... or {@code seed-7}...)
+ * @param runs every run, variant by variant, fold by fold
+ */
+public record CampaignPlan(Path file, Campaign campaign, Path folder, Path baseFile, List<VariantPlan> variants,
+		List<String> folds, List<PlannedRun> runs) {
+
+	/** A variant with the overrides it applies to the base experiment, in order (its own, then its axes'). */
+	public record VariantPlan(String name, String description, Map<String, JsonNode> overrides, Double notebook) {
+	}
+
+	/**
+	 * One run of the campaign.
+	 *
+	 * @param variant the variant's name
+	 * @param fold the fold's index
+	 * @param foldLabel {@code fold-0}, {@code seed-7} or {@code once}
+	 * @param experiment the expanded experiment, validated
+	 * @param yaml the expanded experiment as written into the campaign folder and the run
+	 */
+	public record PlannedRun(String variant, int fold, String foldLabel, Experiment experiment, String yaml) {
+
+		/** {@code <variant>/<fold label>}: the run's folder below {@code runs/} and its name in messages. */
+		public String id() {
+			return variant + "/" + foldLabel;
+		}
+	}
+
+	public Optional<VariantPlan> variant(String name) {
+		return variants.stream().filter(v -> v.name().equals(name)).findFirst();
+	}
+
+	public Optional<PlannedRun> run(String id) {
+		return runs.stream().filter(r -> r.id().equals(id)).findFirst();
+	}
+
+	/** The baseline variant's name. */
+	public String baseline() {
+		return campaign.baseline != null ? campaign.baseline : variants.get(0).name();
+	}
+
+	public List<PlannedRun> runsOf(String variant) {
+		return runs.stream().filter(r -> r.variant().equals(variant)).toList();
+	}
+}

@@ -1,0 +1,292 @@
+package org.nodulab.campaign.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nodulab.campaign.CampaignExecutor;
+import org.nodulab.campaign.CampaignFolder;
+import org.nodulab.campaign.slurm.SlurmExecutor;
+import org.nodulab.campaign.slurm.SlurmSettings;
+import org.nodulab.cli.internal.NodulabCommand;
+import org.nodulab.cli.internal.Services;
+import org.osgi.framework.FrameworkUtil;
+
+/**
+ * {@code nodulab campaign} as a user runs it, on a 4-scan synthetic benchmark with a tiny network on libtorch: campaign
+ * files with their errors, the expansion, a campaign on the local job queue to a complete table and notebook, a second
+ * run that skips what finished, and the Slurm executor's checks and batch script. (The Slurm executor on a real
+ * one-node cluster is checked by the product's smoke test, releng/org.nodulab.product.tests/campaign-test.sh.)
+ */
+class CampaignCommandsTest {
+
+	private static Services services;
+	private static Path dir;
+
+	record Result(int code, String out, String err) {
+	}
+
+	static final String BASE = """
+			name: tiny
+			seed: 3
+			dataset:
+			  path: synth
+			  split: {mode: subsets, train: [0, 1], validation: [2], test: [3]}
+			sampling: {positiveFactor: 108, negativeFactor: 1, epochSize: 1.0}
+			augmentations: [{id: translate}, {id: rotate90}]
+			architectures:
+			  - id: vgg
+			    settings: {branches: [{size: [12, 12, 12]}], filters: [4, 8], convsPerStage: 1, denseUnits: 8, dropout: 0.3}
+			training: {backend: libtorch, epochs: 2, batchSize: 4}
+			evaluation: {testTimeAugmentation: false, bootstrap: 0}
+			""";
+
+	@BeforeAll
+	static void open() throws Exception {
+		services = new Services(FrameworkUtil.getBundle(CampaignCommandsTest.class).getBundleContext());
+		dir = Files.createTempDirectory("nodulab-campaign-test");
+		Result synth = run("synth", "--out", dir.resolve("synth").toString(), "--scans", "4", "--seed", "5");
+		assertEquals(0, synth.code(), synth.err());
+		Files.writeString(dir.resolve("base.yaml"), BASE);
+	}
+
+	@AfterAll
+	static void close() {
+		services.close();
+	}
+
+	static Result run(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int code = NodulabCommand.run(services, args, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8));
+		return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	static Path write(String name, String text) throws Exception {
+		Path f = dir.resolve(name);
+		Files.writeString(f, text);
+		return f;
+	}
+
+	@Test
+	void planExpandsVariantsAxesAndFoldsAndValidatesEveryExperiment() throws Exception {
+		Path f = write("grid.yaml", """
+				name: grid
+				base: base.yaml
+				folds: {mode: cv, count: 2}
+				variants:
+				  - name: base
+				    description: the base recipe
+				  - name: wide
+				    description: twice the dense units
+				    overrides:
+				      architectures[0].settings.denseUnits: 16
+				axes:
+				  - key: training.learningRate
+				    name: lr
+				    values: [0.001, 0.003]
+				""");
+		Result r = run("campaign", "plan", f.toString(), "--measure-seconds", "0.2");
+		assertEquals(0, r.code(), r.err() + r.out());
+		assertTrue(r.out().contains("campaign grid: 4 variant(s) x 2 fold(s) = 8 runs, every experiment valid"), r.out());
+		for (String v : List.of("base+lr=0.001", "base+lr=0.003", "wide+lr=0.001", "wide+lr=0.003")) {
+			assertTrue(r.out().contains("run " + v + "/fold-0"), v + " in\n" + r.out());
+			assertTrue(r.out().contains("run " + v + "/fold-1"), v + " in\n" + r.out());
+		}
+		assertTrue(r.out().contains("    architectures[0].settings.denseUnits = 16"), r.out());
+		assertTrue(r.out().contains("    training.learningRate = 0.003"), r.out());
+		assertTrue(r.out().contains("libtorch: "), r.out());
+		assertTrue(r.out().contains("estimated cost: "), r.out());
+		assertFalse(Files.exists(dir.resolve("campaigns/grid")), "plan writes nothing");
+
+		Path seeds = write("seeds.yaml", "name: seeds\nbase: base.yaml\nfolds: {mode: seeds, seeds: [1, 2, 3]}\n");
+		Result s = run("campaign", "plan", seeds.toString(), "--no-estimate");
+		assertEquals(0, s.code(), s.err());
+		assertTrue(s.out().contains("1 variant(s) x 3 fold(s) = 3 runs"), s.out());
+		assertTrue(s.out().contains("run base/seed-2"), s.out());
+	}
+
+	@Test
+	void everyMistakeIsNamedWithTheCampaignFileAndLine() throws Exception {
+		Path f = write("broken.yaml", """
+				name: broken
+				base: base.yaml
+				baseline: nobody
+				folds: {mode: cv, count: 2}
+				variants:
+				  - name: base
+				  - name: typo
+				    overrides:
+				      training.learningrate: 0.01
+				  - name: negative
+				    overrides:
+				      architectures[0].settings.denseUnits: -3
+				  - name: base
+				  - name: far
+				    overrides:
+				      architectures[3].id: vgg
+				ensembles:
+				  - {name: e, members: [base, ghost]}
+				""");
+		Result r = run("campaign", "plan", f.toString(), "--no-estimate");
+		assertEquals(1, r.code(), r.out());
+		String err = r.err();
+		assertTrue(err.contains(f + ":3: baseline: names no variant: 'nobody'"), err);
+		assertTrue(err.contains(f + ":13: variants[3].name: duplicate variant name 'base' (also at line 6)"), err);
+		assertTrue(err.contains(f + ":18: ensembles[0].members[1]: names no variant: 'ghost'"), err);
+		// the expansion is checked once the names are right
+		Path g = write("broken2.yaml", Files.readString(f).replace("baseline: nobody", "baseline: base")
+				.replace("  - name: base\n  - name: far", "  - name: far").replace("[base, ghost]", "[base, typo]"));
+		Result r2 = run("campaign", "plan", g.toString(), "--no-estimate");
+		assertEquals(1, r2.code(), r2.out());
+		String e2 = r2.err();
+		assertTrue(e2.contains(g + ":9: variants[1].overrides.training.learningrate: names no key of the experiment: no 'learningrate' in training; keys there: [backend, optimizer, learningRate"), e2);
+		assertTrue(e2.contains(g + ":12: variants[2].overrides.architectures[0].settings.denseUnits: variant 'negative' makes an invalid experiment: architectures[0].settings.denseUnits: "), e2);
+		assertTrue(e2.contains(g + ":15: variants[3].overrides.architectures[3].id: names no key of the experiment: architectures has 1 entries, no [3]"), e2);
+
+		Path bad = write("bad-base.yaml", "name: badbase\nbase: nothing-here.yaml\n");
+		Result r3 = run("campaign", "plan", bad.toString());
+		assertEquals(1, r3.code());
+		assertTrue(r3.err().contains(bad + ":2: base: the base experiment is invalid:"), r3.err());
+		assertTrue(r3.err().contains("nothing-here.yaml: file does not exist"), r3.err());
+	}
+
+	@Test
+	void aCampaignOnTheLocalQueueRunsToATableAndANotebookAndSkipsWhatFinished() throws Exception {
+		Path f = write("study.yaml", """
+				name: study
+				description: Dense width on the tiny VGG
+				base: base.yaml
+				baseline: base
+				folds: {mode: cv, count: 2}
+				variants:
+				  - name: base
+				    description: the base recipe
+				  - name: wide
+				    description: twice the dense units
+				    notebook: 0.85
+				    overrides:
+				      architectures[0].settings.denseUnits: 16
+				ensembles:
+				  - {name: both, members: [base, wide], combine: mean}
+				  - {name: tuned, members: [base, wide], combine: weighted, step: 0.5}
+				evaluation: {bootstrap: 100}
+				""");
+		String queue = dir.resolve("queue").toString();
+		Result r = run("campaign", "run", f.toString(), "-o", "queue=" + queue);
+		assertEquals(0, r.code(), r.err() + r.out());
+		assertTrue(r.out().contains("campaign study: 4 runs, 0 finished, 4 to start or resume with executor 'local'"), r.out());
+		assertTrue(r.out().contains("campaign study: 4 runs: 4 finished (100% done)"), r.out());
+		Path folder = dir.resolve("campaigns/study");
+		for (String run : List.of("base/fold-0", "base/fold-1", "wide/fold-0", "wide/fold-1")) {
+			assertTrue(Files.exists(folder.resolve("runs/" + run + "/summary.json")), run);
+			assertTrue(Files.readString(folder.resolve("runs/" + run + "/experiment.yaml")).contains("name: study.")); // an ordinary run
+		}
+		// fold k tests subset k and validates on the next, as nodulab cv
+		String fold1 = Files.readString(folder.resolve("experiments/wide/fold-1.yaml"));
+		assertTrue(fold1.contains("denseUnits: 16"), fold1);
+		assertTrue(fold1.replaceAll("\\s+", " ").contains("test: - 1"), fold1);
+
+		List<String> csv = Files.readAllLines(folder.resolve("results/campaign.csv"));
+		assertTrue(csv.get(0).startsWith("kind,name,cpm_fold-0,cpm_fold-1,runs_finished,runs_planned,mean,sd,pooled_cpm,pooled_lower,pooled_upper,delta_vs_base"), csv.get(0));
+		assertEquals(5, csv.size(), String.join("\n", csv));
+		assertTrue(csv.get(1).startsWith("variant,base,"), csv.get(1));
+		assertTrue(csv.get(2).startsWith("variant,wide,"), csv.get(2));
+		assertTrue(csv.get(3).startsWith("ensemble,both,"), csv.get(3));
+		assertTrue(csv.get(4).startsWith("ensemble,tuned,"), csv.get(4));
+		assertTrue(csv.get(4).contains("fold-0 weights ["), csv.get(4)); // searched on fold 0's validation predictions
+		for (String line : csv.subList(1, 5)) {
+			String[] v = line.split(",");
+			assertEquals("2", v[4], line);
+			double pooled = Double.parseDouble(v[8]);
+			assertTrue(pooled >= Double.parseDouble(v[9]) - 1e-9 && pooled <= Double.parseDouble(v[10]) + 1e-9, line);
+		}
+		assertFalse(csv.get(2).split(",")[11].isEmpty(), "wide is compared with the baseline: " + csv.get(2));
+
+		String md = Files.readString(folder.resolve("notebook.md"));
+		assertTrue(md.indexOf("## base") < md.indexOf("## wide") && md.indexOf("## wide") < md.indexOf("## Ensemble both"), md);
+		assertTrue(md.contains("- Changes against the base: architectures[0].settings.denseUnits = 16"), md);
+		assertTrue(md.contains("- Notebook / Nodulab: 0.8500 / "), md);
+		assertTrue(md.contains("against base ["), md);
+		assertTrue(md.contains("![FROC](results/froc-best.png)"), md);
+		String html = Files.readString(folder.resolve("notebook.html"));
+		assertTrue(html.contains("<section id=\"wide\"><h2>wide</h2>") && html.contains("data:image/png;base64,"), html);
+		assertTrue(Files.size(folder.resolve("results/froc-best.png")) > 1000);
+
+		// again: nothing to do
+		Result again = run("campaign", "run", f.toString(), "-o", "queue=" + queue);
+		assertEquals(0, again.code(), again.err());
+		assertTrue(again.out().contains("4 runs, 4 finished, 0 to start or resume"), again.out());
+		Result status = run("campaign", "status", folder.toString());
+		assertEquals(0, status.code(), status.err());
+		assertTrue(status.out().contains("wide/fold-1") && status.out().contains("finished     100%"), status.out());
+		assertTrue(status.out().contains("[e] tuned"), status.out());
+
+		// a variant changed after it ran is refused by name: runs are immutable
+		Path changed = write("study-changed.yaml", Files.readString(f).replace("denseUnits: 16", "denseUnits: 12"));
+		Result refused = run("campaign", "run", changed.toString(), "-o", "queue=" + queue);
+		assertEquals(1, refused.code(), refused.out());
+		assertTrue(refused.err().contains("these runs were started with another experiment than the campaign file makes now: wide/fold-0"), refused.err());
+	}
+
+	@Test
+	void theSlurmExecutorChecksItsCommandsAndWritesOneArrayTaskPerRun() throws Exception {
+		List<String> missing = SlurmExecutor.checkTools("/nonexistent");
+		assertEquals(3, missing.size(), missing.toString());
+		assertTrue(missing.get(0).startsWith("no 'sbatch' on the PATH (/nonexistent)"), missing.get(0));
+
+		Path f = write("remote.yaml", """
+				name: remote
+				base: base.yaml
+				folds: {mode: none}
+				executor:
+				  id: slurm
+				  settings: {partition: gpu, account: lungs, time: "04:00:00", mem: 16G, cpus: 4, gpus: 1, maxParallel: 2, extra: [--constraint=v100]}
+				""");
+		Result r = run("campaign", "run", f.toString(), "-o", "command=/nonexistent/nodulab");
+		assertEquals(1, r.code(), r.out());
+		assertTrue(r.err().contains("executor 'slurm': ") && r.err().contains("the launcher '/nonexistent/nodulab' is not an executable file here"), r.err());
+		assertTrue(r.err().contains("(nothing was submitted)"), r.err());
+		assertFalse(Files.exists(dir.resolve("campaigns/remote/executor/slurm/submissions.json")));
+
+		Result badTime = run("campaign", "run", f.toString(), "-o", "time=four hours");
+		assertEquals(1, badTime.code());
+		assertTrue(badTime.err().contains("executor 'slurm' settings: time: expected a Slurm time limit such as 30, 04:00:00 or 2-00:00:00, got 'four hours'"), badTime.err());
+
+		CampaignFolder folder = CampaignFolder.open(dir.resolve("campaigns/remote"));
+		SlurmSettings s = new SlurmSettings();
+		s.partition = "gpu";
+		s.account = "lungs";
+		s.time = "04:00:00";
+		s.mem = "16G";
+		s.cpus = 4;
+		s.gpus = 1;
+		s.maxParallel = 2;
+		s.extra = List.of("--constraint=v100");
+		CampaignExecutor.Context c = new CampaignExecutor.Context(folder.withExecutor("slurm"), s, List.of("/opt/nodulab/nodulab"),
+				new PrintWriter(System.out), null);
+		String script = SlurmExecutor.script(c, s, 3, folder.dir().resolve("executor/slurm/array-001.tasks"));
+		for (String line : List.of("#SBATCH --array=0-2%2", "#SBATCH --requeue", "#SBATCH --partition=gpu", "#SBATCH --account=lungs",
+				"#SBATCH --time=04:00:00", "#SBATCH --mem=16G", "#SBATCH --cpus-per-task=4", "#SBATCH --gres=gpu:1",
+				"#SBATCH --constraint=v100", "#SBATCH --output=" + folder.dir() + "/executor/slurm/logs/%A_%a.log",
+				"'/opt/nodulab/nodulab' campaign task '" + folder.dir() + "' \"$run\"")) {
+			assertTrue(script.contains(line), line + " in\n" + script);
+		}
+		try (Stream<String> lines = script.lines()) {
+			assertTrue(lines.anyMatch(l -> l.startsWith("run=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\"")), script);
+		}
+	}
+}
