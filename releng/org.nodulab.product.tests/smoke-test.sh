@@ -279,6 +279,9 @@ if [ -n "$jar" ]; then
   check "removed: tinynet is gone" test "$(grep -c tinynet "$OUT/dropin-removed.txt")" -eq 0
 fi
 
+# Campaigns: the local job queue and a one-node Slurm cluster (campaign-test.sh)
+source "$ROOT/releng/org.nodulab.product.tests/campaign-test.sh"
+
 if [ -n "${DISPLAY:-}" ]; then
   rm -f "$OUT/workbench.png"
   NODULAB_JAVA_OPTS="-Dnodulab.screenshot=$OUT/workbench.png -Dnodulab.exitAfterScreenshot=true" \

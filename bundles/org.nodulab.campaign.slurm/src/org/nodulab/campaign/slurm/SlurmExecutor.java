@@ -156,7 +156,8 @@ public final class SlurmExecutor implements CampaignExecutor<SlurmSettings> {
 		b.append("set -u\n");
 		b.append("run=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" ").append(q(tasks.toString())).append(")\n");
 		b.append("echo \"nodulab campaign task $run on $(hostname) as ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, restart ${SLURM_RESTART_COUNT:-0}, $(date -u +%FT%TZ)\"\n");
-		b.append("export NODULAB_CPUS=\"${SLURM_CPUS_PER_TASK:-}\"\n");
+		// the JVM (and so libtorch's and the data pipeline's threads) sees the task's cores, not the node's
+		b.append("if [ -n \"${SLURM_CPUS_PER_TASK:-}\" ]; then export NODULAB_JAVA_OPTS=\"${NODULAB_JAVA_OPTS:-} -XX:ActiveProcessorCount=$SLURM_CPUS_PER_TASK\"; fi\n");
 		StringBuilder launcher = new StringBuilder();
 		for (String part : context.launcher()) {
 			launcher.append(q(part)).append(' ');
