@@ -61,8 +61,21 @@ public final class CampaignLoader {
 	 * @throws SettingsException listing every problem, each with the campaign file's line
 	 */
 	public CampaignPlan load(Path file) throws SettingsException {
+		return load(file, validator.codec().parse(file));
+	}
+
+	/** As {@link #load(Path)}, for the text of a campaign file being edited (relative paths against its folder). */
+	public CampaignPlan load(Path file, String content) throws SettingsException {
+		return load(file, validator.codec().parse(file.toString(), content));
+	}
+
+	/** Whether a YAML document is a campaign (it names a base experiment) rather than an experiment. */
+	public static boolean isCampaign(com.fasterxml.jackson.databind.JsonNode root) {
+		return root != null && root.isObject() && root.has("base") && !root.has("architectures") && !root.has("dataset");
+	}
+
+	private CampaignPlan load(Path file, SettingsCodec.Document document) throws SettingsException {
 		SettingsCodec codec = validator.codec();
-		SettingsCodec.Document document = codec.parse(file);
 		List<SettingsProblem> problems = new ArrayList<>();
 		Campaign campaign = codec.convert(document.root(), Campaign.class, "", problems);
 		codec.throwIfAny(document, problems);

@@ -60,7 +60,7 @@ public class NodulabActionBarAdvisor extends ActionBarAdvisor {
 		about = ActionFactory.ABOUT.create(window);
 		register(about);
 		views = ContributionItemFactory.VIEWS_SHORTLIST.create(window);
-		openExperiment = new Action("&Open Experiment...") {
+		openExperiment = new Action("&Open Experiment or Campaign...") {
 			@Override
 			public void run() {
 				FileDialog d = new FileDialog(window.getShell(), SWT.OPEN);
@@ -68,7 +68,7 @@ public class NodulabActionBarAdvisor extends ActionBarAdvisor {
 				String f = d.open();
 				if (f != null) {
 					try {
-						OpenExperiment.open(window.getActivePage(), Path.of(f));
+						OpenExperiment.openFile(window.getActivePage(), Path.of(f));
 					} catch (Exception e) {
 						MessageDialog.openError(window.getShell(), "Open experiment", e.getMessage());
 					}

@@ -21,6 +21,7 @@ public class NodulabPerspective implements IPerspectiveFactory {
 		IFolderLayout bottom = layout.createFolder("org.nodulab.ui.bottom", IPageLayout.BOTTOM, 0.62f, editorArea);
 		bottom.addView(RunsView.ID);
 		bottom.addView(JobsView.ID);
+		bottom.addView(CampaignsView.ID);
 		bottom.addView(PROGRESS_VIEW);
 		IFolderLayout right = layout.createFolder("org.nodulab.ui.right", IPageLayout.RIGHT, 0.45f, editorArea);
 		right.addView(FrocView.ID);
