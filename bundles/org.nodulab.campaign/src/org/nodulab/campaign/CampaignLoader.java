@@ -243,7 +243,7 @@ public final class CampaignLoader {
 					String label = axis.shortName() + "=" + axis.label(v);
 					String name = c.variants.isEmpty() && a == 0 ? label : s.name() + "+" + label;
 					String description = (s.description().isEmpty() || c.variants.isEmpty() && a == 0 ? "" : s.description() + "; ")
-							+ axis.key + " = " + axis.values.get(v);
+							+ axis.key + " = " + (axis.values.get(v).isTextual() ? axis.values.get(v).asText() : axis.values.get(v).toString());
 					next.add(new Source(name, description, s.notebook(), overrides, origins, s.path()));
 				}
 			}
