@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import org.nodulab.core.experiment.Experiment;
 import org.nodulab.core.experiment.TrainingSettings;
@@ -20,8 +19,8 @@ import org.nodulab.nn.ArchitectureRegistry;
 import org.nodulab.nn.Batch;
 import org.nodulab.nn.ComputeBackend;
 import org.nodulab.nn.TrainableNetwork;
+import org.nodulab.nn.Throughput;
 import org.nodulab.nn.graph.NetworkGraph;
-import org.nodulab.nn.graph.Shape;
 import org.nodulab.train.RunServices;
 import org.nodulab.train.TrainingData;
 import org.osgi.framework.BundleContext;
@@ -329,38 +328,10 @@ public final class CampaignService {
 	/** Training and inference samples per second of a network on a backend, over about {@code seconds} each. */
 	private static double[] measure(ComputeBackend backend, NetworkGraph graph, TrainingSettings training, double seconds)
 			throws Exception {
-		int batch = training.batchSize;
-		SplittableRandom random = new SplittableRandom(1);
-		List<float[]> inputs = new ArrayList<>();
-		for (Shape s : graph.inputShapes()) {
-			float[] v = new float[(int) (s.size() * batch)];
-			for (int i = 0; i < v.length; i++) {
-				v[i] = (float) random.nextGaussian();
-			}
-			inputs.add(v);
-		}
-		float[] labels = new float[batch];
-		for (int i = 0; i < batch; i++) {
-			labels[i] = i % 2;
-		}
-		Batch b = new Batch(batch, inputs, labels);
+		Batch b = Throughput.randomBatch(graph, training.batchSize, 1);
 		try (TrainableNetwork net = backend.create(graph, training, 1)) {
-			net.fit(b);
-			long start = System.nanoTime();
-			int steps = 0;
-			while (steps < 2 || System.nanoTime() - start < seconds * 1e9) {
-				net.fit(b);
-				steps++;
-			}
-			double train = steps * batch / ((System.nanoTime() - start) / 1e9);
-			net.predict(b);
-			start = System.nanoTime();
-			steps = 0;
-			while (steps < 2 || System.nanoTime() - start < seconds / 2 * 1e9) {
-				net.predict(b);
-				steps++;
-			}
-			return new double[] { train, steps * batch / ((System.nanoTime() - start) / 1e9) };
+			Throughput.Figures f = Throughput.measure(net, () -> b, b, seconds);
+			return new double[] { f.train(), f.infer() };
 		}
 	}
 

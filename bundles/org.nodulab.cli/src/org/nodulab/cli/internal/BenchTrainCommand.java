@@ -216,48 +216,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
 	private Figures measure(ComputeBackend backend, NetworkGraph graph, Supplier<Batch> batches,
 			PrintWriter out) throws Exception {
-		SplittableRandom random = new SplittableRandom(1);
-		List<float[]> inputs = new ArrayList<>();
-		for (Shape s : graph.inputShapes()) {
-			float[] v = new float[(int) (s.size() * batch)];
-			for (int i = 0; i < v.length; i++) {
-				v[i] = (float) random.nextGaussian();
-			}
-			inputs.add(v);
-		}
-		float[] labels = new float[batch];
-		for (int i = 0; i < batch; i++) {
-			labels[i] = i % 2;
-		}
-		Batch b = new Batch(batch, inputs, labels);
-		TrainingSettings training = new TrainingSettings();
-		try (TrainableNetwork net = backend.create(graph, training, 1)) {
-			List<Double> losses = new ArrayList<>();
-			losses.add(net.fit(batches != null ? batches.get() : b));
-			losses.add(net.fit(batches != null ? batches.get() : b));
-			long start = System.nanoTime();
-			int steps = 0;
-			while (System.nanoTime() - start < seconds * 1e9) {
-				losses.add(net.fit(batches != null ? batches.get() : b));
-				steps++;
-			}
+		Batch b = org.nodulab.nn.Throughput.randomBatch(graph, batch, 1);
+		try (TrainableNetwork net = backend.create(graph, new TrainingSettings(), 1)) {
+			org.nodulab.nn.Throughput.Figures f = org.nodulab.nn.Throughput.measure(net, batches != null ? batches : () -> b, b, seconds);
 			if (batches != null) {
+				List<Double> losses = f.losses();
 				int k = Math.max(1, Math.min(5, losses.size() / 3));
 				out.printf(Locale.ROOT, "  loss: first %d batches %.3f, last %d batches %.3f (%d steps)%n", k,
 						losses.subList(0, k).stream().mapToDouble(Double::doubleValue).average().orElse(0), k,
 						losses.subList(losses.size() - k, losses.size()).stream().mapToDouble(Double::doubleValue).average()
 								.orElse(0), losses.size());
 			}
-			double train = steps * batch / ((System.nanoTime() - start) / 1e9);
-			net.predict(b);
-			start = System.nanoTime();
-			steps = 0;
-			while (System.nanoTime() - start < seconds / 2 * 1e9) {
-				net.predict(b);
-				steps++;
-			}
-			double infer = steps * batch / ((System.nanoTime() - start) / 1e9);
-			return new Figures(train, infer, peakResidentMiB());
+			return new Figures(f.train(), f.infer(), peakResidentMiB());
 		}
 	}
 

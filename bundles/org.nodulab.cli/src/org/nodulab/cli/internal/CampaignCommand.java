@@ -50,6 +50,16 @@ public final class CampaignCommand implements Runnable {
 		return CampaignFolder.open(plan.folder());
 	}
 
+	/** The expanded campaign, or null after printing its problems. */
+	static CampaignPlan plan(CampaignService service, Path file, CommandSpec spec) {
+		try {
+			return service.plan(file);
+		} catch (SettingsException x) {
+			spec.commandLine().getErr().println(x.getMessage());
+			return null;
+		}
+	}
+
 	/** {@code nodulab campaign plan F}. */
 	@Command(name = "plan", description = "Expand and validate a campaign: every run with what it overrides, and the estimated cost from the backend's speed measured here and the sample counts. Nothing is written.")
 	static final class Plan implements Callable<Integer> {
@@ -71,11 +81,8 @@ public final class CampaignCommand implements Runnable {
 		public Integer call() throws Exception {
 			PrintWriter out = spec.commandLine().getOut();
 			CampaignService service = services.get(CampaignService.class);
-			CampaignPlan plan;
-			try {
-				plan = service.plan(file);
-			} catch (SettingsException x) {
-				spec.commandLine().getErr().println(x.getMessage());
+			CampaignPlan plan = plan(service, file, spec);
+			if (plan == null) {
 				return NodulabCommand.INVALID_INPUT;
 			}
 			out.printf(Locale.ROOT, "campaign %s: %d variant(s) x %d fold(s) = %d runs, every experiment valid; base %s; baseline %s; folder %s%n",
@@ -142,11 +149,8 @@ public final class CampaignCommand implements Runnable {
 		public Integer call() throws Exception {
 			PrintWriter out = spec.commandLine().getOut();
 			CampaignService service = services.get(CampaignService.class);
-			CampaignPlan plan;
-			try {
-				plan = service.plan(file);
-			} catch (SettingsException x) {
-				spec.commandLine().getErr().println(x.getMessage());
+			CampaignPlan plan = plan(service, file, spec);
+			if (plan == null) {
 				return NodulabCommand.INVALID_INPUT;
 			}
 			CampaignService.Status s = service.run(plan, executor, options, out);

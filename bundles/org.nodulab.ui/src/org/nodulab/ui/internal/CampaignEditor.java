@@ -22,8 +22,6 @@ import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.ui.IEditorInput;
 import org.eclipse.ui.IEditorSite;
-import org.eclipse.ui.IPathEditorInput;
-import org.eclipse.ui.IURIEditorInput;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.part.EditorPart;
 import org.nodulab.campaign.CampaignPlan;
@@ -59,13 +57,7 @@ public class CampaignEditor extends EditorPart {
 	public void init(IEditorSite site, IEditorInput input) throws PartInitException {
 		setSite(site);
 		setInput(input);
-		if (input instanceof IURIEditorInput uri) {
-			file = Path.of(uri.getURI());
-		} else if (input instanceof IPathEditorInput p) {
-			file = p.getPath().toPath();
-		} else {
-			throw new PartInitException("the campaign editor opens files, not " + input.getClass().getSimpleName());
-		}
+		file = ViewActions.file(input, "campaign editor");
 		try {
 			text = Files.readString(file, StandardCharsets.UTF_8);
 		} catch (IOException e) {

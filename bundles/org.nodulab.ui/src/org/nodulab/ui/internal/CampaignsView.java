@@ -107,12 +107,12 @@ public class CampaignsView extends ViewPart {
 		sash.setWeights(45, 55);
 
 		IToolBarManager bar = getViewSite().getActionBars().getToolBarManager();
-		bar.add(action("Open...", "Open a campaign folder (or run a campaign file from its editor)", this::chooseFolder));
-		bar.add(action("Refresh", "Read the campaign's state again (also every 5 s)", this::refresh));
-		bar.add(action("Run locally", "Start every unfinished run on the job queue (a 'campaign run --executor local' job)", () -> submit("local")));
-		bar.add(action("Run on Slurm", "Submit every unfinished run as a Slurm array job (a 'campaign run --executor slurm' job)", () -> submit("slurm")));
-		bar.add(action("Cancel", "Cancel the selected run's task, or every queued and running one when none is selected", this::cancel));
-		bar.add(action("Notebook", "Open the campaign's notebook.html", this::openNotebook));
+		bar.add(ViewActions.action("Open...", "Open a campaign folder (or run a campaign file from its editor)", this::chooseFolder));
+		bar.add(ViewActions.action("Refresh", "Read the campaign's state again (also every 5 s)", this::refresh));
+		bar.add(ViewActions.action("Run locally", "Start every unfinished run on the job queue (a 'campaign run --executor local' job)", () -> submit("local")));
+		bar.add(ViewActions.action("Run on Slurm", "Submit every unfinished run as a Slurm array job (a 'campaign run --executor slurm' job)", () -> submit("slurm")));
+		bar.add(ViewActions.action("Cancel", "Cancel the selected run's task, or every queued and running one when none is selected", this::cancel));
+		bar.add(ViewActions.action("Notebook", "Open the campaign's notebook.html", this::openNotebook));
 		getViewSite().getActionBars().updateActionBars();
 
 		for (String f : prefs().get(PREF_CAMPAIGNS, "").split("\n")) {
@@ -134,17 +134,6 @@ public class CampaignsView extends ViewPart {
 				scheduleRefresh();
 			}
 		});
-	}
-
-	private static Action action(String text, String tooltip, Runnable run) {
-		Action a = new Action(text) {
-			@Override
-			public void run() {
-				run.run();
-			}
-		};
-		a.setToolTipText(tooltip);
-		return a;
 	}
 
 	private void fillCombo() {

@@ -22,8 +22,6 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.ui.IEditorInput;
 import org.eclipse.ui.IEditorSite;
-import org.eclipse.ui.IPathEditorInput;
-import org.eclipse.ui.IURIEditorInput;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.actions.ActionFactory;
 import org.eclipse.ui.part.MultiPageEditorPart;
@@ -76,13 +74,7 @@ public class ExperimentEditor extends MultiPageEditorPart {
 	@Override
 	public void init(IEditorSite site, IEditorInput input) throws PartInitException {
 		super.init(site, input);
-		if (input instanceof IURIEditorInput uri) {
-			file = Path.of(uri.getURI());
-		} else if (input instanceof IPathEditorInput p) {
-			file = p.getPath().toPath();
-		} else {
-			throw new PartInitException("the experiment editor opens files, not " + input.getClass().getSimpleName());
-		}
+		file = ViewActions.file(input, "experiment editor");
 		try {
 			text = Files.readString(file, StandardCharsets.UTF_8);
 		} catch (IOException e) {

@@ -130,29 +130,29 @@ public class RunsView extends ViewPart {
 		getSite().setSelectionProvider(viewer);
 
 		IToolBarManager toolbar = getViewSite().getActionBars().getToolBarManager();
-		toolbar.add(action("Folder...", "Add a runs folder", this::chooseFolder));
-		toolbar.add(action("Refresh", "Read the runs folders again", this::refresh));
-		toolbar.add(action("Report", "Open the selected runs' report.html", this::openReport));
-		toolbar.add(action("Compare", "Settings that differ and metric deltas of the selected runs (first selected = A)", this::compare));
-		toolbar.add(action("FROC", "FROC curves of the selected runs", this::openFroc));
-		toolbar.add(action("Training", "Loss and CPM per epoch of the selected run", this::openTraining));
-		toolbar.add(action("Errors", "The selected run's worst positives and negatives", this::openErrors));
-		toolbar.add(action("Resume", "Queue jobs that continue the selected interrupted runs from their last checkpoint", this::resume));
-		toolbar.add(action("Predict...", "Score a candidates file with the selected run's models", () -> work("Predict")));
-		toolbar.add(action("Ensemble...", "Combine the selected runs' models (mean, weighted with a search on validation predictions, max) or merge folds", () -> work("Ensemble")));
-		toolbar.add(action("Evaluate...", "The official FROC of a submission file (the selected run's by default)", () -> work("Evaluate")));
-		toolbar.add(action("Delete Model...", "Delete one checkpoint of the selected run, with a recorded reason", () -> work("Delete Model")));
+		toolbar.add(ViewActions.action("Folder...", "Add a runs folder", this::chooseFolder));
+		toolbar.add(ViewActions.action("Refresh", "Read the runs folders again", this::refresh));
+		toolbar.add(ViewActions.action("Report", "Open the selected runs' report.html", this::openReport));
+		toolbar.add(ViewActions.action("Compare", "Settings that differ and metric deltas of the selected runs (first selected = A)", this::compare));
+		toolbar.add(ViewActions.action("FROC", "FROC curves of the selected runs", this::openFroc));
+		toolbar.add(ViewActions.action("Training", "Loss and CPM per epoch of the selected run", this::openTraining));
+		toolbar.add(ViewActions.action("Errors", "The selected run's worst positives and negatives", this::openErrors));
+		toolbar.add(ViewActions.action("Resume", "Queue jobs that continue the selected interrupted runs from their last checkpoint", this::resume));
+		toolbar.add(ViewActions.action("Predict...", "Score a candidates file with the selected run's models", () -> work("Predict")));
+		toolbar.add(ViewActions.action("Ensemble...", "Combine the selected runs' models (mean, weighted with a search on validation predictions, max) or merge folds", () -> work("Ensemble")));
+		toolbar.add(ViewActions.action("Evaluate...", "The official FROC of a submission file (the selected run's by default)", () -> work("Evaluate")));
+		toolbar.add(ViewActions.action("Delete Model...", "Delete one checkpoint of the selected run, with a recorded reason", () -> work("Delete Model")));
 		MenuManager menu = new MenuManager();
-		menu.add(action("Open FROC", null, this::openFroc));
-		menu.add(action("Open training curves", null, this::openTraining));
-		menu.add(action("Open error gallery", null, this::openErrors));
-		menu.add(action("Compare", null, this::compare));
-		menu.add(action("Open report", null, this::openReport));
-		menu.add(action("Resume", null, this::resume));
-		menu.add(action("Predict candidates...", null, () -> work("Predict")));
-		menu.add(action("Ensemble of the selected runs...", null, () -> work("Ensemble")));
-		menu.add(action("Evaluate a submission...", null, () -> work("Evaluate")));
-		menu.add(action("Delete model...", null, () -> work("Delete Model")));
+		menu.add(ViewActions.action("Open FROC", null, this::openFroc));
+		menu.add(ViewActions.action("Open training curves", null, this::openTraining));
+		menu.add(ViewActions.action("Open error gallery", null, this::openErrors));
+		menu.add(ViewActions.action("Compare", null, this::compare));
+		menu.add(ViewActions.action("Open report", null, this::openReport));
+		menu.add(ViewActions.action("Resume", null, this::resume));
+		menu.add(ViewActions.action("Predict candidates...", null, () -> work("Predict")));
+		menu.add(ViewActions.action("Ensemble of the selected runs...", null, () -> work("Ensemble")));
+		menu.add(ViewActions.action("Evaluate a submission...", null, () -> work("Evaluate")));
+		menu.add(ViewActions.action("Delete model...", null, () -> work("Delete Model")));
 		viewer.getTable().setMenu(menu.createContextMenu(viewer.getTable()));
 		getViewSite().getActionBars().updateActionBars();
 
@@ -398,17 +398,6 @@ public class RunsView extends ViewPart {
 			MessageDialog.openError(getSite().getShell(), "Open view", e.getMessage());
 			return null;
 		}
-	}
-
-	private static Action action(String text, String tooltip, Runnable run) {
-		Action a = new Action(text) {
-			@Override
-			public void run() {
-				run.run();
-			}
-		};
-		a.setToolTipText(tooltip);
-		return a;
 	}
 
 	private void column(TableColumnLayout layout, List<Function<RunCatalog.Entry, Comparable<?>>> keys, String title, int weight,

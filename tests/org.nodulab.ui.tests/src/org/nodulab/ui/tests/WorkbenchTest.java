@@ -36,7 +36,8 @@ class WorkbenchTest {
 		IWorkbenchWindow window = PlatformUI.getWorkbench().getWorkbenchWindows()[0];
 		IWorkbenchPage page = window.getActivePage();
 		assertEquals(NodulabPerspective.ID, page.getPerspective().getId());
-		for (String id : List.of(NodulabPerspective.PROGRESS_VIEW, org.nodulab.ui.internal.RunsView.ID, org.nodulab.ui.internal.JobsView.ID)) {
+		for (String id : List.of(NodulabPerspective.PROGRESS_VIEW, org.nodulab.ui.internal.RunsView.ID, org.nodulab.ui.internal.JobsView.ID,
+				org.nodulab.ui.internal.CampaignsView.ID)) {
 			assertNotNull(page.findViewReference(id), id + " is part of the perspective");
 		}
 
@@ -49,9 +50,12 @@ class WorkbenchTest {
 		int architectures = org.nodulab.test.support.Osgi.service(org.nodulab.nn.ArchitectureRegistry.class).descriptors().size();
 		assertTrue(architectures >= 1, "an architecture is installed");
 		assertEquals(List.of("Network architectures (" + architectures + ")", "Augmentations (6)", "Ensemble combiners (3)",
-				"Evaluators (4)", "Volume readers (1)", "HU windows (3)", "Volume writers (1)"), labels);
+				"Evaluators (4)", "Campaign executors (2)", "Volume readers (1)", "HU windows (3)", "Volume writers (1)"), labels);
 
-		TreeItem windows = kinds[5];
+		TreeItem executors = kinds[4];
+		assertEquals(List.of("Local job queue | local | org.nodulab.campaign", "Slurm | slurm | org.nodulab.campaign.slurm"),
+				Arrays.stream(executors.getItems()).map(i -> i.getText(0) + " | " + i.getText(1) + " | " + i.getText(3)).toList());
+		TreeItem windows = kinds[6];
 		List<String> windowRows = Arrays.stream(windows.getItems())
 				.map(i -> i.getText(0) + " | " + i.getText(1) + " | " + i.getText(3)).toList();
 		assertEquals(List.of("Lung | lung | org.nodulab.volume", "Lung (wide) | lung-wide | org.nodulab.volume",
