@@ -100,8 +100,7 @@ public class ExperimentValidator {
 			ContributionRef ref = refs.get(i);
 			String refPath = path + "[" + i + "]";
 			if (ref == null) {
-				problems.add(new SettingsProblem(refPath, 0, "expected a mapping with an 'id'"));
-				continue;
+				continue; // reported by the codec as an empty list entry
 			}
 			if (ref.id == null) {
 				continue; // reported as a missing required key

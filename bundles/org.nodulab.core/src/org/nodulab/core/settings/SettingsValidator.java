@@ -74,6 +74,10 @@ public final class SettingsValidator {
 		if (value instanceof Collection<?> collection) {
 			int i = 0;
 			for (Object element : collection) {
+				if (element == null) {
+					// "- " with nothing after it (or a comment): code reading the list never meets a null entry
+					problems.add(new SettingsProblem(SettingsPaths.element(path, i), 0, "empty list entry: expected a value"));
+				}
 				visit(element, SettingsPaths.element(path, i++), problems, seen);
 			}
 		} else if (value instanceof Map<?, ?> map) {
@@ -82,6 +86,9 @@ public final class SettingsValidator {
 			}
 		} else if (value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive()) {
 			for (int i = 0; i < Array.getLength(value); i++) {
+				if (Array.get(value, i) == null) {
+					problems.add(new SettingsProblem(SettingsPaths.element(path, i), 0, "empty list entry: expected a value"));
+				}
 				visit(Array.get(value, i), SettingsPaths.element(path, i), problems, seen);
 			}
 		} else {

@@ -72,6 +72,14 @@ class SettingsCodecTest {
 	}
 
 	@Test
+	void anEmptyListEntryIsRefusedWithItsLine() throws Exception {
+		// found by fuzzing the experiment loader: "- " followed by a comment made a null branch that crashed the network build
+		assertEquals(List.of("4 layers[1]: empty list entry: expected a value"),
+				problems("name: a\nlayers:\n  - weight: 0.5\n  -   # a comment, no value\n"));
+		assertEquals(List.of("2 size[1]: empty list entry: expected a value"), problems("name: a\nsize: [1, ~, 3]\n"));
+	}
+
+	@Test
 	void sizeAndCrossFieldRules() throws Exception {
 		// a rule about the whole object is placed on the document's first line when its key is absent
 		assertEquals(List.of("1 mode: fast needs count <= 5, count is 7", "3 size: must have exactly 3 entries, has 2"),
