@@ -64,8 +64,8 @@ public interface CampaignExecutor<S> {
 	Map<String, State> active(Context context) throws Exception;
 
 	/**
-	 * Runs whose task ended with an error and are not active: run id to what went wrong (exit code, the tail of the
-	 * task's log).
+	 * Runs whose last task ended with an error: run id to what went wrong (exit code, the tail of the task's log). A run
+	 * queued or running again may be listed too; callers take {@link #active} first.
 	 */
 	Map<String, String> failures(Context context) throws Exception;
 

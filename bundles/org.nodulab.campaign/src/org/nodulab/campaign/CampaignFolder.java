@@ -50,6 +50,8 @@ public final class CampaignFolder {
 	private final Path dir;
 	private final JsonNode plan;
 	private final String executor;
+	/** Run id to its planned epochs, in plan order (read once from the plan). */
+	private final Map<String, Integer> runs = new LinkedHashMap<>();
 
 	private CampaignFolder(Path dir, JsonNode plan) {
 		this(dir, plan, null);
@@ -59,6 +61,7 @@ public final class CampaignFolder {
 		this.dir = dir;
 		this.plan = plan;
 		this.executor = executor;
+		plan.path("runs").forEach(r -> runs.put(r.path("id").asText(), r.path("epochs").asInt()));
 	}
 
 	/** This folder as seen by another executor than the one it was last run with (its status, its cancel). */
@@ -207,9 +210,7 @@ public final class CampaignFolder {
 
 	/** Every run id ({@code <variant>/<fold>}), variant by variant. */
 	public List<String> runIds() {
-		List<String> out = new ArrayList<>();
-		plan.path("runs").forEach(r -> out.add(r.path("id").asText()));
-		return out;
+		return List.copyOf(runs.keySet());
 	}
 
 	public static String runId(String variant, String fold) {
@@ -232,7 +233,7 @@ public final class CampaignFolder {
 	}
 
 	private Path inside(String folder, String runId) throws IOException {
-		if (!runIds().contains(runId.replaceAll("\\.(yaml|json)$", ""))) {
+		if (!runs.containsKey(runId.replaceAll("\\.(yaml|json)$", ""))) {
 			throw new IOException("no run '" + runId.replaceAll("\\.(yaml|json)$", "") + "' in the campaign " + dir + "; runs: " + runIds());
 		}
 		return dir.resolve(folder).resolve(runId);
@@ -241,12 +242,7 @@ public final class CampaignFolder {
 	/** A run's state, from its folder and its task's record. */
 	public RunStatus status(String runId) throws IOException {
 		Path run = runDir(runId);
-		int planned = 0;
-		for (JsonNode r : plan.path("runs")) {
-			if (r.path("id").asText().equals(runId)) {
-				planned = r.path("epochs").asInt();
-			}
-		}
+		int planned = runs.getOrDefault(runId, 0);
 		Optional<JsonNode> task = task(runId);
 		if (!RunDirectory.isRun(run)) {
 			if (task.isPresent() && task.get().path("state").asText().equals("failed")) {

@@ -98,18 +98,18 @@ public final class CampaignService {
 		}
 	}
 
+	/** An executor with the context it works in. */
+	private record Bound(CampaignExecutor<Object> executor, CampaignExecutor.Context context) {
+	}
+
 	/** The executor of this id (null: the campaign's), configured from the campaign and {@code key=value} options. */
-	public CampaignExecutor.Context context(CampaignFolder folder, String executorId, Map<String, String> options, PrintWriter out)
-			throws Exception {
+	@SuppressWarnings("unchecked")
+	private Bound bind(CampaignFolder folder, String executorId, Map<String, String> options, PrintWriter out) throws Exception {
 		String id = executorId != null ? executorId : folder.executorId();
 		JsonNode fromCampaign = id.equals(folder.executorId()) ? folder.executorSettings() : null;
 		CampaignExecutorRegistry.Configured c = executors.configure(id, fromCampaign, options);
-		return new CampaignExecutor.Context(folder.withExecutor(id), c.settings(), launcher(c.settings()), out, this::service);
-	}
-
-	@SuppressWarnings("unchecked")
-	private CampaignExecutor<Object> executor(String id) throws Exception {
-		return executors.createInstance(id);
+		return new Bound((CampaignExecutor<Object>) c.executor(),
+				new CampaignExecutor.Context(folder.withExecutor(id), c.settings(), launcher(c.settings()), out, this::service));
 	}
 
 	/** The command that runs Nodulab where tasks run: the executor's {@code command} setting, else this product's launcher. */
@@ -170,8 +170,9 @@ public final class CampaignService {
 
 	/** The state of every run (the executor's view included). */
 	public Status status(CampaignFolder folder, String executorId, Map<String, String> options, PrintWriter out) throws Exception {
-		CampaignExecutor.Context ctx = context(folder, executorId, options, out);
-		CampaignExecutor<Object> executor = executor(ctx.folder().executorId());
+		Bound bound = bind(folder, executorId, options, out);
+		CampaignExecutor.Context ctx = bound.context();
+		CampaignExecutor<Object> executor = bound.executor();
 		List<String> problems = new ArrayList<>();
 		Map<String, CampaignExecutor.State> active = Map.of();
 		Map<String, String> failures = Map.of();
@@ -206,8 +207,8 @@ public final class CampaignService {
 
 	/** Cancels runs (all when {@code runIds} is empty) through the executor that started them. */
 	public void cancel(CampaignFolder folder, List<String> runIds, PrintWriter out) throws Exception {
-		CampaignExecutor.Context ctx = context(folder, null, Map.of(), out);
-		executor(ctx.folder().executorId()).cancel(ctx, runIds);
+		Bound bound = bind(folder, null, Map.of(), out);
+		bound.executor().cancel(bound.context(), runIds);
 	}
 
 	/** Recomputes and writes the table and the notebook. */

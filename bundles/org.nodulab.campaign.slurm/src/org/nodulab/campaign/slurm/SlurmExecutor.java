@@ -218,10 +218,9 @@ public final class SlurmExecutor implements CampaignExecutor<SlurmSettings> {
 		if (!Files.isDirectory(exit)) {
 			return out;
 		}
-		Map<String, State> active = active(context);
 		for (String run : context.folder().runIds()) {
 			Path f = exit.resolve(run);
-			if (!Files.isRegularFile(f) || active.containsKey(run)) {
+			if (!Files.isRegularFile(f)) {
 				continue;
 			}
 			String[] parts = Files.readString(f, StandardCharsets.UTF_8).strip().split(" ");
