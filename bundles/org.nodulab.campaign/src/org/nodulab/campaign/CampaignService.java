@@ -296,7 +296,9 @@ public final class CampaignService {
 	}
 
 	private static String countKey(Experiment a) {
-		return a.dataset.path + "|" + a.dataset.candidates + "|" + a.dataset.predictCandidates + "|" + a.dataset.split.mode + "|"
+		return a.dataset.path + "|" + a.dataset.candidates + "|" + a.dataset.labels + "|" + a.dataset.positives + "|"
+				+ a.dataset.positiveDiameter.min + "-" + a.dataset.positiveDiameter.max + "|" + a.dataset.extraNegatives.file + ">"
+				+ a.dataset.extraNegatives.minProbability + "|" + a.dataset.predictCandidates + "|" + a.dataset.split.mode + "|"
 				+ a.dataset.split.train + a.dataset.split.validation + a.dataset.split.test + a.dataset.split.ratios + a.dataset.split.folds
 				+ "/" + a.dataset.split.fold + "|" + a.seed + "|" + a.sampling.epochSize;
 	}
@@ -305,10 +307,10 @@ public final class CampaignService {
 	private static long[] counts(Experiment e) throws IOException {
 		Luna16Dataset dataset = Luna16Dataset.open(e.resolve(e.dataset.path));
 		List<List<Luna16Dataset.Scan>> split = TrainingData.split(dataset, e.dataset.split, e.seed);
-		CandidateTable train = dataset.candidates(e.dataset.candidates);
+		CandidateTable train = org.nodulab.train.TrainingCandidates.of(dataset, e.dataset).table();
 		String predictName = e.dataset.predictCandidates == null || e.dataset.predictCandidates.isBlank() ? e.dataset.candidates
 				: e.dataset.predictCandidates;
-		CandidateTable predict = predictName.equals(e.dataset.candidates) ? train : dataset.candidates(predictName);
+		CandidateTable predict = dataset.candidates(predictName);
 		long negatives = 0;
 		for (Luna16Dataset.Scan s : split.get(0)) {
 			for (int row : train.rowsOf(s.uid())) {

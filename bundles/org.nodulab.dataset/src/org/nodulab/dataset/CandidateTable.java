@@ -33,12 +33,14 @@ public final class CandidateTable {
 	private final double[] z;
 	private final double[] probability;
 	private final byte[] label;
+	private final boolean[] excluded;
 	private final int[] line;
 	/** Row indices grouped by scan, in file order within a scan; scan s owns order[start[s]..start[s+1]). */
 	private final int[] order;
 	private final int[] start;
 	private final boolean hasLabels;
 	private final boolean hasProbabilities;
+	private final boolean hasExcluded;
 
 	private CandidateTable(Path file, Builder b) {
 		this.file = file;
@@ -51,6 +53,8 @@ public final class CandidateTable {
 		this.z = Arrays.copyOf(b.z, size);
 		this.probability = Arrays.copyOf(b.probability, size);
 		this.label = Arrays.copyOf(b.label, size);
+		this.excluded = Arrays.copyOf(b.excluded, size);
+		this.hasExcluded = b.hasExcluded;
 		this.line = Arrays.copyOf(b.line, size);
 		this.hasLabels = b.hasLabels;
 		this.hasProbabilities = b.hasProbabilities;
@@ -78,21 +82,23 @@ public final class CandidateTable {
 	 */
 	public static CandidateTable read(Path file, Predicate<String> knownScan, String unknownHint) throws IOException {
 		Builder b = new Builder();
-		Luna16Csv.streamPredictions(file, false, (line, uid, cx, cy, cz, p, l) -> {
-			Integer s = b.scanIndex.get(uid);
-			if (s == null) {
-				if (knownScan != null && !knownScan.test(uid)) {
-					throw new CsvException(file, line, "unknown seriesuid '" + uid + "'" + (unknownHint == null ? "" : ": " + unknownHint));
-				}
-				s = b.uids.size();
-				b.uids.add(uid);
-				b.scanIndex.put(uid, s);
+		Luna16Csv.streamCandidates(file, false, (line, uid, cx, cy, cz, p, l, ex) -> {
+			if (knownScan != null && !b.scanIndex.containsKey(uid) && !knownScan.test(uid)) {
+				throw new CsvException(file, line, "unknown seriesuid '" + uid + "'" + (unknownHint == null ? "" : ": " + unknownHint));
 			}
-			b.add(s, cx, cy, cz, p, l, line);
+			b.add(uid, cx, cy, cz, p, l, ex, line);
 		});
 		CandidateTable table = new CandidateTable(file, b);
 		table.checkDuplicates();
 		return table;
+	}
+
+	/**
+	 * Builds a table in memory (labelled candidates, training candidates with annotation positives): rows
+	 * in the order added, {@code file} the file they come from (for messages and provenance).
+	 */
+	public static Builder builder() {
+		return new Builder();
 	}
 
 	/** Two rows with the same seriesuid and position are an error naming both lines. */
@@ -182,6 +188,16 @@ public final class CandidateTable {
 		return hasProbabilities;
 	}
 
+	/** Whether the file has Nodulab's {@code excluded} column. */
+	public boolean hasExcluded() {
+		return hasExcluded;
+	}
+
+	/** Whether the row hits only a finding of annotations_excluded.csv (see {@link Luna16Csv#EXCLUDED}). */
+	public boolean excluded(int row) {
+		return excluded[row];
+	}
+
 	/** Rows labelled 1. */
 	public int positives() {
 		int n = 0;
@@ -203,16 +219,19 @@ public final class CandidateTable {
 	public void write(Path target, int[] rows) throws IOException {
 		org.nodulab.core.io.AtomicFiles.create(target, out -> {
 			java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8));
-			w.write("seriesuid,coordX,coordY,coordZ" + (hasProbabilities ? ",probability" : "") + (hasLabels ? ",class" : "") + "\n");
+			w.write("seriesuid,coordX,coordY,coordZ" + (hasProbabilities ? ",probability" : "") + (hasLabels ? ",class" : "")
+					+ (hasExcluded ? "," + Luna16Csv.EXCLUDED : "") + "\n");
 			for (int r : rows) {
 				w.write(uid(r) + "," + Formats.shortest(x[r]) + "," + Formats.shortest(y[r]) + "," + Formats.shortest(z[r])
-						+ (hasProbabilities ? "," + Formats.shortest(probability[r]) : "") + (hasLabels ? "," + label[r] : "") + "\n");
+						+ (hasProbabilities ? "," + Formats.shortest(probability[r]) : "") + (hasLabels ? "," + label[r] : "")
+						+ (hasExcluded ? (excluded[r] ? ",1" : ",0") : "") + "\n");
 			}
 			w.flush();
 		});
 	}
 
-	private static final class Builder {
+	/** Rows of a table built in memory. */
+	public static final class Builder {
 		final List<String> uids = new ArrayList<>();
 		final Map<String, Integer> scanIndex = new HashMap<>();
 		int size;
@@ -222,9 +241,51 @@ public final class CandidateTable {
 		double[] z = new double[1024];
 		double[] probability = new double[1024];
 		byte[] label = new byte[1024];
+		boolean[] excluded = new boolean[1024];
 		int[] line = new int[1024];
 		boolean hasLabels;
 		boolean hasProbabilities;
+		boolean hasExcluded;
+
+		private Builder() {
+		}
+
+		/**
+		 * Adds a row.
+		 *
+		 * @param p the detector's probability, NaN for none
+		 * @param l 0, 1 or {@link Prediction#UNKNOWN}
+		 * @param ex hits only an excluded finding (then also marks the table as having the column)
+		 * @param at the row's line in its source file (0 for none)
+		 */
+		public Builder add(String uid, double cx, double cy, double cz, double p, int l, boolean ex, long at) {
+			Integer s = scanIndex.get(uid);
+			if (s == null) {
+				s = uids.size();
+				uids.add(uid);
+				scanIndex.put(uid, s);
+			}
+			add(s, cx, cy, cz, p, l, at);
+			excluded[size - 1] = ex;
+			hasExcluded |= ex;
+			return this;
+		}
+
+		/** Copies row {@code r} of {@code t}, with another label and excluded mark. */
+		public Builder add(CandidateTable t, int r, int l, boolean ex) {
+			return add(t.uid(r), t.x(r), t.y(r), t.z(r), t.probability(r), l, ex, t.line(r));
+		}
+
+		/** Declares the excluded column present (written by {@link #write}) even when no row is excluded. */
+		public Builder withExcludedColumn() {
+			hasExcluded = true;
+			return this;
+		}
+
+		/** The table; {@code file} names where the rows come from. */
+		public CandidateTable build(Path file) {
+			return new CandidateTable(file, this);
+		}
 
 		void add(int s, double cx, double cy, double cz, double p, int l, long at) {
 			if (size == scan.length) {
@@ -235,6 +296,7 @@ public final class CandidateTable {
 				z = Arrays.copyOf(z, n);
 				probability = Arrays.copyOf(probability, n);
 				label = Arrays.copyOf(label, n);
+				excluded = Arrays.copyOf(excluded, n);
 				line = Arrays.copyOf(line, n);
 			}
 			scan[size] = s;
@@ -244,6 +306,7 @@ public final class CandidateTable {
 			probability[size] = p;
 			label[size] = (byte) l;
 			line[size] = (int) Math.min(Integer.MAX_VALUE, at);
+			excluded[size] = false;
 			hasLabels |= l != Prediction.UNKNOWN;
 			hasProbabilities |= !Double.isNaN(p);
 			size++;

@@ -36,6 +36,12 @@ public final class Luna16Csv {
 	public static final String DIAMETER = "diameter_mm";
 	public static final String PROBABILITY = "probability";
 	public static final String CLASS = "class";
+	/**
+	 * Nodulab's optional column in a labelled candidate file: 1 where the candidate hits only a finding of
+	 * {@code annotations_excluded.csv} (neither nodule nor false positive for LUNA16; training leaves it
+	 * out). Other tools ignore it, as they find columns by name.
+	 */
+	public static final String EXCLUDED = "excluded";
 
 	/** A decimal number as LUNA16's files and Python write them (no NaN, Infinity, hex or type suffixes). */
 	public static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
@@ -120,6 +126,14 @@ public final class Luna16Csv {
 				throws CsvException;
 	}
 
+	/** Receives the rows of a candidate file with Nodulab's {@link #EXCLUDED} mark (false where the file has none). */
+	@FunctionalInterface
+	public interface CandidateSink {
+		/** @see RowSink#row */
+		void row(long line, String seriesuid, double x, double y, double z, double probability, int label, boolean excluded)
+				throws CsvException;
+	}
+
 	/**
 	 * Streams CAD marks or candidates ({@code seriesuid, coordX, coordY, coordZ} and {@code probability}
 	 * and/or {@code class}) to {@code sink}, one row at a time: a file of any length needs no memory
@@ -129,10 +143,19 @@ public final class Luna16Csv {
 	 * @param requireProbability whether the file must have a probability column (a results file)
 	 */
 	public static void streamPredictions(Path file, boolean requireProbability, RowSink sink) throws IOException {
+		streamCandidates(file, requireProbability, (line, uid, x, y, z, p, label, excluded) -> sink.row(line, uid, x, y, z, p, label));
+	}
+
+	/**
+	 * As {@link #streamPredictions}, also reading the optional {@link #EXCLUDED} column (0 or 1; a row
+	 * marked 1 must have class 0).
+	 */
+	public static void streamCandidates(Path file, boolean requireProbability, CandidateSink sink) throws IOException {
 		try (CSVParser parser = open(file)) {
 			Columns c = new Columns(file, parser, SERIESUID, COORD_X, COORD_Y, COORD_Z);
 			boolean hasProbability = c.has(PROBABILITY);
 			boolean hasClass = c.has(CLASS);
+			boolean hasExcluded = c.has(EXCLUDED);
 			if (requireProbability && !hasProbability) {
 				throw new CsvException(file, 1, "missing column '" + PROBABILITY + "'; columns: " + c.names());
 			}
@@ -163,7 +186,18 @@ public final class Luna16Csv {
 					}
 					label = text.charAt(0) - '0';
 				}
-				sink.row(line, uid, x, y, z, p, label);
+				boolean excluded = false;
+				if (hasExcluded) {
+					String text = c.text(r, EXCLUDED);
+					if (!text.equals("0") && !text.equals("1")) {
+						throw new CsvException(file, line, "column '" + EXCLUDED + "' must be 0 or 1, got '" + text + "'");
+					}
+					excluded = text.equals("1");
+					if (excluded && label == 1) {
+						throw new CsvException(file, line, "a candidate marked '" + EXCLUDED + "' must have class 0 (it hits no nodule)");
+					}
+				}
+				sink.row(line, uid, x, y, z, p, label, excluded);
 			}
 		}
 	}

@@ -109,6 +109,11 @@ public final class CandidateSet {
 		return table.hasLabels() ? table.label(rows[i]) : -1;
 	}
 
+	/** Whether the candidate hits only an excluded finding (a labelled detector's output; LUNA16 ignores it). */
+	public boolean excluded(int i) {
+		return table.excluded(rows[i]);
+	}
+
 	/** Diameter (mm) of the annotated nodule a positive lies in, NaN when there is none. */
 	public double noduleDiameter(int i) {
 		return noduleDiameter[i];

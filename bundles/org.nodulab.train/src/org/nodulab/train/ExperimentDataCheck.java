@@ -37,8 +37,9 @@ public class ExperimentDataCheck implements ExperimentCheck {
 			problems.add(new SettingsProblem("dataset.path", 0, x.getMessage()));
 			return;
 		}
-		for (String key : new String[] { "candidates", "predictCandidates" }) {
-			String name = key.equals("candidates") ? e.dataset.candidates : e.dataset.predictCandidates;
+		for (String key : new String[] { "candidates", "predictCandidates", "extraNegatives.file" }) {
+			String name = key.equals("candidates") ? e.dataset.candidates
+					: key.equals("predictCandidates") ? e.dataset.predictCandidates : e.dataset.extraNegatives.file;
 			if (name != null && !name.isBlank() && !Files.isRegularFile(root.resolve(name))) {
 				problems.add(new SettingsProblem("dataset." + key, 0, "file " + root.resolve(name) + " does not exist"));
 			}
@@ -61,18 +62,19 @@ public class ExperimentDataCheck implements ExperimentCheck {
 		}
 		if (problems.isEmpty() && Files.isRegularFile(root.resolve(e.dataset.candidates))) {
 			try {
-				var table = dataset.candidates(e.dataset.candidates);
-				if (!table.hasLabels()) {
-					problems.add(new SettingsProblem("dataset.candidates", 0, table.file() + " has no 'class' column: training needs labels"));
-				} else {
-					var split = TrainingData.split(dataset, s, e.seed);
-					CandidateSet train = CandidateSet.of(dataset, table, split.get(0).stream().map(Luna16Dataset.Scan::uid).toList());
-					if (train.withLabel(1).length == 0 || train.withLabel(0).length == 0) {
-						problems.add(new SettingsProblem("dataset.split.train", 0, "the training scans have " + train.withLabel(1).length
-								+ " positive and " + train.withLabel(0).length + " negative candidates in " + table.file()
-								+ "; training needs both"));
-					}
+				var table = TrainingCandidates.of(dataset, e.dataset).table();
+				var split = TrainingData.split(dataset, s, e.seed);
+				CandidateSet train = CandidateSet.of(dataset, table, split.get(0).stream().map(Luna16Dataset.Scan::uid).toList());
+				if (train.withLabel(1).length == 0 || train.withLabel(0).length == 0) {
+					problems.add(new SettingsProblem(train.withLabel(1).length == 0 && !e.dataset.positiveDiameter.all()
+							? "dataset.positiveDiameter" : "dataset.split.train", 0, "the training scans have " + train.withLabel(1).length
+							+ " positive and " + train.withLabel(0).length + " negative candidates in " + table.file()
+							+ (e.dataset.positiveDiameter.all() ? "" : " with positives of " + e.dataset.positiveDiameter.min + " to "
+									+ e.dataset.positiveDiameter.max + " mm")
+							+ "; training needs both"));
 				}
+			} catch (TrainingCandidates.Refusal x) {
+				problems.add(new SettingsProblem(x.key(), 0, x.getMessage()));
 			} catch (Exception x) {
 				problems.add(new SettingsProblem("dataset.candidates", 0, x.getMessage()));
 			}

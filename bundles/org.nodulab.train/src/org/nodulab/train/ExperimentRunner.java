@@ -145,6 +145,9 @@ public final class ExperimentRunner {
 		Consumer<String> say = line -> say(run, line);
 		say.accept((fresh ? "run " : "resuming ") + run.dir() + " (experiment '" + e.name + "', seed " + e.seed + ")");
 		TrainingData data = TrainingData.open(e, tools.readers());
+		if (!data.trainingCandidatesSummary().isEmpty()) {
+			say.accept(data.trainingCandidatesSummary());
+		}
 		say.accept(String.format(Locale.ROOT, "data: %d training scans (%d candidates, %d positive), %d validation scans (%d candidates), %d test scans (%d candidates)",
 				data.train().scans().size(), data.train().size(), data.train().withLabel(1).length, data.validation().scans().size(),
 				data.validation().size(), data.test().scans().size(), data.test().size()));

@@ -30,10 +30,12 @@ public final class TrainingData {
 	private final CandidateSet train;
 	private final CandidateSet validation;
 	private final CandidateSet test;
+	private final TrainingCandidates.Result trainCandidates;
 
 	private TrainingData(Luna16Dataset dataset, ScanVolumes volumes, List<Luna16Dataset.Scan> trainScans, CandidateSet train,
-			CandidateSet validation, CandidateSet test) {
+			CandidateSet validation, CandidateSet test, TrainingCandidates.Result trainCandidates) {
 		this.dataset = dataset;
+		this.trainCandidates = trainCandidates;
 		this.volumes = volumes;
 		this.trainScans = trainScans;
 		this.train = train;
@@ -44,14 +46,12 @@ public final class TrainingData {
 	public static TrainingData open(Experiment e, VolumeReaderRegistry readers) throws IOException {
 		Luna16Dataset dataset = Luna16Dataset.open(e.resolve(e.dataset.path));
 		List<List<Luna16Dataset.Scan>> split = split(dataset, e.dataset.split, e.seed);
-		CandidateTable trainTable = dataset.candidates(e.dataset.candidates);
+		TrainingCandidates.Result candidates = TrainingCandidates.of(dataset, e.dataset);
+		CandidateTable trainTable = candidates.table();
 		String predictName = e.dataset.predictCandidates == null || e.dataset.predictCandidates.isBlank()
 				? e.dataset.candidates
 				: e.dataset.predictCandidates;
-		CandidateTable predictTable = dataset.candidates(predictName);
-		if (!trainTable.hasLabels()) {
-			throw new IOException(trainTable.file() + ": training candidates need a 'class' column");
-		}
+		CandidateTable predictTable = TrainingCandidates.labelled(dataset, e.dataset, predictName);
 		ScanVolumes volumes = new ScanVolumes(dataset, readers);
 		CandidateSet train = CandidateSet.of(dataset, trainTable, uids(split.get(0)));
 		CandidateSet validation = CandidateSet.of(dataset, predictTable, uids(split.get(1)));
@@ -63,7 +63,7 @@ public final class TrainingData {
 			validation = inLungs(validation, volumes, e.preprocessing.lungMaskDilation, kept);
 			test = inLungs(test, volumes, e.preprocessing.lungMaskDilation, kept);
 		}
-		return new TrainingData(dataset, volumes, split.get(0), train, validation, test);
+		return new TrainingData(dataset, volumes, split.get(0), train, validation, test, candidates);
 	}
 
 	private static CandidateSet inLungs(CandidateSet set, ScanVolumes volumes, double dilationMm,
@@ -168,6 +168,11 @@ public final class TrainingData {
 		return test;
 	}
 
+	/** How the training candidates were put together (empty when they are the candidate file's rows). */
+	public String trainingCandidatesSummary() {
+		return trainCandidates.summary();
+	}
+
 	/** The files a run reads: annotation and candidate files, the series list, and every file of the split's scans. */
 	public List<Path> inputFiles() throws IOException {
 		Set<Path> files = new LinkedHashSet<>();
@@ -176,7 +181,7 @@ public final class TrainingData {
 		if (Files.exists(dataset.seriesUidsFile())) {
 			files.add(dataset.seriesUidsFile());
 		}
-		files.add(train.table().file());
+		files.addAll(trainCandidates.files());
 		files.add(test.table().file());
 		Set<String> uids = new LinkedHashSet<>();
 		uids.addAll(train.scans());

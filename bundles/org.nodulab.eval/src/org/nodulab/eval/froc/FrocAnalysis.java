@@ -143,8 +143,7 @@ public final class FrocAnalysis {
 	}
 
 	private static double radiusSquared(Annotation a) {
-		double diameter = a.diameter() < 0 ? 10.0 : a.diameter();
-		return Math.pow(diameter / 2.0, 2.0);
+		return org.nodulab.luna16.HitRule.radiusSquared(a);
 	}
 
 	private static boolean hits(Annotation a, Prediction p, double radiusSquared) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +110,41 @@ class DataCommandsTest {
 		Result again = run("synth", "--out", synth.toString(), "--scans", "2");
 		assertEquals(1, again.code());
 		assertTrue(again.err().contains("never overwritten"), again.err());
+	}
+
+	@Test
+	void datasetLabelAddsTheClassByTheHitRuleAndPrintsWhatTheCandidatesFind() throws Exception {
+		List<String> stage2 = Files.readAllLines(synth.resolve("candidates_stage2.csv"));
+		List<String> stripped = new java.util.ArrayList<>();
+		for (String line : stage2) {
+			stripped.add(line.substring(0, line.lastIndexOf(',')));
+		}
+		Path detector = Files.write(dir.resolve("detector.csv"), stripped);
+		Path labelled = dir.resolve("detector-labelled.csv");
+		Result r = run("dataset", "label", synth.toString(), "--candidates", detector.toString(), "--out", labelled.toString());
+		assertEquals(0, r.code(), r.err());
+		List<String> out = Files.readAllLines(labelled);
+		assertEquals("seriesuid,coordX,coordY,coordZ,probability,class,excluded", out.get(0));
+		assertEquals(stage2.size(), out.size());
+		for (int i = 1; i < out.size(); i++) {
+			String[] f = out.get(i).split(",");
+			assertEquals(stage2.get(i), String.join(",", java.util.Arrays.copyOf(f, 6)), "line " + (i + 1) + ": the benchmark's own label");
+		}
+		// the figures are the evaluation's candidate analysis of the same file
+		Result eval = run("eval", synth.resolve("annotations.csv").toString(), synth.resolve("annotations_excluded.csv").toString(),
+				synth.resolve("seriesuids.csv").toString(), detector.toString(), dir.resolve("detector-eval").toString(), "--bootstrap", "0",
+				"--no-plot");
+		assertEquals(0, eval.code(), eval.err());
+		String cad = Files.readString(dir.resolve("detector-eval/CADAnalysis.txt"));
+		String tp = cad.replaceAll("(?s).*Candidate detection results:\\s*True positives: (\\d+).*", "$1");
+		String fp = cad.replaceAll("(?s).*Candidate detection results:.*?False positives: (\\d+).*", "$1");
+		String nodules = cad.replaceAll("(?s).*Candidate detection results:.*?Total number of nodules: (\\d+).*", "$1");
+		assertTrue(r.out().contains("hitting " + tp + " of " + nodules + " nodules"), r.out() + cad);
+		assertTrue(r.out().contains(", " + fp + " false positives ("), r.out() + cad);
+		assertTrue(r.out().contains("sensitivity ") && r.out().contains(" false positives per scan"), r.out());
+		Result again = run("dataset", "label", synth.toString(), "--candidates", detector.toString(), "--out", labelled.toString());
+		assertEquals(1, again.code());
+		assertTrue(again.err().contains("never overwritten") || again.err().contains("exists"), again.err());
 	}
 
 	@Test
