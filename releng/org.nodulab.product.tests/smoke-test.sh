@@ -134,6 +134,8 @@ check "nodulab validate on the smoke experiment exits 0" test $? -eq 0
 check "nodulab train exits 0" test $? -eq 0
 check "train: prints the report" contains "$OUT/train-a.txt" "report.html"
 run_a=$(ls -d "$OUT"/runs/smoke-* 2>/dev/null | head -n 1)
+check "an experiment without training.backend trains on libtorch, the default" contains "$run_a/provenance.json" '"id" : "libtorch"'
+check "metrics.csv has training accuracy and validation loss and accuracy per epoch" contains "$run_a/metrics.csv" "train_accuracy,validation_loss,validation_accuracy"
 ./nodulab train "$OUT/smoke.yaml" >"$OUT/train-b.txt" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
@@ -187,13 +189,15 @@ check "the resumed job ends with the uninterrupted run's model (same SHA-256)" t
 check "the run records the job's device" contains "$run_c/provenance.json" '"device" : "cpu"'
 # The second compute backend
 check "info: the libtorch backend" contains "$OUT/info.txt" "libtorch: libtorch 2.10.0"
-rm -rf "$OUT/torch-runs"
-sed "s#output: {runs: $OUT/runs}#output: {runs: $OUT/torch-runs}#" "$OUT/smoke.yaml" >"$OUT/smoke-torch.yaml"
-./nodulab train "$OUT/smoke-torch.yaml" --backend libtorch --epochs 1 >"$OUT/train-torch.txt" 2>&1
-check "nodulab train --backend libtorch exits 0" test $? -eq 0
-run_t=$(ls -d "$OUT"/torch-runs/smoke-* 2>/dev/null | head -n 1)
-check "the libtorch run records its backend" contains "$run_t/provenance.json" '"id" : "libtorch"'
+rm -rf "$OUT/dl4j-runs"
+sed "s#output: {runs: $OUT/runs}#output: {runs: $OUT/dl4j-runs}#" "$OUT/smoke.yaml" >"$OUT/smoke-dl4j.yaml"
+./nodulab train "$OUT/smoke-dl4j.yaml" --backend dl4j --epochs 1 >"$OUT/train-dl4j.txt" 2>&1
+check "nodulab train --backend dl4j exits 0" test $? -eq 0
+run_t=$(ls -d "$OUT"/dl4j-runs/smoke-* 2>/dev/null | head -n 1)
+check "the dl4j run records its backend" contains "$run_t/provenance.json" '"id" : "dl4j"'
 check "and writes its test predictions" test -s "$run_t/predictions/m0-vgg-test.csv"
+./nodulab predict "$run_t" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted-dl4j.csv" >"$OUT/predict-dl4j.txt" 2>&1
+check "nodulab predict on the dl4j run loads its model on dl4j" test "$(wc -l <"$OUT/predicted-dl4j.csv")" -eq "$(wc -l <"$OUT/synth/candidates_V2.csv")"
 ./nodulab bench train --arch vgg --size 16 --batch 4 --seconds 2 --rounds 1 --backend dl4j,libtorch --no-pytorch >"$OUT/bench-backends.txt" 2>&1
 check "nodulab bench train --backend dl4j,libtorch exits 0" test $? -eq 0
 check "bench train: compares the two backends" contains "$OUT/bench-backends.txt" "ratio libtorch / dl4j: training"

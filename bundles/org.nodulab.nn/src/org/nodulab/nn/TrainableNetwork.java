@@ -10,6 +10,15 @@ public interface TrainableNetwork extends AutoCloseable {
 	/** One optimisation step on a labelled batch; returns the batch loss (mean over samples, without the L2 term). */
 	double fit(Batch batch);
 
+	/**
+	 * How many samples of the last {@link #fit} batch the network classified right in that step's forward pass
+	 * (probability at or above 0.5 for a label at or above 0.5, below for one below), as Keras's training
+	 * accuracy counts; -1 when the backend does not report it.
+	 */
+	default int lastFitCorrect() {
+		return -1;
+	}
+
 	/** Probability that each sample is a nodule. */
 	float[] predict(Batch batch);
 

@@ -30,7 +30,9 @@ import org.nodulab.luna16.Luna16Csv;
  * A CSV file that only grows: each record is appended as one write and forced to disk, and a last
  * line cut short by a crash is ignored when reading (and completed by the next append). Nothing in it
  * is ever rewritten. Appends from several threads or processes take a lock on the file, so the header is
- * written once and records never interleave.
+ * written once and records never interleave. Columns are only ever added at the end: a file written by an
+ * earlier version (its header a prefix of this one's) reads with the later columns empty, and appends to
+ * it keep its columns.
  */
 final class AppendOnlyCsv {
 
@@ -99,6 +101,13 @@ final class AppendOnlyCsv {
 			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
 					StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
 				long size = channel.size();
+				List<?> row = values;
+				if (size > 0) {
+					int columns = columnsOnDisk(channel);
+					if (columns < header.size()) {
+						row = values.subList(0, columns); // a file of an earlier version keeps its columns
+					}
+				}
 				StringWriter text = new StringWriter();
 				if (size > 0) {
 					ByteBuffer last = ByteBuffer.allocate(1);
@@ -111,7 +120,7 @@ final class AppendOnlyCsv {
 					if (size == 0) {
 						printer.printRecord(header);
 					}
-					printer.printRecord(values);
+					printer.printRecord(row);
 				}
 				ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
 				long at = size;
@@ -123,6 +132,19 @@ final class AppendOnlyCsv {
 				throw AtomicFiles.explain(file, "appending a record to", e);
 			}
 		}
+	}
+
+	/** The number of columns of the header on disk (an earlier version's prefix of this header, or all). */
+	private int columnsOnDisk(FileChannel channel) throws IOException {
+		ByteBuffer head = ByteBuffer.allocate((int) Math.min(channel.size(), 4096));
+		channel.read(head, 0);
+		String first = new String(head.array(), 0, head.position(), StandardCharsets.UTF_8);
+		int nl = first.indexOf('\n');
+		if (nl < 0) {
+			return header.size();
+		}
+		List<String> names = List.of(first.substring(0, nl).split(",", -1));
+		return names.size() < header.size() && header.subList(0, names.size()).equals(names) ? names.size() : header.size();
 	}
 
 	/** Complete records, by column name. */
@@ -151,17 +173,20 @@ final class AppendOnlyCsv {
 		List<Row> rows = new ArrayList<>();
 		try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
 				.parse(new StringReader(text))) {
-			if (!text.isEmpty() && !parser.getHeaderNames().equals(header)) {
-				throw new IOException(file + ":1: expected the columns " + header + ", got " + parser.getHeaderNames());
+			List<String> names = parser.getHeaderNames();
+			boolean earlier = names.size() < header.size() && header.subList(0, names.size()).equals(names);
+			if (!text.isEmpty() && !names.equals(header) && !earlier) {
+				throw new IOException(file + ":1: expected the columns " + header + ", got " + names);
 			}
+			int width = text.isEmpty() ? header.size() : names.size();
 			Iterator<CSVRecord> records = parser.iterator();
 			for (CSVRecord r; (r = Luna16Csv.next(file, parser, records)) != null;) {
-				if (r.size() != header.size()) {
+				if (r.size() != width) {
 					continue; // the remains of a record cut short
 				}
 				Map<String, String> row = new LinkedHashMap<>();
-				for (String h : header) {
-					row.put(h, r.get(h));
+				for (int i = 0; i < header.size(); i++) {
+					row.put(header.get(i), i < width ? r.get(i) : "");
 				}
 				rows.add(new Row(parser.getCurrentLineNumber(), row));
 			}

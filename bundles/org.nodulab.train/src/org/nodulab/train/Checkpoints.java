@@ -29,9 +29,14 @@ import org.nodulab.nn.TrainableNetwork;
  */
 public final class Checkpoints {
 
-	/** One checkpoint: the state after {@code epoch} complete epochs and {@code batch} batches of the next. */
+	/**
+	 * One checkpoint: the state after {@code epoch} complete epochs and {@code batch} batches of the next.
+	 *
+	 * @param correct training samples of the epoch so far the network classified right during its steps (-1: the
+	 *            backend does not report it, or an earlier version wrote the checkpoint)
+	 */
 	public record Checkpoint(String model, int round, int epoch, int batch, double lossSum, long samples, Path file,
-			String sha256, long bytes, String time) {
+			String sha256, long bytes, String time, long correct) {
 
 		/** Whether it ends an epoch (not a stop in the middle of one). */
 		public boolean atEpochEnd() {
@@ -44,7 +49,7 @@ public final class Checkpoints {
 	}
 
 	static final List<String> COLUMNS = List.of("model", "round", "epoch", "batch", "loss_sum", "samples", "file", "sha256",
-			"bytes", "time");
+			"bytes", "time", "correct");
 
 	private final Path runDir;
 	private final AppendOnlyCsv index;
@@ -60,7 +65,7 @@ public final class Checkpoints {
 	 * Writes a checkpoint. On failure (disk full) the partial file is removed, earlier checkpoints are
 	 * untouched, and the exception says so.
 	 */
-	public Checkpoint write(String model, int round, int epoch, int batch, double lossSum, long samples,
+	public Checkpoint write(String model, int round, int epoch, int batch, double lossSum, long samples, long correct,
 			TrainableNetwork net) throws IOException {
 		for (Checkpoint existing : list()) {
 			if (existing.model().equals(model) && existing.epoch() == epoch && existing.batch() == batch) {
@@ -95,9 +100,9 @@ public final class Checkpoints {
 				org.nodulab.core.io.AtomicFiles.syncFolder(dir);
 			}
 			Checkpoint c = new Checkpoint(model, round, epoch, batch, lossSum, samples, target, hash, bytes,
-					Instant.now().toString());
+					Instant.now().toString(), correct);
 			index.append(List.of(model, round, epoch, batch, Double.toString(lossSum), samples,
-					runDir.relativize(target).toString(), hash, bytes, c.time()));
+					runDir.relativize(target).toString(), hash, bytes, c.time(), correct));
 			return c;
 		} catch (FileAlreadyExistsException e) {
 			throw new IOException("checkpoint " + model + "@" + epoch + " exists already (" + e.getFile()
@@ -128,7 +133,8 @@ public final class Checkpoints {
 				throw new IOException(csv + ":" + r.line() + ": model: expected a model name (letters, digits, . _ -), got '" + model + "'");
 			}
 			Checkpoint c = new Checkpoint(model, r.integer(csv, "round"), r.integer(csv, "epoch"), r.integer(csv, "batch"),
-					r.number(csv, "loss_sum", false), r.whole(csv, "samples"), file, sha, r.whole(csv, "bytes"), r.get("time"));
+					r.number(csv, "loss_sum", false), r.whole(csv, "samples"), file, sha, r.whole(csv, "bytes"), r.get("time"),
+					r.get("correct").isEmpty() ? -1 : r.whole(csv, "correct"));
 			if (Files.exists(file)) {
 				out.add(c);
 			}

@@ -13,17 +13,25 @@ import org.nodulab.nn.TrainableNetwork;
  */
 final class EpochLoop {
 
-	/** Losses summed over samples, and the time spent waiting for batches. */
-	record Outcome(double lossSum, long samples, long waitedNanos) {
+	/**
+	 * Losses summed over samples, samples classified right during their steps (-1 when the backend does not
+	 * say), and the time spent waiting for batches.
+	 */
+	record Outcome(double lossSum, long samples, long correct, long waitedNanos) {
 		double meanLoss() {
 			return lossSum / Math.max(1, samples);
+		}
+
+		/** Training accuracy of the epoch; NaN when not reported. */
+		double accuracy() {
+			return correct < 0 || samples == 0 ? Double.NaN : (double) correct / samples;
 		}
 	}
 
 	/** Called at a batch boundary when the user asked to stop; writes what is needed to continue there. */
 	@FunctionalInterface
 	interface OnStop {
-		void stopAt(int batch, double lossSum, long samples) throws Exception;
+		void stopAt(int batch, double lossSum, long samples, long correct) throws Exception;
 	}
 
 	/** Builds the batch of {@code count} samples starting at position {@code from} of the order. */
@@ -64,7 +72,7 @@ final class EpochLoop {
 	 * @param seeds the seed the network's randomness is reset to before batch {@code b}
 	 */
 	Outcome run(TrainableNetwork net, String task, int epoch, int samplesInOrder, Batches batches, IntToLongFunction seeds,
-			int startBatch, double lossSum, long samples, OnStop onStop) throws Exception {
+			int startBatch, double lossSum, long samples, long correct, OnStop onStop) throws Exception {
 		int count = batches(samplesInOrder);
 		long waited = 0;
 		progress.begin(task, count);
@@ -74,7 +82,7 @@ final class EpochLoop {
 		}, startBatch, count, workers, prefetch)) {
 			for (int b = startBatch; b < count; b++) {
 				if (onStop != null && b > startBatch && progress.stopRequested()) {
-					onStop.stopAt(b, lossSum, samples);
+					onStop.stopAt(b, lossSum, samples, correct);
 					progress.end("stopped");
 					throw new ExperimentRunner.Stopped();
 				}
@@ -89,10 +97,12 @@ final class EpochLoop {
 				}
 				lossSum += loss * batch.size();
 				samples += batch.size();
+				int right = net.lastFitCorrect();
+				correct = right < 0 || correct < 0 ? -1 : correct + right;
 				progress.step(b + 1, count);
 			}
 		}
 		net.endEpoch();
-		return new Outcome(lossSum, samples, waited);
+		return new Outcome(lossSum, samples, correct, waited);
 	}
 }

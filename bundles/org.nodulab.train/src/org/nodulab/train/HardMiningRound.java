@@ -159,7 +159,7 @@ final class HardMiningRound {
 					loop.run(helper, String.format(Locale.ROOT, "%s round %d: split model %d/%d epoch %d/%d", model, round, p + 1, k,
 							epoch + 1, hm.epochs), epoch, order.length,
 							(from, count) -> augmented.trainingBatch(order, (int) Seeds.mix(helperSeed, ep), from, count),
-							b -> Seeds.mix(helperSeed, ep, b), 0, 0, 0, null);
+							b -> Seeds.mix(helperSeed, ep, b), 0, 0, 0, 0, null);
 					progress.end("");
 				}
 				int[] judged = IntStream.range(0, set.size()).filter(c -> part[c] != q).toArray();

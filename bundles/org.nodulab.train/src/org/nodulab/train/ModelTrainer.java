@@ -85,9 +85,13 @@ final class ModelTrainer {
 		HardMiningRound mining = new HardMiningRound(run, e, model, tools.backend(), graph, trainSource, trainPlain, seed,
 				progress, say);
 		EpochLoop loop = new EpochLoop(model, e.training.batchSize, e.sampling.workers, e.sampling.prefetch, progress);
-		int[] positives = data.train().withLabel(1);
-		int[] negatives = data.train().withLabel(0);
 		HardMiningSettings hm = e.training.hardMining;
+		int[] positives = subsample(data.train().withLabel(1), hm.initialPositives, Seeds.mix(seed, 0x5AB1, 1));
+		int[] negatives = subsample(data.train().withLabel(0), hm.initialNegatives, Seeds.mix(seed, 0x5AB1, 0));
+		if (positives.length < data.train().withLabel(1).length || negatives.length < data.train().withLabel(0).length) {
+			say.accept(String.format(Locale.ROOT, "%s: the main training starts from %,d of %,d positives and %,d of %,d negatives (drawn at random)",
+					model, positives.length, data.train().withLabel(1).length, negatives.length, data.train().withLabel(0).length));
+		}
 		int mainEpochs = e.training.epochs;
 		int total = mainEpochs + hm.rounds * hm.epochs;
 
@@ -97,6 +101,7 @@ final class ModelTrainer {
 		int startBatch = 0;
 		double lossSum = 0;
 		long samples = 0;
+		long correct = 0;
 		if (latest.isPresent()) {
 			Checkpoints.Checkpoint c = latest.get();
 			try (InputStream in = Checkpoints.openVerified(c)) {
@@ -106,6 +111,7 @@ final class ModelTrainer {
 			startBatch = c.batch();
 			lossSum = c.atEpochEnd() ? 0 : c.lossSum();
 			samples = c.atEpochEnd() ? 0 : c.samples();
+			correct = c.atEpochEnd() ? 0 : c.correct();
 			say.accept(model + ": continuing from checkpoint " + run.dir().relativize(c.file()) + " (epoch " + epoch
 					+ (startBatch > 0 ? ", batch " + startBatch : "") + ")");
 			repairMetrics(c, net, validationSource, testSource);
@@ -156,30 +162,50 @@ final class ModelTrainer {
 						String.format(Locale.ROOT, "%s epoch %d/%d%s", model, epoch + 1, total,
 								round > 0 ? " (hard mining round " + round + ")" : ""),
 						epoch, order.length, (from, count) -> trainSource.trainingBatch(order, ep, from, count),
-						b -> Seeds.mix(seed, 0xD50F, ep, b), startBatch, lossSum, samples, (b, sum, n) -> {
-							Checkpoints.Checkpoint c = run.checkpoints().write(model, r, ep, b, sum, n, training);
+						b -> Seeds.mix(seed, 0xD50F, ep, b), startBatch, lossSum, samples, correct, (b, sum, n, right) -> {
+							Checkpoints.Checkpoint c = run.checkpoints().write(model, r, ep, b, sum, n, right, training);
 							say.accept(model + ": checkpoint " + run.dir().relativize(c.file()) + " at epoch " + ep + " batch " + b);
 						});
 				double seconds = (System.nanoTime() - t0) / 1e9;
 				progress.end(String.format(Locale.ROOT, "loss %.4f", o.meanLoss()));
 				double[] cpm = evaluateEpoch(epoch + 1, net, validationSource, testSource);
-				Checkpoints.Checkpoint c = run.checkpoints().write(model, round, epoch + 1, 0, o.lossSum(), o.samples(), net);
+				Checkpoints.Checkpoint c = run.checkpoints().write(model, round, epoch + 1, 0, o.lossSum(), o.samples(), o.correct(), net);
 				RunDirectory.EpochMetrics m = new RunDirectory.EpochMetrics(model, round, epoch + 1,
-						net.learningRate() / e.training.lrDecay, o.meanLoss(), o.samples(), seconds, cpm[0], cpm[1]);
+						net.learningRate() / e.training.lrDecay, o.meanLoss(), o.samples(), seconds, cpm[0], cpm[1], o.accuracy(), cpm[2],
+						cpm[3]);
 				run.appendMetrics(m);
 				say.accept(String.format(Locale.ROOT,
-						"%s epoch %d: loss %.4f, validation CPM %s, test CPM %s (%.0f s training, %.1f s of it waiting for batches; %s)",
-						model, epoch + 1, m.trainLoss(), fmt(cpm[0]), fmt(cpm[1]), seconds, o.waitedNanos() / 1e9,
-						run.dir().relativize(c.file())));
+						"%s epoch %d: loss %.4f, accuracy %s; validation loss %s, accuracy %s, CPM %s; test CPM %s (%.0f s training, %.1f s of it waiting for batches; %s)",
+						model, epoch + 1, m.trainLoss(), fmt(o.accuracy()), fmt(cpm[2]), fmt(cpm[3]), fmt(cpm[0]), fmt(cpm[1]), seconds,
+						o.waitedNanos() / 1e9, run.dir().relativize(c.file())));
 				epoch++;
 				startBatch = 0;
 				lossSum = 0;
 				samples = 0;
+				correct = 0;
 			}
 		} finally {
 			net.close();
 		}
 		return finish();
+	}
+
+	/** {@code n} of the indices drawn with the seed, in their original order; all of them when {@code n} is 0 or not fewer. */
+	static int[] subsample(int[] indices, int n, long seed) {
+		if (n <= 0 || n >= indices.length) {
+			return indices;
+		}
+		int[] copy = indices.clone();
+		java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+		for (int i = 0; i < n; i++) {
+			int j = i + random.nextInt(copy.length - i);
+			int t = copy[i];
+			copy[i] = copy[j];
+			copy[j] = t;
+		}
+		int[] out = java.util.Arrays.copyOf(copy, n);
+		java.util.Arrays.sort(out);
+		return out;
 	}
 
 	static String fmt(double v) {
@@ -227,18 +253,20 @@ final class ModelTrainer {
 		if (!present) {
 			double[] cpm = evaluateEpoch(c.epoch(), net, validation, test);
 			run.appendMetrics(new RunDirectory.EpochMetrics(model, c.round(), c.epoch(), net.learningRate() / e.training.lrDecay,
-					c.lossSum() / Math.max(1, c.samples()), c.samples(), 0, cpm[0], cpm[1]));
+					c.lossSum() / Math.max(1, c.samples()), c.samples(), 0, cpm[0], cpm[1],
+					c.correct() < 0 ? Double.NaN : (double) c.correct() / Math.max(1, c.samples()), cpm[2], cpm[3]));
 		}
 	}
 
 	/**
 	 * Predicts the validation and test scans after an epoch, writes each epoch's predictions once
-	 * ({@code predictions/<model>/epoch-NNN-<set>.csv}) and returns the CPMs (NaN without scans). Keeps the
+	 * ({@code predictions/<model>/epoch-NNN-<set>.csv}) and returns the validation and test CPMs, then the
+	 * validation loss and accuracy (NaN without scans or labels). Keeps the
 	 * test predictions in memory while the epoch is the best so far by the rule of {@link ModelSelection}.
 	 */
 	private double[] evaluateEpoch(int epoch, TrainableNetwork net, BatchSource validation, BatchSource test) throws Exception {
 		boolean tta = e.evaluation.testTimeAugmentation;
-		double[] cpm = { Double.NaN, Double.NaN };
+		double[] cpm = { Double.NaN, Double.NaN, Double.NaN, Double.NaN };
 		BatchSource[] sources = { validation, test };
 		String[] names = { "validation", "test" };
 		List<Prediction> testPredictions = List.of();
@@ -255,6 +283,11 @@ final class ModelTrainer {
 			FrocResult froc = Luna16Evaluation.evaluate(set.scans(), data.dataset().annotations(), data.dataset().excluded(),
 					predictions, Luna16Evaluation.Options.of(model));
 			cpm[k] = froc.cpm();
+			if (k == 0) {
+				double[] la = lossAndAccuracy(set, scores);
+				cpm[2] = la[0];
+				cpm[3] = la[1];
+			}
 			progress.end(String.format(Locale.ROOT, "CPM %.4f", cpm[k]));
 			if (k == 1) {
 				testPredictions = predictions;
@@ -266,6 +299,27 @@ final class ModelTrainer {
 			keptCpm = Double.isNaN(cpm[0]) ? keptCpm : cpm[0];
 		}
 		return cpm;
+	}
+
+	/**
+	 * Mean binary cross-entropy (probabilities clamped to [1e-7, 1 - 1e-7], as the backends' loss) and accuracy at
+	 * 0.5 of scores against the candidates' labels; NaN without labelled candidates.
+	 */
+	static double[] lossAndAccuracy(CandidateSet set, float[] scores) {
+		double loss = 0;
+		long right = 0;
+		long n = 0;
+		for (int i = 0; i < scores.length; i++) {
+			int label = set.label(i);
+			if (label < 0 || set.excluded(i)) {
+				continue;
+			}
+			double p = Math.min(1 - 1e-7, Math.max(1e-7, scores[i]));
+			loss -= label == 1 ? Math.log(p) : Math.log(1 - p);
+			right += (scores[i] >= 0.5f) == (label == 1) ? 1 : 0;
+			n++;
+		}
+		return n == 0 ? new double[] { Double.NaN, Double.NaN } : new double[] { loss / n, (double) right / n };
 	}
 
 	/** Picks the best epoch, writes the model's final test predictions, FROC and {@code models/<model>.json}. */

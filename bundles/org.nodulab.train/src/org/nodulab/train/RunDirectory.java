@@ -30,7 +30,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * experiment.yaml        the resolved experiment (every default filled in, absolute paths)
  * provenance.json        seed, bundle versions, JVM, backend, input files with sizes and SHA-256
  * log.txt                what happened, with times
- * metrics.csv            per model and epoch: learning rate, loss, validation and test CPM
+ * metrics.csv            per model and epoch: learning rate, loss, validation and test CPM, training accuracy,
+ *                        validation loss and accuracy
  * checkpoints.csv        every checkpoint with its SHA-256; checkpoints/&lt;model&gt;/e003-b00000-&lt;hash&gt;.zip
  * predictions/           LUNA16 submission files: per epoch, per model (best epoch) and the ensemble
  * froc/                  the final FROC outputs (as the official script writes them) per model and ensemble
@@ -46,7 +47,7 @@ public final class RunDirectory {
 	public static final String SUMMARY = "summary.json";
 	public static final String REPORT = "report.html";
 	static final List<String> METRICS = List.of("model", "round", "epoch", "learning_rate", "train_loss", "train_samples",
-			"seconds", "validation_cpm", "test_cpm");
+			"seconds", "validation_cpm", "test_cpm", "train_accuracy", "validation_loss", "validation_accuracy");
 
 	static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -127,13 +128,29 @@ public final class RunDirectory {
 		}
 	}
 
-	/** One row of metrics.csv. */
+	/**
+	 * One row of metrics.csv.
+	 *
+	 * @param trainAccuracy share of the epoch's training samples classified right during their steps (NaN: not
+	 *            reported by the backend)
+	 * @param validationLoss mean binary cross-entropy of the validation candidates' predictions (with TTA when the
+	 *            experiment predicts with it; NaN without labelled validation candidates)
+	 * @param validationAccuracy share of validation candidates on the right side of 0.5
+	 */
 	public record EpochMetrics(String model, int round, int epoch, double learningRate, double trainLoss,
-			long trainSamples, double seconds, double validationCpm, double testCpm) {
+			long trainSamples, double seconds, double validationCpm, double testCpm, double trainAccuracy,
+			double validationLoss, double validationAccuracy) {
+
+		public EpochMetrics(String model, int round, int epoch, double learningRate, double trainLoss, long trainSamples,
+				double seconds, double validationCpm, double testCpm) {
+			this(model, round, epoch, learningRate, trainLoss, trainSamples, seconds, validationCpm, testCpm, Double.NaN, Double.NaN,
+					Double.NaN);
+		}
 
 		List<Object> values() {
 			return List.of(model, round, epoch, Double.toString(learningRate), Double.toString(trainLoss), trainSamples,
-					String.format(java.util.Locale.ROOT, "%.1f", seconds), num(validationCpm), num(testCpm));
+					String.format(java.util.Locale.ROOT, "%.1f", seconds), num(validationCpm), num(testCpm), num(trainAccuracy),
+					num(validationLoss), num(validationAccuracy));
 		}
 
 		private static String num(double v) {
@@ -143,7 +160,8 @@ public final class RunDirectory {
 		static EpochMetrics of(Path file, AppendOnlyCsv.Row r) throws IOException {
 			return new EpochMetrics(r.get("model"), r.integer(file, "round"), r.integer(file, "epoch"), r.number(file, "learning_rate", false),
 					r.number(file, "train_loss", true), r.whole(file, "train_samples"), r.number(file, "seconds", false),
-					r.number(file, "validation_cpm", true), r.number(file, "test_cpm", true));
+					r.number(file, "validation_cpm", true), r.number(file, "test_cpm", true), r.number(file, "train_accuracy", true),
+					r.number(file, "validation_loss", true), r.number(file, "validation_accuracy", true));
 		}
 	}
 

@@ -37,7 +37,10 @@ public final class RunPredictor {
 	 * @param candidates a candidate file (LUNA16 columns) on scans of the run's dataset
 	 * @param tta average over the 4 rotations about z; null: as the run's experiment says
 	 */
-	/** The compute backend a run trained on ({@code training.backend} of its experiment). */
+	/**
+	 * The compute backend a run trained on ({@code training.backend} of its experiment; runs written before the key
+	 * existed trained on dl4j, the only backend then).
+	 */
 	public static String backendOf(Path runDir) throws java.io.IOException {
 		return RunDirectory.experimentTree(runDir).path("training").path("backend").asText("dl4j");
 	}

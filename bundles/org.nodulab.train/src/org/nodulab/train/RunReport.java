@@ -83,6 +83,15 @@ public final class RunReport {
 		if (!metrics.isEmpty()) {
 			h.append("<h2>Training</h2>\n");
 			h.append(img(curves(metrics, "Training loss", m -> m.trainLoss()), "training loss per epoch"));
+			if (metrics.stream().anyMatch(m -> !Double.isNaN(m.validationLoss()))) {
+				h.append(img(curves(metrics, "Validation loss", m -> m.validationLoss()), "validation loss per epoch"));
+			}
+			if (metrics.stream().anyMatch(m -> !Double.isNaN(m.trainAccuracy()))) {
+				h.append(img(curves(metrics, "Training accuracy", m -> m.trainAccuracy()), "training accuracy per epoch"));
+			}
+			if (metrics.stream().anyMatch(m -> !Double.isNaN(m.validationAccuracy()))) {
+				h.append(img(curves(metrics, "Validation accuracy", m -> m.validationAccuracy()), "validation accuracy per epoch"));
+			}
 			h.append(img(curves(metrics, "Validation CPM", m -> m.validationCpm()), "validation CPM per epoch"));
 			h.append(img(curves(metrics, "Test CPM", m -> m.testCpm()), "test CPM per epoch"));
 		}

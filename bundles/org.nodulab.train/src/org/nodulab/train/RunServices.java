@@ -41,7 +41,7 @@ public final class RunServices {
 	private volatile List<ComputeBackend> backends;
 
 	/** The backend an experiment gets without {@code training.backend}. */
-	public static final String DEFAULT_BACKEND = "dl4j";
+	public static final String DEFAULT_BACKEND = "libtorch";
 
 	public ExperimentValidator validator() {
 		return validator;

@@ -70,7 +70,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--dataset", paramLabel = "DIR", description = "Train on patches of this dataset's candidates_V2.csv (balanced, 1 mm, lung window, random rotations) instead of random batches; prints the loss. Implies --no-pytorch.")
 	Path dataset;
 
-	@Option(names = "--backend", split = ",", paramLabel = "ID[,ID]", description = "Nodulab backend(s) to measure, alternating with PyTorch, e.g. dl4j,libtorch (default: ${DEFAULT-VALUE}).", defaultValue = "dl4j")
+	@Option(names = "--backend", split = ",", paramLabel = "ID[,ID]", description = "Nodulab backend(s) to measure, alternating with PyTorch, e.g. dl4j,libtorch (default: ${DEFAULT-VALUE}).", defaultValue = "libtorch")
 	List<String> backendIds;
 
 	@Option(names = "--pytorch-threads", paramLabel = "N", description = "PyTorch's intra-op threads; 0: PyTorch's own default (default: the number of cores, as the Nodulab backends use).")

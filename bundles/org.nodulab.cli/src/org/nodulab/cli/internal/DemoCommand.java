@@ -49,6 +49,9 @@ public final class DemoCommand implements Callable<Integer>, DeviceWork {
 	@Option(names = "--epochs", paramLabel = "N", description = "Epochs per model (default: the demo experiment's).")
 	Integer epochs;
 
+	@Option(names = "--backend", paramLabel = "ID", description = "Compute backend (default: the experiment's training.backend, libtorch; dl4j is the other).")
+	String backend;
+
 	@Option(names = "--print", description = "Print the demo experiment and exit.")
 	boolean print;
 
@@ -80,15 +83,20 @@ public final class DemoCommand implements Callable<Integer>, DeviceWork {
 		} else {
 			out.println("nodulab demo: synthetic benchmark " + data.toAbsolutePath());
 		}
-		ExperimentRunner.Tools tools = RunTools.of(services);
 		String yaml = experimentText().replace("path: data/synthetic", "path: " + data.toAbsolutePath())
 				.replace("runs: runs", "runs: " + runs.toAbsolutePath());
+		ExperimentRunner.Tools tools = RunTools.of(services);
 		Experiment e = RunTools.validate(tools.validator(), tools.validator().codec().parse("demo.yaml", yaml),
 				Path.of("").toAbsolutePath(), root -> {
 					if (epochs != null) {
 						RunTools.setTraining(root, "epochs", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(epochs));
 					}
+					if (backend != null) {
+						RunTools.setTraining(root, "backend", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(backend));
+					}
 				});
+		tools = RunTools.of(services, e.training.backend);
+		out.println("nodulab demo: compute backend " + tools.backend().id() + " (" + tools.backend().name() + "; --backend dl4j trains on Deeplearning4j)");
 		ExperimentRunner.RunResult r = services.runner(tools, out).train(e, RunTools.commandLine(spec));
 		if (r.stopped()) {
 			return TrainCommand.summarize(out, r);

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * Hard-negative mining after the main training: predict the training candidates, add the misclassified
  * ones and train again, for a number of rounds.
  */
-@JsonPropertyOrder({ "rounds", "epochs", "negativesPerPositive", "threshold", "restartLrDecay", "splits" })
+@JsonPropertyOrder({ "rounds", "epochs", "negativesPerPositive", "threshold", "restartLrDecay", "splits", "initialPositives",
+		"initialNegatives" })
 public class HardMiningSettings {
 
 	@Range(min = 0, max = 100)
@@ -34,4 +35,12 @@ public class HardMiningSettings {
 	@Range(min = 1, max = 16)
 	@JsonPropertyDescription("1: the trained model chooses the hard samples; k > 1: split the negatives into k parts, train k models (each on all positives and one part) and let the models that did not see a negative judge it")
 	public int splits = 1;
+
+	@Range(min = 0, max = 100000000)
+	@JsonPropertyDescription("The main training starts from this many training positives drawn at random (candidates, before augmentation; the notebook's H1/H2 took 40,000); the rounds mine from all of them; 0: all")
+	public int initialPositives = 0;
+
+	@Range(min = 0, max = 100000000)
+	@JsonPropertyDescription("The main training starts from this many training negatives drawn at random (H1/H2: 150,000); 0: all")
+	public int initialNegatives = 0;
 }

@@ -8,12 +8,24 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** Optimisation of the network(s). */
-@JsonPropertyOrder({ "backend", "optimizer", "learningRate", "momentum", "lrDecay", "epochs", "batchSize", "l2",
-		"loss", "focalGamma", "focalAlpha", "earlyStoppingPatience", "initFrom", "hardMining" })
+@JsonPropertyOrder({ "backend", "optimizer", "learningRate", "momentum", "adamBeta1", "adamBeta2", "lrDecay", "epochs",
+		"batchSize", "weightInit", "l2", "l2Biases", "loss", "focalGamma", "focalAlpha", "earlyStoppingPatience", "initFrom", "hardMining" })
 public class TrainingSettings implements SelfValidating {
 
 	public enum Optimizer {
 		ADAM, SGD
+	}
+
+	/** How convolution and dense weights start (biases start at 0, batch norm at identity, PReLU slopes at 0.25). */
+	public enum WeightInit {
+		/** He: normal with variance 2 / fan-in (the default; Keras's he_normal without truncation). */
+		HE_NORMAL,
+		/** He: uniform on +-sqrt(6 / fan-in). */
+		HE_UNIFORM,
+		/** Glorot/Xavier: normal with variance 2 / (fan-in + fan-out). */
+		XAVIER_NORMAL,
+		/** Glorot/Xavier: uniform on +-sqrt(6 / (fan-in + fan-out)) (Keras's default, glorot_uniform). */
+		XAVIER_UNIFORM
 	}
 
 	public enum Loss {
@@ -23,8 +35,8 @@ public class TrainingSettings implements SelfValidating {
 		FOCAL
 	}
 
-	@JsonPropertyDescription("Compute backend that trains the network")
-	public String backend = "dl4j";
+	@JsonPropertyDescription("Compute backend that trains the network: libtorch (the default) or dl4j")
+	public String backend = "libtorch";
 
 	@JsonPropertyDescription("adam, or sgd with Nesterov momentum")
 	public Optimizer optimizer = Optimizer.ADAM;
@@ -36,6 +48,14 @@ public class TrainingSettings implements SelfValidating {
 	@Range(min = 0, max = 1, maxExclusive = true)
 	@JsonPropertyDescription("Momentum for sgd")
 	public double momentum = 0.9;
+
+	@Range(min = 0, max = 1, maxExclusive = true)
+	@JsonPropertyDescription("Adam's first-moment decay (beta_1)")
+	public double adamBeta1 = 0.9;
+
+	@Range(min = 0, max = 1, maxExclusive = true)
+	@JsonPropertyDescription("Adam's second-moment decay (beta_2; DenseBtNet's recipe, D40, used 0.99)")
+	public double adamBeta2 = 0.999;
 
 	@Range(min = 0, max = 1, minExclusive = true)
 	@JsonPropertyDescription("Learning rate factor applied after each epoch (0.9 in the notebook; 0.7 for fine-tuning)")
@@ -49,9 +69,15 @@ public class TrainingSettings implements SelfValidating {
 	@JsonPropertyDescription("Samples per batch")
 	public int batchSize = 16;
 
+	@JsonPropertyDescription("Initialisation of convolution and dense weights: he_normal, he_uniform, xavier_normal, xavier_uniform (Keras's default)")
+	public WeightInit weightInit = WeightInit.HE_NORMAL;
+
 	@Range(min = 0, max = 1)
-	@JsonPropertyDescription("L2 penalty on weights (never on biases); the notebook tried 0.01-0.1")
+	@JsonPropertyDescription("L2 penalty on convolution and dense weights; the notebook tried 0.01-0.1 (D24, D25) and 0.0008 (D40)")
 	public double l2 = 0.0;
+
+	@JsonPropertyDescription("Also put the L2 penalty on the convolution and dense biases (D24 did; D25 took it off again)")
+	public boolean l2Biases = false;
 
 	@JsonPropertyDescription("Loss function: bce (binary cross-entropy) or focal")
 	public Loss loss = Loss.BCE;

@@ -26,7 +26,8 @@ import org.nodulab.train.CrossValidation;
 import org.nodulab.train.RunDirectory;
 
 /**
- * Training curves of a run: loss (left axis) and validation and test CPM (right axis) per epoch, for each
+ * Training curves of a run: training and validation loss (left axis), validation and test CPM and training and
+ * validation accuracy (right axis) per epoch, for each
  * model. Live: it re-reads the run's metrics.csv when it grows, and follows the job that is running.
  */
 public class TrainingView extends ViewPart {
@@ -167,8 +168,12 @@ public class TrainingView extends ViewPart {
 			Color colour = Charts.colour(chart.getDisplay(), i++);
 			colours.add(colour);
 			Charts.line(chart, e.getKey() + " loss", x, loss, colour);
-			cpm(e.getKey() + " validation CPM", rows, true, colour, LineStyle.DASH);
-			cpm(e.getKey() + " test CPM", rows, false, colour, LineStyle.DOT);
+			series(e.getKey() + " validation loss", rows, RunDirectory.EpochMetrics::validationLoss, false, colour, LineStyle.DASHDOT);
+			series(e.getKey() + " validation CPM", rows, RunDirectory.EpochMetrics::validationCpm, true, colour, LineStyle.DASH);
+			series(e.getKey() + " test CPM", rows, RunDirectory.EpochMetrics::testCpm, true, colour, LineStyle.DOT);
+			series(e.getKey() + " training accuracy", rows, RunDirectory.EpochMetrics::trainAccuracy, true, colour, LineStyle.SOLID);
+			series(e.getKey() + " validation accuracy", rows, RunDirectory.EpochMetrics::validationAccuracy, true, colour,
+					LineStyle.DASHDOTDOT);
 		}
 		chart.getAxisSet().getXAxis(0).setRange(new Range(0.5, epochs + 0.5));
 		chart.getAxisSet().getYAxis(0).adjustRange();
@@ -177,10 +182,12 @@ public class TrainingView extends ViewPart {
 		chart.redraw();
 	}
 
-	private void cpm(String id, List<RunDirectory.EpochMetrics> rows, boolean validation, Color colour, LineStyle style) {
+	/** A per-epoch figure as a series with symbols: on the 0..1 axis (CPM, accuracy) or the loss axis. */
+	private void series(String id, List<RunDirectory.EpochMetrics> rows, java.util.function.ToDoubleFunction<RunDirectory.EpochMetrics> value,
+			boolean unitAxis, Color colour, LineStyle style) {
 		List<double[]> points = new ArrayList<>();
 		for (int k = 0; k < rows.size(); k++) {
-			double v = validation ? rows.get(k).validationCpm() : rows.get(k).testCpm();
+			double v = value.applyAsDouble(rows.get(k));
 			if (!Double.isNaN(v)) {
 				points.add(new double[] { k + 1, v });
 			}
@@ -191,7 +198,9 @@ public class TrainingView extends ViewPart {
 		ILineSeries<?> s = Charts.line(chart, id, points.stream().mapToDouble(p -> p[0]).toArray(),
 				points.stream().mapToDouble(p -> p[1]).toArray(), colour);
 		s.setLineStyle(style);
-		s.setYAxisId(cpmAxis);
+		if (unitAxis) {
+			s.setYAxisId(cpmAxis);
+		}
 		s.setSymbolType(ILineSeries.PlotSymbolType.CIRCLE);
 		s.setSymbolSize(3);
 		s.setSymbolColor(colour);

@@ -190,6 +190,12 @@ class TrainCommandsTest {
 			hashes.add(index.lines().filter(l -> l.startsWith("m0-vgg,0,2,0,")).findFirst().orElseThrow().split(",")[7]);
 			assertTrue(Files.readString(r.resolve("provenance.json")).contains("\"id\" : \"libtorch\""), "provenance names the backend");
 			assertTrue(Files.readString(r.resolve("experiment.yaml")).contains("backend: libtorch"));
+			List<String> metrics = Files.readAllLines(r.resolve("metrics.csv"));
+			assertTrue(metrics.get(0).endsWith(",train_accuracy,validation_loss,validation_accuracy"), metrics.get(0));
+			for (String row : metrics.subList(1, metrics.size())) {
+				double accuracy = Double.parseDouble(row.split(",")[9]);
+				assertTrue(accuracy >= 0 && accuracy <= 1, "libtorch reports the training accuracy of each epoch: " + row);
+			}
 		}
 		assertEquals(hashes.get(0), hashes.get(1), "the same experiment and seed give the same libtorch model");
 		Path out = dir.resolve("torch-predicted.csv");
@@ -200,7 +206,7 @@ class TrainCommandsTest {
 		assertTrue(info.out().contains("libtorch: libtorch 2.10.0") && info.out().contains("dl4j: "), info.out());
 		// a DL4J run fine-tuned from a libtorch model: refused with the reason
 		Files.writeString(dir.resolve("cross.yaml"), Files.readString(file).replace("name: torch", "name: cross")
-				.replace("training: {epochs: 2, batchSize: 8}", "training: {epochs: 1, batchSize: 8, initFrom: '" + runDirs.get(0) + "'}"));
+				.replace("training: {epochs: 2, batchSize: 8}", "training: {backend: dl4j, epochs: 1, batchSize: 8, initFrom: '" + runDirs.get(0) + "'}"));
 		Result cross = run("train", dir.resolve("cross.yaml").toString());
 		assertTrue(cross.code() != 0, cross.out());
 		assertTrue((cross.err() + cross.out()).contains("libtorch checkpoint"), cross.err() + cross.out());

@@ -64,6 +64,33 @@ class RunSafetyTest {
 	}
 
 	@Test
+	void metricsOfAnEarlierVersionReadWithTheNewColumnsEmptyAndKeepTheirColumnsWhenAppended() throws Exception {
+		RunDirectory run = run("earlier");
+		String old = "model,round,epoch,learning_rate,train_loss,train_samples,seconds,validation_cpm,test_cpm\n"
+				+ "m0,0,1,0.001,0.5,16,1.0,0.25,0.5\n";
+		Files.writeString(run.resolve("metrics.csv"), old);
+		List<RunDirectory.EpochMetrics> m = run.metrics();
+		assertEquals(1, m.size());
+		assertEquals(0.25, m.get(0).validationCpm());
+		assertTrue(Double.isNaN(m.get(0).trainAccuracy()) && Double.isNaN(m.get(0).validationLoss())
+				&& Double.isNaN(m.get(0).validationAccuracy()), "columns the earlier version did not write are not measured");
+		run.appendMetrics(new RunDirectory.EpochMetrics("m0", 0, 2, 0.0009, 0.4, 16, 1.0, 0.3, 0.6, 0.7, 0.45, 0.8));
+		List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
+		assertEquals(3, lines.size());
+		assertEquals(9, lines.get(2).split(",").length, "an append keeps the file's columns: " + lines.get(2));
+		assertEquals(0.3, run.metrics().get(1).validationCpm());
+		// a new file has every column
+		RunDirectory fresh = run("fresh");
+		fresh.appendMetrics(new RunDirectory.EpochMetrics("m0", 0, 1, 0.001, 0.4, 16, 1.0, 0.3, 0.6, 0.7, 0.45, 0.8));
+		assertEquals(0.45, fresh.metrics().get(0).validationLoss());
+		assertEquals(0.7, fresh.metrics().get(0).trainAccuracy());
+		// a header that is no earlier version is still refused
+		Files.writeString(fresh.resolve("metrics.csv"), "model,round,epoch,loss\nm0,0,1,0.5\n");
+		IOException e = assertThrows(IOException.class, fresh::metrics);
+		assertTrue(e.getMessage().contains("metrics.csv:1: expected the columns"), e.getMessage());
+	}
+
+	@Test
 	void concurrentAppendsWriteOneHeaderAndWholeRecords() throws Exception {
 		RunDirectory run = run("append");
 		RunDirectory sameFolder = RunDirectory.open(run.dir()); // as a second process would

@@ -148,7 +148,7 @@ class RunsTest {
 					}
 					return null;
 				});
-		IOException full = assertThrows(IOException.class, () -> cps.write("m0-vgg", 0, 2, 0, 0, 0, failing));
+		IOException full = assertThrows(IOException.class, () -> cps.write("m0-vgg", 0, 2, 0, 0, 0, 0, failing));
 		assertTrue(full.getMessage().contains("No space left on device") && full.getMessage().contains("is intact")
 				&& full.getMessage().contains(c.file().toString()), full.getMessage());
 		try (var in = Checkpoints.openVerified(c)) {
@@ -158,7 +158,7 @@ class RunsTest {
 			assertEquals(1, files.count(), "no partial file is left behind");
 		}
 		// the same epoch again: refused
-		IOException again = assertThrows(IOException.class, () -> cps.write("m0-vgg", 0, 1, 0, 0, 0, failingSaveOk()));
+		IOException again = assertThrows(IOException.class, () -> cps.write("m0-vgg", 0, 1, 0, 0, 0, 0, failingSaveOk()));
 		assertTrue(again.getMessage().contains("never overwritten"), again.getMessage());
 		// a damaged file is detected on load
 		c.file().toFile().setWritable(true);

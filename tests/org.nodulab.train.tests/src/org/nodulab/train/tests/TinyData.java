@@ -71,6 +71,7 @@ final class TinyData {
 				architectures:
 				%s
 				training:
+				  backend: dl4j                # this test runtime installs the DL4J backend only
 				  epochs: %d
 				  batchSize: 8
 				  learningRate: 0.002

@@ -53,7 +53,8 @@ public final class Dl4jGradientCheck {
 		DataType previous = Nd4j.dataType();
 		Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
 		try {
-			ComputationGraph net = new ComputationGraph(Dl4jGraphCompiler.compile(graph, new NoOp(), 0, DataType.DOUBLE, seed, loss));
+			ComputationGraph net = new ComputationGraph(Dl4jGraphCompiler.compile(graph, new NoOp(), 0, 0,
+					org.deeplearning4j.nn.weights.WeightInit.RELU, DataType.DOUBLE, seed, loss));
 			net.init();
 			Dl4jBackend.checkParameters(graph, net);
 			Nd4j.getRandom().setSeed(seed);

@@ -65,30 +65,47 @@ final class Dl4jGraphCompiler {
 			throws BackendException {
 		ISchedule schedule = new ExponentialSchedule(ScheduleType.EPOCH, training.learningRate, training.lrDecay);
 		IUpdater updater = switch (training.optimizer) {
-		case ADAM -> new Adam(schedule);
+		case ADAM -> {
+			Adam adam = new Adam(schedule);
+			adam.setBeta1(training.adamBeta1);
+			adam.setBeta2(training.adamBeta2);
+			yield adam;
+		}
 		case SGD -> new Nesterovs(schedule, training.momentum);
 		};
 		org.nd4j.linalg.lossfunctions.ILossFunction loss = training.loss == TrainingSettings.Loss.FOCAL
 				? new org.nodulab.nn.backend.dl4j.layers.FocalLoss(training.focalGamma, training.focalAlpha)
 				: null;
-		return compile(graph, updater, training.l2, DataType.FLOAT, seed, loss);
+		return compile(graph, updater, training.l2, training.l2Biases ? training.l2 : 0, init(training.weightInit), DataType.FLOAT,
+				seed, loss);
+	}
+
+	private static WeightInit init(TrainingSettings.WeightInit init) {
+		return switch (init) {
+		case HE_NORMAL -> WeightInit.RELU;
+		case HE_UNIFORM -> WeightInit.RELU_UNIFORM;
+		case XAVIER_NORMAL -> WeightInit.XAVIER;
+		case XAVIER_UNIFORM -> WeightInit.XAVIER_UNIFORM;
+		};
 	}
 
 	/** The general form: any updater, L2 on weights and data type (double for gradient checks). */
 	static ComputationGraphConfiguration compile(NetworkGraph graph, IUpdater updater, double l2, DataType dataType,
 			long seed) throws BackendException {
-		return compile(graph, updater, l2, dataType, seed, null);
+		return compile(graph, updater, l2, 0, WeightInit.RELU, dataType, seed, null);
 	}
 
-	/** As above with a loss function for the classifier; null: cross-entropy. */
-	static ComputationGraphConfiguration compile(NetworkGraph graph, IUpdater updater, double l2, DataType dataType,
-			long seed, org.nd4j.linalg.lossfunctions.ILossFunction loss) throws BackendException {
+	/** As above with a loss function for the classifier (null: cross-entropy), L2 on biases and the initialisation. */
+	static ComputationGraphConfiguration compile(NetworkGraph graph, IUpdater updater, double l2, double l2Biases,
+			WeightInit weightInit, DataType dataType, long seed, org.nd4j.linalg.lossfunctions.ILossFunction loss)
+			throws BackendException {
 		ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder()
 				.seed(seed)
 				.dataType(dataType)
 				.updater(updater)
-				.weightInit(WeightInit.RELU)
+				.weightInit(weightInit)
 				.l2(l2)
+				.l2Bias(l2Biases)
 				.trainingWorkspaceMode(WorkspaceMode.ENABLED)
 				.inferenceWorkspaceMode(WorkspaceMode.ENABLED)
 				.graphBuilder();

@@ -91,9 +91,10 @@ final class Dl4jNetwork implements TrainableNetwork {
 		}
 		MultiDataSet data = new MultiDataSet(features, new INDArray[] { labels });
 		return withoutOneDnn(() -> {
+			// DL4J's score includes the L2 penalty of the weights before the update; report the data loss alone
+			double penalty = net.calcRegularizationScore(true);
 			net.fit(data);
-			// DL4J's score includes the L2 penalty; report the data loss alone
-			return net.score() - net.calcRegularizationScore(true);
+			return net.score() - penalty;
 		});
 	}
 

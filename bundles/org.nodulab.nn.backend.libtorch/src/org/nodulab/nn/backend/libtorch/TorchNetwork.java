@@ -10,6 +10,7 @@ import static org.bytedeco.pytorch.global.torch.manual_seed;
 import static org.bytedeco.pytorch.global.torch.max_pool3d;
 import static org.bytedeco.pytorch.global.torch.avg_pool3d;
 import static org.bytedeco.pytorch.global.torch.ones;
+import static org.bytedeco.pytorch.global.torch.rand;
 import static org.bytedeco.pytorch.global.torch.randn;
 import static org.bytedeco.pytorch.global.torch.zeros;
 
@@ -113,10 +114,11 @@ final class TorchNetwork implements TrainableNetwork {
 		switch (n.op()) {
 		case Op.Conv3d c -> {
 			int in = n.inputs().get(0).shape().channels();
-			long fanIn = (long) in * c.kernel()[0] * c.kernel()[1] * c.kernel()[2];
-			weight(name + "_W", TorchOps.layout(randn(c.filters(), in, c.kernel()[0], c.kernel()[1], c.kernel()[2]).mul(new Scalar(Math.sqrt(2.0 / fanIn)))), true);
+			long volume = (long) c.kernel()[0] * c.kernel()[1] * c.kernel()[2];
+			double fanOut = (double) c.filters() * volume / ((double) c.stride()[0] * c.stride()[1] * c.stride()[2]); // as DL4J
+			weight(name + "_W", TorchOps.layout(init(in * volume, fanOut, c.filters(), in, c.kernel()[0], c.kernel()[1], c.kernel()[2])), true);
 			if (c.bias()) {
-				weight(name + "_b", zeros(c.filters()), false);
+				weight(name + "_b", zeros(c.filters()), training.l2Biases);
 			}
 		}
 		case Op.Dense d -> dense(name, n.inputs().get(0).shape().size(), d.units(), d.bias());
@@ -144,10 +146,20 @@ final class TorchNetwork implements TrainableNetwork {
 	}
 
 	private void dense(String name, long in, long out, boolean bias) {
-		weight(name + "_W", randn(in, out).mul(new Scalar(Math.sqrt(2.0 / in))), true);
+		weight(name + "_W", init(in, out, in, out), true);
 		if (bias) {
-			weight(name + "_b", zeros(out), false);
+			weight(name + "_b", zeros(out), training.l2Biases);
 		}
+	}
+
+	/** Initial weights of the given shape by {@code training.weightInit}, with DL4J's fan-in and fan-out. */
+	private org.bytedeco.pytorch.Tensor init(double fanIn, double fanOut, long... shape) {
+		return switch (training.weightInit) {
+		case HE_NORMAL -> randn(shape).mul(new Scalar(Math.sqrt(2.0 / fanIn)));
+		case HE_UNIFORM -> rand(shape).mul(new Scalar(2.0)).sub(new Scalar(1.0)).mul(new Scalar(Math.sqrt(6.0 / fanIn)));
+		case XAVIER_NORMAL -> randn(shape).mul(new Scalar(Math.sqrt(2.0 / (fanIn + fanOut))));
+		case XAVIER_UNIFORM -> rand(shape).mul(new Scalar(2.0)).sub(new Scalar(1.0)).mul(new Scalar(Math.sqrt(6.0 / (fanIn + fanOut))));
+		};
 	}
 
 	private void weight(String name, org.bytedeco.pytorch.Tensor t, boolean l2) {
@@ -351,6 +363,7 @@ final class TorchNetwork implements TrainableNetwork {
 			org.bytedeco.pytorch.Tensor logits = forward(inputs(batch), true);
 			org.bytedeco.pytorch.Tensor loss = loss(logits, batch.labels());
 			double value = loss.item_float();
+			lastCorrect = correct(logits, batch.labels());
 			for (String p : trainable) {
 				org.bytedeco.pytorch.Tensor g = params.get(p).grad();
 				if (g.defined()) {
@@ -361,6 +374,25 @@ final class TorchNetwork implements TrainableNetwork {
 			step();
 			return value;
 		}
+	}
+
+	private int lastCorrect = -1;
+
+	@Override
+	public int lastFitCorrect() {
+		return lastCorrect;
+	}
+
+	/** Samples whose logits fall on the side of their label (sigmoid: logit >= 0; softmax: class 1's logit the larger). */
+	private int correct(org.bytedeco.pytorch.Tensor logits, float[] labels) {
+		float[] l = Tensors.values(logits);
+		int k = softmax ? 2 : 1;
+		int n = 0;
+		for (int i = 0; i < labels.length; i++) {
+			boolean nodule = softmax ? l[k * i + 1] >= l[k * i] : l[i] >= 0;
+			n += nodule == (labels[i] >= 0.5f) ? 1 : 0;
+		}
+		return n;
 	}
 
 	/** Mean loss over the batch: binary cross-entropy (sigmoid), cross-entropy (softmax) or focal loss. */
@@ -408,8 +440,8 @@ final class TorchNetwork implements TrainableNetwork {
 					continue;
 				}
 				if (training.optimizer == TrainingSettings.Optimizer.ADAM) {
-					double b1 = 0.9;
-					double b2 = 0.999;
+					double b1 = training.adamBeta1;
+					double b2 = training.adamBeta2;
 					org.bytedeco.pytorch.Tensor mt = m.computeIfAbsent(name, k -> kept(zeros_like(w)));
 					org.bytedeco.pytorch.Tensor vt = v.computeIfAbsent(name, k -> kept(zeros_like(w)));
 					mt.mul_(new Scalar(b1)).add_(g.mul(new Scalar(1 - b1)));

@@ -130,6 +130,94 @@ class CrossCheckTest {
 		}
 	}
 
+	/**
+	 * Adam's betas, L2 on biases and the weight initialisation (D24, D40) mean the same on both backends: three steps
+	 * from the same weights (biases set to 0.5, so their L2 term counts) agree, and differ from the steps without L2
+	 * on biases; each initialisation draws weights with its variance on both.
+	 */
+	@Test
+	void theNotebooksOptimiserRegularisationAndInitialisationOptionsAgree() throws Exception {
+		NetworkGraph graph = withoutDropout(EveryOp.graph(Op.Classifier.Output.SIGMOID));
+		TrainingSettings t = new TrainingSettings();
+		t.learningRate = 0.001; // Adam's first steps move every parameter by about the rate: larger rates magnify float noise
+		t.adamBeta1 = 0.8;
+		t.adamBeta2 = 0.99;
+		t.l2 = 0.05;
+		t.l2Biases = true;
+		float[][] after = new float[3][];
+		int k = 0;
+		for (boolean biases : new boolean[] { true, false }) {
+			t.l2Biases = biases;
+			try (TrainableNetwork dl4j = backend("dl4j").create(graph, t, 3);
+					TrainableNetwork torch = backend("libtorch").create(graph, t, 4)) {
+				Map<String, Tensor> weights = new java.util.LinkedHashMap<>(dl4j.parameters());
+				int biasArrays = 0;
+				for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+					if (e.getKey().endsWith("_b")) {
+						float[] v = new float[e.getValue().values().length];
+						java.util.Arrays.fill(v, 0.5f);
+						e.setValue(new Tensor(e.getValue().shape(), v));
+						biasArrays++;
+					}
+				}
+				assertTrue(biasArrays >= 3, "convolution, dense and classifier biases: " + weights.keySet());
+				dl4j.setParameters(weights);
+				torch.setParameters(weights);
+				for (int step = 0; step < 3; step++) {
+					Batch b = batch(graph, 4, 100 + step);
+					double la = dl4j.fit(b);
+					double lb = torch.fit(b);
+					assertEquals(la, lb, 1e-4 * Math.max(1, Math.abs(la)), "loss of step " + step + " (l2Biases " + biases + ")");
+				}
+				Batch probe = batch(graph, 3, 7);
+				float[] a = dl4j.predict(probe);
+				float[] c = torch.predict(probe);
+				for (int i = 0; i < a.length; i++) {
+					assertEquals(a[i], c[i], 1e-3, "prediction " + i + " after 3 Adam steps (l2Biases " + biases + ")");
+				}
+				after[k++] = c;
+			}
+		}
+		double change = 0;
+		for (int i = 0; i < after[0].length; i++) {
+			change = Math.max(change, Math.abs(after[0][i] - after[1][i]));
+		}
+		assertTrue(change > 1e-4, "L2 on biases changes the steps: " + change);
+
+		// initialisation: the standard deviation of a 16 -> 24 filter 3x3x3 convolution's weights
+		GraphBuilder g = new GraphBuilder("init");
+		Node in = g.input("input0", 16, 6, 6, 6);
+		NetworkGraph conv = g.build(g.classifier("out", g.flatten("f", g.conv3d("c", in, 24, GraphBuilder.cube(3), GraphBuilder.cube(1),
+				GraphBuilder.cube(1), Op.Padding.SAME, false)), Op.Classifier.Output.SIGMOID));
+		double fanIn = 16 * 27;
+		double fanOut = 24 * 27;
+		Map<TrainingSettings.WeightInit, Double> expected = Map.of(TrainingSettings.WeightInit.HE_NORMAL, Math.sqrt(2 / fanIn),
+				TrainingSettings.WeightInit.HE_UNIFORM, Math.sqrt(6 / fanIn) / Math.sqrt(3), TrainingSettings.WeightInit.XAVIER_NORMAL,
+				Math.sqrt(2 / (fanIn + fanOut)), TrainingSettings.WeightInit.XAVIER_UNIFORM, Math.sqrt(6 / (fanIn + fanOut)) / Math.sqrt(3));
+		for (TrainingSettings.WeightInit init : TrainingSettings.WeightInit.values()) {
+			TrainingSettings s = new TrainingSettings();
+			s.weightInit = init;
+			for (String backend : List.of("dl4j", "libtorch")) {
+				try (TrainableNetwork net = backend(backend).create(conv, s, 5)) {
+					float[] w = net.parameters().get("c_W").values();
+					double sum = 0;
+					double max = 0;
+					for (float v : w) {
+						sum += (double) v * v;
+						max = Math.max(max, Math.abs(v));
+					}
+					double sd = Math.sqrt(sum / w.length);
+					assertEquals(expected.get(init), sd, 0.05 * expected.get(init), init + " on " + backend);
+					if (init.name().endsWith("UNIFORM")) {
+						assertTrue(max <= expected.get(init) * Math.sqrt(3) * 1.0001, init + " on " + backend + ": bounded by " + max);
+					} else {
+						assertTrue(max > expected.get(init) * Math.sqrt(3) * 1.05, init + " on " + backend + ": normal tails " + max);
+					}
+				}
+			}
+		}
+	}
+
 	static NetworkGraph withoutDropout(NetworkGraph graph) {
 		return EveryOp.graph(Op.Classifier.Output.SIGMOID, 0.0);
 	}
