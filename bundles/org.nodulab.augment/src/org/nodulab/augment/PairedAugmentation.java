@@ -29,6 +29,19 @@ public interface PairedAugmentation<S> extends Augmentation<S> {
 	/** How much larger than the annotated diameter the pasted sphere is. */
 	double radiusScale(S settings);
 
+	/** Voxels (of each input's patch) added to the sphere's radius after scaling (D36's +5). */
+	default double radiusMargin(S settings) {
+		return 0;
+	}
+
+	/**
+	 * Whether the mixed sample joins the batch beside its original (the sample in one slot, its mixed copy in the
+	 * next; D29) instead of replacing it.
+	 */
+	default boolean alongside(S settings) {
+		return false;
+	}
+
 	@Override
 	default int variants(S settings) {
 		return 0;

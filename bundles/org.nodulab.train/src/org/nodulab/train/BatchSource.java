@@ -55,17 +55,31 @@ public final class BatchSource {
 	public Batch trainingBatch(long[] plan, int epoch, int from, int count) throws IOException {
 		List<float[]> inputs = allocate(count);
 		float[] labels = new float[count];
+		Augmenter.Entry paired = augmenter.paired();
+		boolean alongside = paired != null && alongside(paired);
+		int previous = -1;
+		SpatialTransform previousTransform = null;
 		for (int i = 0; i < count; i++) {
 			int position = from + i;
 			SplittableRandom random = new SplittableRandom(Seeds.mix(seed, 0xBA7C, epoch, position));
+			if (alongside && i % 2 == 1 && random.nextDouble() < paired.probability()) {
+				// the masked copy of the sample in the slot before, beside it in the batch (D29)
+				for (int k = 0; k < sizes.size(); k++) {
+					int n = sizes.get(k)[0] * sizes.get(k)[1] * sizes.get(k)[2];
+					System.arraycopy(inputs.get(k), (i - 1) * n, inputs.get(k), i * n, n);
+				}
+				labels[i] = mix(paired, previous, previousTransform, inputs, i, labels[i - 1], random);
+				continue;
+			}
 			int c = SamplePlan.candidate(plan[position]);
 			SpatialTransform t = augmenter.transform(SamplePlan.variant(plan[position]), random);
 			sample(c, t, inputs, i);
 			labels[i] = candidates.label(c);
-			Augmenter.Entry paired = augmenter.paired();
-			if (paired != null && random.nextDouble() < paired.probability()) {
+			if (paired != null && !alongside && random.nextDouble() < paired.probability()) {
 				labels[i] = mix(paired, c, t, inputs, i, labels[i], random);
 			}
+			previous = c;
+			previousTransform = t;
 		}
 		return new Batch(count, inputs, labels);
 	}
@@ -115,6 +129,7 @@ public final class BatchSource {
 		}
 		PairedAugmentation<Object> augmentation = (PairedAugmentation<Object>) paired.augmentation();
 		double radius = augmentation.radiusScale(paired.settings()) * diameter / 2;
+		double margin = augmentation.radiusMargin(paired.settings());
 		List<float[]> mine = new ArrayList<>();
 		List<float[]> theirs = new ArrayList<>();
 		List<boolean[]> masks = new ArrayList<>();
@@ -128,13 +143,20 @@ public final class BatchSource {
 			System.arraycopy(inputs.get(k), slot * n, own, 0, n);
 			mine.add(own);
 			theirs.add(partnerInputs.get(k));
-			masks.add(sphereMask(specs[k], candidates.position(nodule), noduleTransform, candidates.noduleCentre(nodule), radius));
+			double voxel = (specs[k].spacingX() + specs[k].spacingY() + specs[k].spacingZ()) / 3; // a margin in voxels, in mm
+			masks.add(sphereMask(specs[k], candidates.position(nodule), noduleTransform, candidates.noduleCentre(nodule),
+					radius + margin * voxel));
 		}
 		float newLabel = augmentation.mix(paired.settings(), mine, label, theirs, masks, random);
 		for (int k = 0; k < specs.length; k++) {
 			System.arraycopy(mine.get(k), 0, inputs.get(k), slot * specs[k].voxels(), specs[k].voxels());
 		}
 		return newLabel;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static boolean alongside(Augmenter.Entry paired) {
+		return ((PairedAugmentation<Object>) paired.augmentation()).alongside(paired.settings());
 	}
 
 	/**

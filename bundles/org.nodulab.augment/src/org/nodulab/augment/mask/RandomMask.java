@@ -38,4 +38,14 @@ public class RandomMask implements PairedAugmentation<RandomMaskSettings> {
 	public double radiusScale(RandomMaskSettings settings) {
 		return settings.radiusScale;
 	}
+
+	@Override
+	public double radiusMargin(RandomMaskSettings settings) {
+		return settings.radiusMargin;
+	}
+
+	@Override
+	public boolean alongside(RandomMaskSettings settings) {
+		return settings.pairing == RandomMaskSettings.Pairing.ALONGSIDE;
+	}
 }

@@ -50,17 +50,36 @@ public final class Blocks {
 		case MAX -> g.pool(name, x, Op.Pooling.MAX, GraphBuilder.cube(2), GraphBuilder.cube(2), Op.Padding.SAME);
 		case AVERAGE -> g.pool(name, x, Op.Pooling.AVG, GraphBuilder.cube(2), GraphBuilder.cube(2), Op.Padding.SAME);
 		case CENTRAL -> g.centralPool(name, x, new int[] { (s[0] + 1) / 2, (s[1] + 1) / 2, (s[2] + 1) / 2 });
+		case STRIDED -> g.batchNorm(name + "_bn", g.conv3d(name, x, x.shape().channels(), GraphBuilder.cube(3), GraphBuilder.cube(2),
+				GraphBuilder.cube(1), Op.Padding.SAME, false));
 		};
 	}
 
 	/** {@link #downsampleWithCentreCrop} when {@code centreCrop}, else {@link #downsample}. */
 	public static Node downsample(GraphBuilder g, String name, Node x, NetworkSettings.Downsampling mode, boolean centreCrop) {
-		return centreCrop ? downsampleWithCentreCrop(g, name, x, mode) : downsample(g, name, x, mode);
+		return centreCrop ? downsampleWithCentreCrop(g, name, x, mode, x) : downsample(g, name, x, mode);
+	}
+
+	/**
+	 * As {@link #downsample(GraphBuilder, String, Node, NetworkSettings.Downsampling, boolean)}, the centre crop taken
+	 * from the map or from the branch's {@code input} as {@code s.centreCropFrom} says.
+	 */
+	public static Node downsample(GraphBuilder g, String name, Node x, NetworkSettings s, boolean centreCrop, Node input) {
+		if (!centreCrop) {
+			return downsample(g, name, x, s.downsampling);
+		}
+		return downsampleWithCentreCrop(g, name, x, s.downsampling, s.centreCropFrom == NetworkSettings.CentreCropFrom.INPUT ? input : x);
 	}
 
 	/** The "v2" stem: two 3x3x3 conv-bn-act instead of one 5x5x5 ({@code <prefix>stem1}, {@code <prefix>stem2}). */
 	public static Node stem(GraphBuilder g, String prefix, Node x, int filters, NetworkSettings.ActivationKind kind) {
 		return convBnAct(g, prefix + "stem2", convBnAct(g, prefix + "stem1", x, filters, 3, kind), filters, 3, kind);
+	}
+
+	/** The stem {@code s.stem} asks for: v2 as {@link #stem(GraphBuilder, String, Node, int, NetworkSettings.ActivationKind)}, v1 one 5x5x5 conv-bn-act ({@code <prefix>stem1}). */
+	public static Node stem(GraphBuilder g, String prefix, Node x, int filters, NetworkSettings s) {
+		return s.stem == NetworkSettings.Stem.V1 ? convBnAct(g, prefix + "stem1", x, filters, 5, s.activation)
+				: stem(g, prefix, x, filters, s.activation);
 	}
 
 	/**
@@ -69,8 +88,13 @@ public final class Blocks {
 	 * the candidate's centre.
 	 */
 	public static Node downsampleWithCentreCrop(GraphBuilder g, String name, Node x, NetworkSettings.Downsampling mode) {
+		return downsampleWithCentreCrop(g, name, x, mode, x);
+	}
+
+	/** The centre-crop structure with the centre taken from {@code source} (the map itself, or the branch's input). */
+	public static Node downsampleWithCentreCrop(GraphBuilder g, String name, Node x, NetworkSettings.Downsampling mode, Node source) {
 		Node down = downsample(g, name, x, mode);
-		Node centre = g.centerCrop(name + "_centre", x, down.shape().spatial());
+		Node centre = g.centerCrop(name + "_centre", source, down.shape().spatial());
 		return g.concat(name + "_join", down, centre);
 	}
 
@@ -100,7 +124,8 @@ public final class Blocks {
 
 	/**
 	 * A network of one or more input branches: for each branch its input ({@code input<b>}), the body,
-	 * global average pooling ({@code b<b>_gap}); then the {@link #head}.
+	 * global average pooling ({@code b<b>_gap}) or, with {@code head: flatten}, flattening
+	 * ({@code b<b>_flatten}); then the {@link #head}.
 	 */
 	public static NetworkGraph branchedNetwork(String name, NetworkSettings s, BranchBody body) {
 		GraphBuilder g = new GraphBuilder(name);
@@ -108,7 +133,7 @@ public final class Blocks {
 		for (int b = 0; b < s.branches.size(); b++) {
 			String prefix = "b" + b + "_";
 			Node x = body.build(g, prefix, input(g, b, s.branches.get(b)));
-			features.add(g.globalAveragePool(prefix + "gap", x));
+			features.add(s.head == NetworkSettings.Head.FLATTEN ? g.flatten(prefix + "flatten", x) : g.globalAveragePool(prefix + "gap", x));
 		}
 		return head(g, features, s);
 	}

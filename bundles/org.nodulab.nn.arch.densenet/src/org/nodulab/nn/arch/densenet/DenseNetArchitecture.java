@@ -2,6 +2,7 @@ package org.nodulab.nn.arch.densenet;
 
 import org.nodulab.nn.Architecture;
 import org.nodulab.nn.arch.Blocks;
+import org.nodulab.nn.arch.NetworkSettings;
 import org.nodulab.nn.graph.GraphBuilder;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Node;
@@ -22,11 +23,17 @@ public class DenseNetArchitecture implements Architecture<DenseNetSettings> {
 
 	/** Stem, dense blocks with transitions between them, final bn-act. */
 	private static Node branch(GraphBuilder g, String p, Node input, DenseNetSettings s) {
-		Node x = Blocks.convBnAct(g, p + "stem1", input, s.stemFilters, 3, s.activation);
-		x = g.conv3d(p + "stem2", x, s.stemFilters, GraphBuilder.cube(3), GraphBuilder.cube(1), GraphBuilder.cube(1),
-				Op.Padding.SAME, false);
+		Node x;
+		if (s.stem == NetworkSettings.Stem.V1) { // one 5x5x5 convolution; the dense block starts with bn-act
+			x = g.conv3d(p + "stem1", input, s.stemFilters, GraphBuilder.cube(5), GraphBuilder.cube(1), GraphBuilder.cube(1),
+					Op.Padding.SAME, false);
+		} else {
+			x = Blocks.convBnAct(g, p + "stem1", input, s.stemFilters, 3, s.activation);
+			x = g.conv3d(p + "stem2", x, s.stemFilters, GraphBuilder.cube(3), GraphBuilder.cube(1), GraphBuilder.cube(1),
+					Op.Padding.SAME, false);
+		}
 		if (s.stemDownsampling) {
-			x = Blocks.downsample(g, p + "stem_down", x, s.downsampling, s.centreCrop);
+			x = Blocks.downsample(g, p + "stem_down", x, s, s.centreCrop, input);
 		}
 		for (int block = 0; block < s.layersPerBlock.size(); block++) {
 			String name = p + "d" + block;
@@ -49,7 +56,7 @@ public class DenseNetArchitecture implements Architecture<DenseNetSettings> {
 				String t = p + "t" + block;
 				int kept = Math.max(1, (int) Math.floor(x.shape().channels() * s.compression));
 				x = Blocks.bnActConv(g, t, x, kept, 1, s.activation);
-				x = Blocks.downsample(g, t + "_down", x, s.downsampling, s.centreCrop);
+				x = Blocks.downsample(g, t + "_down", x, s, s.centreCrop, input);
 			}
 		}
 		return Blocks.activation(g, p + "final_act", g.batchNorm(p + "final_bn", x), s.activation);

@@ -17,11 +17,11 @@ public class InceptionResNetArchitecture implements Architecture<InceptionResNet
 	@Override
 	public NetworkGraph build(InceptionResNetSettings s) {
 		return Blocks.branchedNetwork("inception-resnet", s, (g, p, input) -> {
-			Node x = Blocks.stem(g, p, input, s.stemFilters, s.activation);
+			Node x = Blocks.stem(g, p, input, s.stemFilters, s);
 			for (int stage = 0; stage < s.filters.size(); stage++) {
 				String name = p + "s" + stage;
 				if (stage > 0) {
-					x = Blocks.downsample(g, name + "_down", x, s.downsampling, s.centreCrop);
+					x = Blocks.downsample(g, name + "_down", x, s, s.centreCrop, input);
 				}
 				if (x.shape().channels() != s.filters.get(stage)) {
 					x = Blocks.convBnAct(g, name + "_adjust", x, s.filters.get(stage), 1, s.activation);

@@ -16,9 +16,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * two 3x3x3 convolutions instead of one 5x5x5, three stages of two basic residual blocks, central
  * pooling between stages, 1x1x1 convolutions where the channels change ("v3").
  */
-@JsonPropertyOrder({ "branches", "stemFilters", "filters", "blocksPerStage", "squeezeExcitation", "seReduction",
+@JsonPropertyOrder({ "branches", "stemFilters", "filters", "blocksPerStage", "block", "squeezeExcitation", "seReduction",
 		"centreCrop", "activation", "downsampling", "denseUnits", "dropout", "output" })
 public class ResNetSettings extends NetworkSettings {
+
+	/** The residual block. */
+	public enum Block {
+		/** Two 3x3x3 conv-bn(-act) (the notebook's v1/v2 ResNet). */
+		BASIC,
+		/** 1x1x1 reduction to a quarter of the filters, 3x3x3, 1x1x1 expansion (v3's channel-adjusting convolutions). */
+		BOTTLENECK
+	}
 
 	/** Where a residual block applies squeeze-excitation. */
 	public enum SqueezeExcitation {
@@ -42,6 +50,9 @@ public class ResNetSettings extends NetworkSettings {
 	@Range(min = 1, max = 16)
 	@JsonPropertyDescription("Residual blocks (two 3x3x3 convolutions each) per stage")
 	public int blocksPerStage = 2;
+
+	@JsonPropertyDescription("basic (two 3x3x3 convolutions) or bottleneck (1x1x1 reduce, 3x3x3, 1x1x1 expand)")
+	public Block block = Block.BASIC;
 
 	@JsonPropertyDescription("none, after_add (SE-ResNet v1) or before_add (v2)")
 	public SqueezeExcitation squeezeExcitation = SqueezeExcitation.NONE;

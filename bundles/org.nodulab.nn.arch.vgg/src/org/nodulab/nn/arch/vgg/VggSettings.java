@@ -14,8 +14,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** Settings of the VGG architecture. Defaults: the notebook's single-branch isotropic 32^3 VGG. */
-@JsonPropertyOrder({ "branches", "filters", "convsPerStage", "poolings", "dilatedStages", "squeezeExcitation", "head",
-		"denseUnits", "dropout", "output" })
+@JsonPropertyOrder({ "branches", "filters", "kernel", "convsPerStage", "batchNorm", "activation", "poolings", "dilatedStages",
+		"squeezeExcitation", "head", "denseUnits", "dropout", "output" })
 public class VggSettings implements SelfValidating, PatchSettings {
 
 	public enum Head {
@@ -34,9 +34,19 @@ public class VggSettings implements SelfValidating, PatchSettings {
 	@JsonPropertyDescription("Filters of the 3x3x3 convolutions in each stage")
 	public List<Integer> filters = new ArrayList<>(List.of(16, 32, 64));
 
+	@Range(min = 1, max = 7)
+	@JsonPropertyDescription("Kernel size of the convolutions (odd; 3 from networks_v2 on, the first VGG had larger ones)")
+	public int kernel = 3;
+
 	@Range(min = 1, max = 4)
 	@JsonPropertyDescription("Convolutions per stage")
 	public int convsPerStage = 2;
+
+	@JsonPropertyDescription("Batch norm after each convolution (the notebook's VGG had it; D24)")
+	public boolean batchNorm = false;
+
+	@JsonPropertyDescription("relu, or prelu (a learned slope per channel), after every convolution and the dense layer")
+	public org.nodulab.nn.arch.NetworkSettings.ActivationKind activation = org.nodulab.nn.arch.NetworkSettings.ActivationKind.RELU;
 
 	@Range(min = 0, max = 6)
 	@JsonPropertyDescription("Number of stages followed by 2x2x2 max pooling (the notebook compared one and two)")
@@ -65,6 +75,9 @@ public class VggSettings implements SelfValidating, PatchSettings {
 
 	@Override
 	public void validate(ProblemSink problems) {
+		if (kernel % 2 == 0) {
+			problems.add("kernel", "must be odd (the map keeps its size), got " + kernel);
+		}
 		if (filters != null && poolings > filters.size()) {
 			problems.add("poolings", "at most one pooling per stage: " + filters.size() + " stage(s), got " + poolings);
 		}

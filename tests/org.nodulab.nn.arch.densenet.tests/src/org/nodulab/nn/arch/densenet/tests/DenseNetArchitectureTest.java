@@ -56,6 +56,15 @@ class DenseNetArchitectureTest {
 			s.downsampling = NetworkSettings.Downsampling.CENTRAL;
 			return new DenseNetArchitecture().build(s);
 		});
+		zoo.put("densenet v1 (5^3 stem, strided transitions)", side -> {
+			DenseNetSettings s = ArchitectureChecks.smallPatch(new DenseNetSettings(), side);
+			s.stem = NetworkSettings.Stem.V1;
+			s.downsampling = NetworkSettings.Downsampling.STRIDED;
+			s.stemFilters = 8;
+			s.growthRate = 4;
+			s.layersPerBlock = List.of(2, 2);
+			return new DenseNetArchitecture().build(s);
+		});
 		return zoo;
 	}
 

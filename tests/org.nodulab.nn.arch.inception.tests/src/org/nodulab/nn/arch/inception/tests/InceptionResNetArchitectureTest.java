@@ -46,6 +46,16 @@ class InceptionResNetArchitectureTest {
 			s.branchFilters = 4;
 			return new InceptionResNetArchitecture().build(s);
 		});
+		zoo.put("inception-resnet v1 stem, centre crop of the input", side -> {
+			InceptionResNetSettings s = ArchitectureChecks.smallPatch(new InceptionResNetSettings.CentreCrop(), side);
+			s.stem = org.nodulab.nn.arch.NetworkSettings.Stem.V1;
+			s.centreCropFrom = org.nodulab.nn.arch.NetworkSettings.CentreCropFrom.INPUT;
+			s.stemFilters = 8;
+			s.filters = List.of(8, 12);
+			s.blocksPerStage = 1;
+			s.branchFilters = 4;
+			return new InceptionResNetArchitecture().build(s);
+		});
 		return zoo;
 	}
 

@@ -65,6 +65,25 @@ class ResNetArchitectureTest {
 			s.downsampling = NetworkSettings.Downsampling.MAX;
 			return new ResNetArchitecture().build(s);
 		});
+		zoo.put("resnet v1 (5^3 stem, strided blocks)", side -> {
+			ResNetSettings s = ArchitectureChecks.smallPatch(new ResNetSettings(), side);
+			s.stem = NetworkSettings.Stem.V1;
+			s.downsampling = NetworkSettings.Downsampling.STRIDED;
+			s.stemFilters = 8;
+			s.filters = List.of(8, 16);
+			s.blocksPerStage = 1;
+			return new ResNetArchitecture().build(s);
+		});
+		zoo.put("resnet bottleneck, centre crop of the input", side -> {
+			ResNetSettings s = ArchitectureChecks.smallPatch(new ResNetSettings(), side);
+			s.block = ResNetSettings.Block.BOTTLENECK;
+			s.centreCrop = true;
+			s.centreCropFrom = NetworkSettings.CentreCropFrom.INPUT;
+			s.stemFilters = 8;
+			s.filters = List.of(8, 16);
+			s.blocksPerStage = 1;
+			return new ResNetArchitecture().build(s);
+		});
 		return zoo;
 	}
 
@@ -72,6 +91,40 @@ class ResNetArchitectureTest {
 	void theBundleContributesTheseArchitecturesWithTheseDefaults() throws Exception {
 		ArchitectureRegistry registry = Osgi.service(ArchitectureRegistry.class);
 		ArchitectureChecks.assertContributes(registry, "org.nodulab.nn.arch.resnet", DEFAULT_PARAMETERS, id -> id.endsWith("-cc") ? 40 : 32);
+	}
+
+	@Test
+	void theNotebooksEarlierResNetsCanBeBuilt() {
+		ResNetSettings v1 = new ResNetSettings();
+		v1.stem = NetworkSettings.Stem.V1;
+		v1.downsampling = NetworkSettings.Downsampling.STRIDED;
+		NetworkGraph net = new ResNetArchitecture().build(v1);
+		assertEquals(List.of(5, 5, 5), java.util.Arrays.stream(((Op.Conv3d) node(net, "b0_stem1").op()).kernel()).boxed().toList());
+		assertFalse(net.nodes().stream().anyMatch(n -> n.name().equals("b0_stem2")), "v1 has one stem convolution");
+		assertEquals(0, count(net, o -> o instanceof Op.CentralPool || o instanceof Op.Pool3d), "no pooling between stages");
+		Op.Conv3d strided = (Op.Conv3d) node(net, "b0_s1_r0_conv1").op();
+		assertEquals(2, strided.stride()[0]);
+		assertEquals(2, ((Op.Conv3d) node(net, "b0_s1_r0_shortcut").op()).stride()[0]);
+		assertEquals(1, ((Op.Conv3d) node(net, "b0_s1_r1_conv1").op()).stride()[0], "only a stage's first block is strided");
+		assertEquals(Shape.volume(64, 8, 8, 8), node(net, "b0_s2_r1_act").shape(), "32 -> 16 -> 8 as with pooling");
+
+		ResNetSettings v3 = new ResNetSettings();
+		v3.block = ResNetSettings.Block.BOTTLENECK;
+		NetworkGraph bottleneck = new ResNetArchitecture().build(v3);
+		assertEquals(4, ((Op.Conv3d) node(bottleneck, "b0_s0_r0_reduce").op()).filters(), "a quarter of the stage's 16 filters");
+		assertEquals(16, ((Op.Conv3d) node(bottleneck, "b0_s0_r0_expand").op()).filters());
+
+		ResNetSettings flat = new ResNetSettings();
+		flat.head = NetworkSettings.Head.FLATTEN;
+		NetworkGraph dense = new ResNetArchitecture().build(flat);
+		assertTrue(node(dense, "b0_flatten").op() instanceof Op.Flatten);
+		assertEquals(0, count(dense, o -> o instanceof Op.GlobalPool), "no global pooling with the dense head (D22)");
+
+		ResNetSettings input = new ResNetSettings.SeResNetCentreCrop();
+		input.centreCropFrom = NetworkSettings.CentreCropFrom.INPUT;
+		NetworkGraph fromInput = new ResNetArchitecture().build(input);
+		assertEquals("input0", node(fromInput, "b0_s1_down_centre").inputs().get(0).name(), "D44: the centre of the input");
+		assertEquals(Shape.volume(1, 20, 20, 20), node(fromInput, "b0_s1_down_centre").shape());
 	}
 
 	@Test

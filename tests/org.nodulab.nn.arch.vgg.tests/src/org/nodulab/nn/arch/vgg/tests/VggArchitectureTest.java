@@ -1,5 +1,8 @@
 package org.nodulab.nn.arch.vgg.tests;
 
+import static org.nodulab.test.architectures.ArchitectureChecks.count;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +51,19 @@ class VggArchitectureTest {
 			s.dropout = 0.1;
 			return new VggArchitecture().build(s);
 		});
+		zoo.put("vgg (batch norm, prelu, 5^3 kernels)", side -> {
+			VggSettings s = new VggSettings();
+			s.branches = List.of(new PatchInput(side, side, side));
+			s.filters = List.of(8, 16);
+			s.kernel = 5;
+			s.convsPerStage = 1;
+			s.batchNorm = true;
+			s.activation = org.nodulab.nn.arch.NetworkSettings.ActivationKind.PRELU;
+			s.poolings = 2;
+			s.denseUnits = 16;
+			s.dropout = 0.1;
+			return new VggArchitecture().build(s);
+		});
 		return zoo;
 	}
 
@@ -87,6 +103,26 @@ class VggArchitectureTest {
 				assertEquals(List.of("fc_W"), r.dropped(), backend.id());
 			}
 		}
+	}
+
+	@Test
+	void batchNormPreluAndTheKernelSizeAreTheNotebooksVggOptions() {
+		VggSettings s = new VggSettings();
+		s.kernel = 5;
+		s.batchNorm = true;
+		s.activation = org.nodulab.nn.arch.NetworkSettings.ActivationKind.PRELU;
+		NetworkGraph net = new VggArchitecture().build(s);
+		Op.Conv3d conv = (Op.Conv3d) node(net, "b0_s0_conv0").op();
+		assertArrayEquals(new int[] { 5, 5, 5 }, conv.kernel());
+		assertFalse(conv.bias(), "batch norm follows: no bias");
+		assertTrue(node(net, "b0_s0_conv0_bn").op() instanceof Op.BatchNorm);
+		assertTrue(node(net, "b0_s0_conv0_prelu").op() instanceof Op.PRelu);
+		assertTrue(node(net, "fc_prelu").op() instanceof Op.PRelu);
+		assertEquals(0, count(net, o -> o instanceof Op.Activation a && a.function() == Op.Activation.Function.RELU));
+		s.kernel = 4;
+		java.util.List<String> problems = new java.util.ArrayList<>();
+		s.validate((k, m) -> problems.add(k + ": " + m));
+		assertEquals(List.of("kernel: must be odd (the map keeps its size), got 4"), problems);
 	}
 
 	@Test
