@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * variant is trained on, the ensembles built across variants and the baseline the others are compared with. Read and
  * expanded by {@link CampaignLoader}.
  */
-@JsonPropertyOrder({ "name", "description", "base", "baseline", "folds", "variants", "axes", "ensembles", "evaluation",
+@JsonPropertyOrder({ "name", "description", "base", "baseline", "folds", "variants", "axes", "ensembles", "scales", "evaluation",
 		"executor", "output" })
 public class Campaign implements SelfValidating {
 
@@ -50,6 +50,9 @@ public class Campaign implements SelfValidating {
 
 	@JsonPropertyDescription("Ensembles built across variants from the runs of each fold")
 	public List<EnsembleSpec> ensembles = new ArrayList<>();
+
+	@JsonPropertyDescription("Named scales (e.g. quick): overrides applied to every run after its variant's, and optionally other folds; 'campaign plan|run|status|report --scale NAME' picks one, and its runs go to the folder <name>-<scale>")
+	public Map<String, Scale> scales = new LinkedHashMap<>();
 
 	public Evaluation evaluation = new Evaluation();
 
@@ -89,6 +92,19 @@ public class Campaign implements SelfValidating {
 				problems.add("name", "use letters, digits, '.', '-', '_', '=' and '+' (it names folders), got '" + name + "'");
 			}
 		}
+	}
+
+	/** A scale of the whole campaign: the same variants, smaller (or larger). */
+	@JsonPropertyOrder({ "description", "overrides", "folds" })
+	public static class Scale {
+		@JsonPropertyDescription("What this scale is for (e.g. CPU-minutes per variant on the synthetic benchmark)")
+		public String description = "";
+
+		@JsonPropertyDescription("Key paths and values applied to every run after its variant's own overrides")
+		public Map<String, JsonNode> overrides = new LinkedHashMap<>();
+
+		@JsonPropertyDescription("Folds at this scale; default: the campaign's")
+		public Folds folds;
 	}
 
 	/** One axis: a key path and the values it takes. */

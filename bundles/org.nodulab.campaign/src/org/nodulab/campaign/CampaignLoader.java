@@ -61,12 +61,20 @@ public final class CampaignLoader {
 	 * @throws SettingsException listing every problem, each with the campaign file's line
 	 */
 	public CampaignPlan load(Path file) throws SettingsException {
-		return load(file, validator.codec().parse(file));
+		return load(file, validator.codec().parse(file), null);
+	}
+
+	/**
+	 * The campaign at one of its scales ({@code scales.<name>}: overrides applied to every run after its variant's, and
+	 * optionally other folds), in the folder {@code <name>-<scale>}; null: as written.
+	 */
+	public CampaignPlan loadAtScale(Path file, String scale) throws SettingsException {
+		return load(file, validator.codec().parse(file), scale);
 	}
 
 	/** As {@link #load(Path)}, for the text of a campaign file being edited (relative paths against its folder). */
 	public CampaignPlan load(Path file, String content) throws SettingsException {
-		return load(file, validator.codec().parse(file.toString(), content));
+		return load(file, validator.codec().parse(file.toString(), content), null);
 	}
 
 	/** Whether a YAML document is a campaign (it names a base experiment) rather than an experiment. */
@@ -74,12 +82,25 @@ public final class CampaignLoader {
 		return root != null && root.isObject() && root.has("base") && !root.has("architectures") && !root.has("dataset");
 	}
 
-	private CampaignPlan load(Path file, SettingsCodec.Document document) throws SettingsException {
+	private CampaignPlan load(Path file, SettingsCodec.Document document, String scale) throws SettingsException {
 		SettingsCodec codec = validator.codec();
 		List<SettingsProblem> problems = new ArrayList<>();
 		Campaign campaign = codec.convert(document.root(), Campaign.class, "", problems);
 		codec.throwIfAny(document, problems);
 		withDefaults(campaign);
+		Campaign.Scale chosen = null;
+		if (scale != null) {
+			chosen = campaign.scales.get(scale);
+			if (chosen == null) {
+				problems.add(new SettingsProblem(campaign.scales.isEmpty() ? "name" : "scales", 0, "no scale '" + scale + "'; scales: "
+						+ campaign.scales.keySet()));
+				codec.throwIfAny(document, problems);
+			}
+			campaign.name = campaign.name + "-" + scale;
+			if (chosen.folds != null) {
+				campaign.folds = chosen.folds;
+			}
+		}
 		Path dir = file.toAbsolutePath().normalize().getParent();
 		Path baseFile = dir.resolve(campaign.base).normalize();
 		Experiment base;
@@ -94,6 +115,20 @@ public final class CampaignLoader {
 		ObjectNode full = fullTree(base);
 
 		List<Source> sources = sources(campaign);
+		if (chosen != null) {
+			List<Source> scaled = new ArrayList<>();
+			for (Source s : sources) {
+				Map<String, JsonNode> overrides = new LinkedHashMap<>(s.overrides());
+				Map<String, String> origins = new HashMap<>(s.origins());
+				for (Map.Entry<String, JsonNode> o : chosen.overrides.entrySet()) {
+					overrides.remove(o.getKey());
+					overrides.put(o.getKey(), o.getValue());
+					origins.put(o.getKey(), "scales." + scale + ".overrides." + o.getKey());
+				}
+				scaled.add(new Source(s.name(), s.description(), s.notebook(), overrides, origins, s.path()));
+			}
+			sources = scaled;
+		}
 		Set<String> names = new HashMap<String, Integer>().keySet();
 		Map<String, String> seen = new HashMap<>();
 		for (Source s : sources) {
@@ -207,6 +242,14 @@ public final class CampaignLoader {
 		}
 		if (c.description == null) {
 			c.description = "";
+		}
+		if (c.scales == null) {
+			c.scales = new LinkedHashMap<>();
+		}
+		for (Campaign.Scale s : c.scales.values()) {
+			if (s != null && s.overrides == null) {
+				s.overrides = new LinkedHashMap<>();
+			}
 		}
 		for (Campaign.Variant v : c.variants) {
 			if (v != null && v.overrides == null) {

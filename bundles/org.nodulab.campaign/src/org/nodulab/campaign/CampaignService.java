@@ -74,6 +74,11 @@ public final class CampaignService {
 		return loader.load(file);
 	}
 
+	/** The campaign at one of its scales (null: as written; see {@link CampaignLoader#loadAtScale}). */
+	public CampaignPlan plan(Path file, String scale) throws SettingsException {
+		return loader.loadAtScale(file, scale);
+	}
+
 	/** A run's state as the campaign sees it: its folder's, refined by what the executor says. */
 	public enum View {
 		NOT_STARTED, QUEUED, RUNNING, INTERRUPTED, FINISHED, FAILED;
@@ -281,7 +286,14 @@ public final class CampaignService {
 					out.printf(java.util.Locale.ROOT, "  measuring %s on %s (batch %d)...%n", a.architectures.get(i).id, a.training.backend,
 							a.training.batchSize);
 					out.flush();
-					speed = measure(runs.backend(a.training.backend), graph, a.training, seconds);
+					try {
+						speed = measure(runs.backend(a.training.backend), graph, a.training, seconds);
+					} catch (OutOfMemoryError x) { // JavaCPP's cap refuses before allocating: the process goes on
+						out.printf(java.util.Locale.ROOT, "  %s on %s (batch %d) does not fit this process's native memory cap (%s): its runs are not estimated; they need a larger NODULAB_MAXRSS (or a smaller batch) here%n",
+								a.architectures.get(i).id, a.training.backend, a.training.batchSize, x.getMessage());
+						speed = new double[] { Double.NaN, Double.NaN };
+						System.gc();
+					}
 					speeds.put(key, speed);
 				}
 				train += t;

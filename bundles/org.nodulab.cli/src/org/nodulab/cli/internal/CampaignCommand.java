@@ -38,11 +38,11 @@ public final class CampaignCommand implements Runnable {
 	}
 
 	/** A campaign file, or a campaign folder for the commands that read one. */
-	static CampaignFolder folder(CampaignService service, Path fileOrFolder) throws Exception {
+	static CampaignFolder folder(CampaignService service, Path fileOrFolder, String scale) throws Exception {
 		if (Files.isDirectory(fileOrFolder)) {
 			return CampaignFolder.open(fileOrFolder);
 		}
-		CampaignPlan plan = service.plan(fileOrFolder);
+		CampaignPlan plan = service.plan(fileOrFolder, scale);
 		if (!CampaignFolder.isCampaign(plan.folder())) {
 			throw new IllegalArgumentException("the campaign " + fileOrFolder + " has not been run (no " + plan.folder().resolve(CampaignFolder.PLAN)
 					+ "); 'nodulab campaign run " + fileOrFolder + "' starts it");
@@ -51,9 +51,9 @@ public final class CampaignCommand implements Runnable {
 	}
 
 	/** The expanded campaign, or null after printing its problems. */
-	static CampaignPlan plan(CampaignService service, Path file, CommandSpec spec) {
+	static CampaignPlan plan(CampaignService service, Path file, String scale, CommandSpec spec) {
 		try {
-			return service.plan(file);
+			return service.plan(file, scale);
 		} catch (SettingsException x) {
 			spec.commandLine().getErr().println(x.getMessage());
 			return null;
@@ -68,6 +68,8 @@ public final class CampaignCommand implements Runnable {
 		CommandSpec spec;
 		@Parameters(index = "0", paramLabel = "<campaign.yaml>")
 		Path file;
+		@Option(names = "--scale", paramLabel = "NAME", description = "One of the campaign's scales (e.g. quick): its overrides on every run, its runs in the folder <name>-<scale>.")
+		String scale;
 		@Option(names = "--no-estimate", description = "Skip measuring the backends' speed (the cost estimate).")
 		boolean noEstimate;
 		@Option(names = "--measure-seconds", paramLabel = "S", defaultValue = "1.5", description = "Seconds of training measured per distinct network (default: ${DEFAULT-VALUE}).")
@@ -81,7 +83,7 @@ public final class CampaignCommand implements Runnable {
 		public Integer call() throws Exception {
 			PrintWriter out = spec.commandLine().getOut();
 			CampaignService service = services.get(CampaignService.class);
-			CampaignPlan plan = plan(service, file, spec);
+			CampaignPlan plan = plan(service, file, scale, spec);
 			if (plan == null) {
 				return NodulabCommand.INVALID_INPUT;
 			}
@@ -102,17 +104,18 @@ public final class CampaignCommand implements Runnable {
 				for (CampaignPlan.PlannedRun r : plan.runsOf(v.name())) {
 					var cost = costs.stream().filter(c -> c.run().equals(r.id())).findFirst();
 					out.printf(Locale.ROOT, "    run %-28s %s%n", r.id(), cost.map(c -> String.format(Locale.ROOT,
-							"%s: %,d training + %,d scored samples, ~%s", c.backend(), c.trainSamples(), c.inferSamples(), duration(c.seconds())))
-							.orElse(""));
-					cost.ifPresent(c -> seconds.merge(v.name(), c.seconds(), Double::sum));
+							"%s: %,d training + %,d scored samples, ~%s", c.backend(), c.trainSamples(), c.inferSamples(),
+							Double.isNaN(c.seconds()) ? "not estimated (memory)" : duration(c.seconds()))).orElse(""));
+					cost.filter(c -> !Double.isNaN(c.seconds())).ifPresent(c -> seconds.merge(v.name(), c.seconds(), Double::sum));
 				}
 			}
 			plan.campaign().ensembles.forEach(e -> out.printf("ensemble %s: %s of %s%n", e.name, e.combine.name().toLowerCase(Locale.ROOT),
 					String.join(", ", e.members)));
 			if (!costs.isEmpty()) {
-				double total = costs.stream().mapToDouble(CampaignService.Cost::seconds).sum();
-				out.printf(Locale.ROOT, "estimated cost: %s of compute on this machine's speed (%d runs; each run's samples at the speed measured for its network and backend; lung-mask filtering left out, so an upper bound)%n",
-						duration(total), costs.size());
+				double total = costs.stream().mapToDouble(CampaignService.Cost::seconds).filter(d -> !Double.isNaN(d)).sum();
+				long missing = costs.stream().filter(c -> Double.isNaN(c.seconds())).count();
+				out.printf(Locale.ROOT, "estimated cost: %s of compute on this machine's speed (%d runs; each run's samples at the speed measured for its network and backend; lung-mask filtering left out, so an upper bound)%s%n",
+						duration(total), costs.size() - missing, missing > 0 ? "; " + missing + " runs not estimated: their networks do not fit the native memory cap" : "");
 			}
 			return 0;
 		}
@@ -136,6 +139,8 @@ public final class CampaignCommand implements Runnable {
 		CommandSpec spec;
 		@Parameters(index = "0", paramLabel = "<campaign.yaml>")
 		Path file;
+		@Option(names = "--scale", paramLabel = "NAME", description = "One of the campaign's scales (e.g. quick): its overrides on every run, its runs in the folder <name>-<scale>.")
+		String scale;
 		@Option(names = "--executor", paramLabel = "ID", description = "local, slurm, or another installed executor ('nodulab list executors'); default: the campaign file's (local).")
 		String executor;
 		@Option(names = { "-o", "--option" }, paramLabel = "KEY=VALUE", description = "An executor setting, e.g. -o partition=gpu -o gpus=1 -o time=04:00:00.")
@@ -149,7 +154,7 @@ public final class CampaignCommand implements Runnable {
 		public Integer call() throws Exception {
 			PrintWriter out = spec.commandLine().getOut();
 			CampaignService service = services.get(CampaignService.class);
-			CampaignPlan plan = plan(service, file, spec);
+			CampaignPlan plan = plan(service, file, scale, spec);
 			if (plan == null) {
 				return NodulabCommand.INVALID_INPUT;
 			}
@@ -162,7 +167,7 @@ public final class CampaignCommand implements Runnable {
 		@Override
 		public List<String> check() throws Exception {
 			try {
-				services.get(CampaignService.class).plan(file);
+				services.get(CampaignService.class).plan(file, scale);
 				return List.of();
 			} catch (SettingsException x) {
 				return x.problems().stream().map(p -> p.format(x.source())).toList();
@@ -201,6 +206,8 @@ public final class CampaignCommand implements Runnable {
 		CommandSpec spec;
 		@Parameters(index = "0", paramLabel = "<campaign.yaml | campaign folder>")
 		Path file;
+		@Option(names = "--scale", paramLabel = "NAME", description = "One of the campaign's scales (e.g. quick): its overrides on every run, its runs in the folder <name>-<scale>.")
+		String scale;
 		@Option(names = "--executor", paramLabel = "ID", description = "Ask this executor (default: the one the campaign was last run with).")
 		String executor;
 
@@ -212,7 +219,7 @@ public final class CampaignCommand implements Runnable {
 		public Integer call() throws Exception {
 			PrintWriter out = spec.commandLine().getOut();
 			CampaignService service = services.get(CampaignService.class);
-			CampaignFolder folder = folder(service, file);
+			CampaignFolder folder = folder(service, file, scale);
 			CampaignService.Status s = service.status(folder, executor, Map.of(), out);
 			printStatus(out, s, true);
 			try {
@@ -243,6 +250,8 @@ public final class CampaignCommand implements Runnable {
 		CommandSpec spec;
 		@Parameters(index = "0", paramLabel = "<campaign.yaml | campaign folder>")
 		Path file;
+		@Option(names = "--scale", paramLabel = "NAME", description = "One of the campaign's scales (e.g. quick): its overrides on every run, its runs in the folder <name>-<scale>.")
+		String scale;
 		@Option(names = "--run", paramLabel = "VARIANT/FOLD", description = "Only this run (repeatable).")
 		List<String> runs = new ArrayList<>();
 
@@ -253,7 +262,7 @@ public final class CampaignCommand implements Runnable {
 		@Override
 		public Integer call() throws Exception {
 			CampaignService service = services.get(CampaignService.class);
-			CampaignFolder folder = folder(service, file);
+			CampaignFolder folder = folder(service, file, scale);
 			for (String r : runs) {
 				if (!folder.runIds().contains(r)) {
 					throw new IllegalArgumentException("--run " + r + ": no such run; runs: " + folder.runIds());
@@ -272,6 +281,8 @@ public final class CampaignCommand implements Runnable {
 		CommandSpec spec;
 		@Parameters(index = "0", paramLabel = "<campaign.yaml | campaign folder>")
 		Path file;
+		@Option(names = "--scale", paramLabel = "NAME", description = "One of the campaign's scales (e.g. quick): its overrides on every run, its runs in the folder <name>-<scale>.")
+		String scale;
 
 		public Report(Services services) {
 			this.services = services;
@@ -280,7 +291,7 @@ public final class CampaignCommand implements Runnable {
 		@Override
 		public Integer call() throws Exception {
 			CampaignService service = services.get(CampaignService.class);
-			CampaignFolder folder = folder(service, file);
+			CampaignFolder folder = folder(service, file, scale);
 			CampaignResults.Table t = service.report(folder);
 			PrintWriter out = spec.commandLine().getOut();
 			printTable(out, t);

@@ -120,6 +120,52 @@ class CampaignCommandsTest {
 	}
 
 	@Test
+	void aScaleOverridesEveryRunAfterItsVariantInAFolderOfItsOwn() throws Exception {
+		Path f = write("scaled.yaml", """
+				name: scaled
+				base: base.yaml
+				folds: {mode: cv, count: 0}
+				variants:
+				  - name: base
+				  - name: long
+				    overrides:
+				      training.epochs: 7
+				      architectures[0].settings.denseUnits: 16
+				scales:
+				  quick:
+				    description: one epoch, two folds
+				    folds: {mode: cv, count: 2}
+				    overrides:
+				      training.epochs: 1
+				      sampling.epochSize: 0.5
+				  broken:
+				    overrides:
+				      training.epoch: 1
+				""");
+		Result full = run("campaign", "plan", f.toString(), "--no-estimate");
+		assertEquals(0, full.code(), full.err());
+		assertTrue(full.out().contains("campaign scaled: 2 variant(s) x 4 fold(s) = 8 runs"), full.out());
+		assertTrue(full.out().contains("    training.epochs = 7"), full.out());
+		Result quick = run("campaign", "plan", f.toString(), "--no-estimate", "--scale", "quick");
+		assertEquals(0, quick.code(), quick.err());
+		assertTrue(quick.out().contains("campaign scaled-quick: 2 variant(s) x 2 fold(s) = 4 runs"), quick.out());
+		assertTrue(quick.out().contains("folder " + dir.resolve("campaigns/scaled-quick")), quick.out());
+		assertFalse(quick.out().contains("training.epochs = 7"), "the scale wins over the variant: " + quick.out());
+		assertTrue(quick.out().contains("    architectures[0].settings.denseUnits = 16"), "the variant's other overrides stay: " + quick.out());
+		var plan = services.get(org.nodulab.campaign.CampaignService.class).plan(f, "quick");
+		for (var r : plan.runs()) {
+			assertEquals(1, r.experiment().training.epochs, r.id());
+			assertEquals(0.5, r.experiment().sampling.epochSize, r.id());
+		}
+		Result unknown = run("campaign", "plan", f.toString(), "--no-estimate", "--scale", "slow");
+		assertEquals(1, unknown.code());
+		assertTrue(unknown.err().contains(f + ":10: scales: no scale 'slow'; scales: [quick, broken]"), unknown.err());
+		Result broken = run("campaign", "plan", f.toString(), "--no-estimate", "--scale", "broken");
+		assertEquals(1, broken.code());
+		assertTrue(broken.err().contains(f + ":19: scales.broken.overrides.training.epoch: names no key of the experiment"), broken.err());
+	}
+
+	@Test
 	void everyMistakeIsNamedWithTheCampaignFileAndLine() throws Exception {
 		Path f = write("broken.yaml", """
 				name: broken

@@ -619,5 +619,9 @@ final class TorchNetwork implements TrainableNetwork {
 		params.values().forEach(org.bytedeco.pytorch.Tensor::close);
 		m.values().forEach(org.bytedeco.pytorch.Tensor::close);
 		v.values().forEach(org.bytedeco.pytorch.Tensor::close);
+		// hand the freed activations back to the system: glibc keeps them (one arena, huge pages), and a process that
+		// trains or measures several networks one after the other (campaign plan, the workbench) would otherwise
+		// reach the native memory cap with memory it no longer uses
+		org.bytedeco.javacpp.Pointer.trimMemory();
 	}
 }
