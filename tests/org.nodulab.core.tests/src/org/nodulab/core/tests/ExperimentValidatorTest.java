@@ -76,10 +76,10 @@ class ExperimentValidatorTest {
 				"16 augmentations[1].id: unknown augmentation 'twist'; installed: flip, random-mask, rotate, rotate90, scale, test-exploding, test-missing-class, test-wrong-type, translate",
 				"21 architectures[0].settings.branches[0].size: must have exactly 3 entries, has 2",
 				"23 architectures[0].settings.poolings: at most one pooling per stage: 2 stage(s), got 3",
-				"24 architectures[0].settings.dropot: unknown key 'dropot'; allowed keys: branches, convsPerStage, denseUnits, dilatedStages, dropout, filters, head, output, poolings, squeezeExcitation",
+				"24 architectures[0].settings.dropot: unknown key 'dropot'; allowed keys: activation, batchNorm, branches, convsPerStage, denseUnits, dilatedStages, dropout, filters, head, kernel, output, poolings, squeezeExcitation",
 				"26 training.learningRate: must be between 0 (excluded) and 1, got 5",
 				"27 training.epochs: expected a whole number, got 2.5",
-				"28 training.optimiser: unknown key 'optimiser'; allowed keys: backend, batchSize, earlyStoppingPatience, epochs, focalAlpha, focalGamma, hardMining, initFrom, l2, learningRate, loss, lrDecay, momentum, optimizer"),
+				"28 training.optimiser: unknown key 'optimiser'; allowed keys: adamBeta1, adamBeta2, backend, batchSize, earlyStoppingPatience, epochs, focalAlpha, focalGamma, hardMining, initFrom, l2, l2Biases, learningRate, loss, lrDecay, momentum, optimizer, weightInit"),
 				problems);
 		assertTrue(e.getMessage().startsWith("15 problems in data/broken-experiment.yaml:\ndata/broken-experiment.yaml:1: name:"),
 				e.getMessage());
