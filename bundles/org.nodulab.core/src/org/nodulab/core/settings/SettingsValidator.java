@@ -35,6 +35,33 @@ public final class SettingsValidator {
 		return problems;
 	}
 
+	private final Map<Class<?>, Object> defaults = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * Whether a fresh instance of {@code type} has a non-null list, map or plain value for the property (so null was
+	 * written in the file). Sections (settings objects) are left out: an empty section takes its defaults.
+	 */
+	private boolean hasDefault(Class<?> type, AnnotatedMember accessor) {
+		Object fresh = defaults.computeIfAbsent(type, t -> {
+			try {
+				var constructor = t.getDeclaredConstructor();
+				constructor.setAccessible(true);
+				return constructor.newInstance();
+			} catch (ReflectiveOperationException | RuntimeException e) {
+				return Boolean.FALSE; // no default constructor: nothing to compare with
+			}
+		});
+		if (fresh == Boolean.FALSE) {
+			return false;
+		}
+		try {
+			Object value = accessor.getValue(fresh);
+			return value != null && !isSettingsObject(value.getClass());
+		} catch (RuntimeException e) {
+			return false;
+		}
+	}
+
 	private void visit(Object bean, String path, List<SettingsProblem> problems, Map<Object, Boolean> seen) {
 		if (bean == null || !isSettingsObject(bean.getClass()) || seen.put(bean, Boolean.TRUE) != null) {
 			return;
@@ -51,6 +78,9 @@ public final class SettingsValidator {
 			if (value == null) {
 				if (property.isRequired()) {
 					problems.add(new SettingsProblem(childPath, 0, "missing required key"));
+				} else if (hasDefault(bean.getClass(), accessor)) {
+					// "key:" with nothing after it: code reading the settings never meets a null where a default stands
+					problems.add(new SettingsProblem(childPath, 0, "needs a value (nothing follows the key; leave the key out for its default)"));
 				}
 				continue;
 			}
