@@ -27,9 +27,10 @@ public final class TrainingCandidates {
 	/**
 	 * The training table and what went into it.
 	 *
+	 * @param source the candidate file with its labels (every row), which predictions on the same file reuse
 	 * @param files the files read besides the dataset's annotations (for provenance)
 	 */
-	public record Result(CandidateTable table, List<Path> files, String summary) {
+	public record Result(CandidateTable table, CandidateTable source, List<Path> files, String summary) {
 	}
 
 	private TrainingCandidates() {
@@ -81,7 +82,7 @@ public final class TrainingCandidates {
 		boolean plain = s.positives == Positives.CANDIDATES && s.positiveDiameter.all() && !s.extraNegatives.enabled()
 				&& !source.hasExcluded();
 		if (plain) {
-			return new Result(source, files, "");
+			return new Result(source, source, files, "");
 		}
 		CandidateTable.Builder b = CandidateTable.builder();
 		int left = 0;
@@ -156,7 +157,7 @@ public final class TrainingCandidates {
 				excluded > 0 ? "; " + excluded + " candidates on excluded findings left out" : "",
 				s.extraNegatives.enabled() ? "; " + extra + " extra negatives from " + s.extraNegatives.file + " at probability >= "
 						+ fmt(s.extraNegatives.minProbability) : "");
-		return new Result(b.build(source.file()), files, summary);
+		return new Result(b.build(source.file()), source, files, summary);
 	}
 
 	private static String fmt(double v) {

@@ -51,7 +51,8 @@ public final class TrainingData {
 		String predictName = e.dataset.predictCandidates == null || e.dataset.predictCandidates.isBlank()
 				? e.dataset.candidates
 				: e.dataset.predictCandidates;
-		CandidateTable predictTable = TrainingCandidates.labelled(dataset, e.dataset, predictName);
+		CandidateTable predictTable = predictName.equals(e.dataset.candidates) ? candidates.source()
+				: TrainingCandidates.labelled(dataset, e.dataset, predictName); // the same file is labelled once
 		ScanVolumes volumes = new ScanVolumes(dataset, readers);
 		CandidateSet train = CandidateSet.of(dataset, trainTable, uids(split.get(0)));
 		CandidateSet validation = CandidateSet.of(dataset, predictTable, uids(split.get(1)));
