@@ -61,4 +61,39 @@ public record Preprocessing(boolean resample, double spacing, HuWindow window, f
 		}
 		return specs;
 	}
+
+	/**
+	 * The patches to take from a scan for each input's channels ({@code [input][channel]}): the field of
+	 * view, where the layout sets one, divided by the size gives the voxel size; else the preprocessing
+	 * spacing when resampling, or the scan's own voxel size; each channel's voxel size is then scaled by
+	 * its factor.
+	 */
+	public PatchSpec[][] specs(VolumeGeometry scan, List<PatchLayout> layouts) {
+		double[] s = scan.spacing();
+		PatchSpec[][] specs = new PatchSpec[layouts.size()][];
+		for (int i = 0; i < specs.length; i++) {
+			PatchLayout l = layouts.get(i);
+			int[] d = l.size();
+			double z;
+			double y;
+			double x;
+			if (l.fieldOfView() != null) {
+				z = l.fieldOfView()[0] / d[0];
+				y = l.fieldOfView()[1] / d[1];
+				x = l.fieldOfView()[2] / d[2];
+			} else if (resample) {
+				z = y = x = spacing;
+			} else {
+				z = s[2];
+				y = s[1];
+				x = s[0];
+			}
+			specs[i] = new PatchSpec[l.channels()];
+			for (int c = 0; c < l.channels(); c++) {
+				double f = l.scales()[c];
+				specs[i][c] = new PatchSpec(d[0], d[1], d[2], z * f, y * f, x * f);
+			}
+		}
+		return specs;
+	}
 }

@@ -9,6 +9,7 @@ import org.nodulab.augment.PairedAugmentation;
 import org.nodulab.augment.SpatialTransform;
 import org.nodulab.dataset.ScanVolumes;
 import org.nodulab.nn.Batch;
+import org.nodulab.preprocess.PatchLayout;
 import org.nodulab.preprocess.PatchSampler;
 import org.nodulab.preprocess.PatchSpec;
 import org.nodulab.preprocess.Preprocessing;
@@ -25,7 +26,7 @@ public final class BatchSource {
 	private final CandidateSet candidates;
 	private final ScanVolumes volumes;
 	private final Preprocessing preprocessing;
-	private final List<int[]> sizes;
+	private final List<PatchLayout> layouts;
 	private final Augmenter augmenter;
 	private final long seed;
 	private final int[] positives;
@@ -33,10 +34,16 @@ public final class BatchSource {
 
 	public BatchSource(CandidateSet candidates, ScanVolumes volumes, Preprocessing preprocessing, List<int[]> sizes,
 			Augmenter augmenter, long seed) {
+		this(candidates, volumes, preprocessing, augmenter, seed, PatchLayout.plain(sizes));
+	}
+
+	/** Inputs sampled as their layouts say (a field of view, several scales as channels). */
+	public BatchSource(CandidateSet candidates, ScanVolumes volumes, Preprocessing preprocessing, Augmenter augmenter,
+			long seed, List<PatchLayout> layouts) {
 		this.candidates = candidates;
 		this.volumes = volumes;
 		this.preprocessing = preprocessing;
-		this.sizes = List.copyOf(sizes);
+		this.layouts = List.copyOf(layouts);
 		this.augmenter = augmenter;
 		this.seed = seed;
 		this.positives = candidates.withLabel(1);
@@ -64,8 +71,8 @@ public final class BatchSource {
 			SplittableRandom random = new SplittableRandom(Seeds.mix(seed, 0xBA7C, epoch, position));
 			if (alongside && i % 2 == 1 && random.nextDouble() < paired.probability()) {
 				// the masked copy of the sample in the slot before, beside it in the batch (D29)
-				for (int k = 0; k < sizes.size(); k++) {
-					int n = sizes.get(k)[0] * sizes.get(k)[1] * sizes.get(k)[2];
+				for (int k = 0; k < layouts.size(); k++) {
+					int n = layouts.get(k).values();
 					System.arraycopy(inputs.get(k), (i - 1) * n, inputs.get(k), i * n, n);
 				}
 				labels[i] = mix(paired, previous, previousTransform, inputs, i, labels[i - 1], random);
@@ -94,19 +101,22 @@ public final class BatchSource {
 	}
 
 	private List<float[]> allocate(int count) {
-		List<float[]> inputs = new ArrayList<>(sizes.size());
-		for (int[] s : sizes) {
-			inputs.add(new float[s[0] * s[1] * s[2] * count]);
+		List<float[]> inputs = new ArrayList<>(layouts.size());
+		for (PatchLayout l : layouts) {
+			inputs.add(new float[l.values() * count]);
 		}
 		return inputs;
 	}
 
 	private void sample(int candidate, SpatialTransform t, List<float[]> inputs, int slot) throws IOException {
 		PatchSampler sampler = volumes.sampler(candidates.uid(candidate));
-		PatchSpec[] specs = preprocessing.specs(sizes, sampler.geometry());
+		PatchSpec[][] specs = preprocessing.specs(sampler.geometry(), layouts);
 		double[] centre = candidates.position(candidate);
 		for (int k = 0; k < specs.length; k++) {
-			sampler.sample(centre, specs[k], t, preprocessing.normalizer(), inputs.get(k), slot * specs[k].voxels());
+			int n = layouts.get(k).voxels();
+			for (int c = 0; c < specs[k].length; c++) {
+				sampler.sample(centre, specs[k][c], t, preprocessing.normalizer(), inputs.get(k), (slot * specs[k].length + c) * n);
+			}
 		}
 	}
 
@@ -136,20 +146,27 @@ public final class BatchSource {
 		List<float[]> partnerInputs = allocate(1);
 		sample(partner, pt, partnerInputs, 0);
 		PatchSampler sampler = volumes.sampler(candidates.uid(nodule));
-		PatchSpec[] specs = preprocessing.specs(sizes, sampler.geometry());
+		PatchSpec[][] specs = preprocessing.specs(sampler.geometry(), layouts);
 		for (int k = 0; k < specs.length; k++) {
-			int n = specs[k].voxels();
+			int n = layouts.get(k).values();
 			float[] own = new float[n];
 			System.arraycopy(inputs.get(k), slot * n, own, 0, n);
 			mine.add(own);
 			theirs.add(partnerInputs.get(k));
-			double voxel = (specs[k].spacingX() + specs[k].spacingY() + specs[k].spacingZ()) / 3; // a margin in voxels, in mm
-			masks.add(sphereMask(specs[k], candidates.position(nodule), noduleTransform, candidates.noduleCentre(nodule),
-					radius + margin * voxel));
+			boolean[] mask = new boolean[n];
+			for (int c = 0; c < specs[k].length; c++) {
+				PatchSpec spec = specs[k][c];
+				double voxel = (spec.spacingX() + spec.spacingY() + spec.spacingZ()) / 3; // a margin in voxels, in mm
+				boolean[] channel = sphereMask(spec, candidates.position(nodule), noduleTransform, candidates.noduleCentre(nodule),
+						radius + margin * voxel);
+				System.arraycopy(channel, 0, mask, c * spec.voxels(), spec.voxels());
+			}
+			masks.add(mask);
 		}
 		float newLabel = augmentation.mix(paired.settings(), mine, label, theirs, masks, random);
 		for (int k = 0; k < specs.length; k++) {
-			System.arraycopy(mine.get(k), 0, inputs.get(k), slot * specs[k].voxels(), specs[k].voxels());
+			int n = layouts.get(k).values();
+			System.arraycopy(mine.get(k), 0, inputs.get(k), slot * n, n);
 		}
 		return newLabel;
 	}

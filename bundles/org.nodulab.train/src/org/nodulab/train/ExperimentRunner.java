@@ -21,8 +21,11 @@ import org.nodulab.eval.EvaluatorRegistry;
 import org.nodulab.luna16.Prediction;
 import org.nodulab.nn.ArchitectureRegistry;
 import org.nodulab.nn.ComputeBackend;
+import org.nodulab.nn.arch.PatchInput;
+import org.nodulab.nn.arch.PatchSettings;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Shape;
+import org.nodulab.preprocess.PatchLayout;
 import org.nodulab.preprocess.Preprocessing;
 import org.nodulab.volume.VolumeReaderRegistry;
 import org.nodulab.volume.WindowRegistry;
@@ -244,6 +247,38 @@ public final class ExperimentRunner {
 
 	static List<int[]> sizes(NetworkGraph graph) {
 		return graph.inputShapes().stream().map(Shape::spatial).toList();
+	}
+
+	/**
+	 * How each input of architecture {@code index}'s network is sampled: its settings' branches (a field of
+	 * view, scales as channels) where the architecture's settings describe them, else plain patches of the
+	 * graph's input sizes.
+	 *
+	 * @throws IllegalArgumentException when an input has several channels and nothing says how to sample them
+	 */
+	static List<PatchLayout> layouts(Experiment e, int index, NetworkGraph graph) {
+		Object settings = e.architectures.get(index).resolvedSettings();
+		List<Shape> shapes = graph.inputShapes();
+		List<PatchLayout> layouts = new ArrayList<>();
+		List<PatchInput> patches = settings instanceof PatchSettings ps ? ps.patches() : List.of();
+		for (int i = 0; i < shapes.size(); i++) {
+			Shape shape = shapes.get(i);
+			PatchLayout layout;
+			if (patches.size() == shapes.size()) {
+				PatchInput p = patches.get(i);
+				layout = new PatchLayout(shape.spatial(),
+						p.fieldOfView.isEmpty() ? null : p.fieldOfView.stream().mapToDouble(Double::doubleValue).toArray(),
+						p.scales.stream().mapToDouble(Double::doubleValue).toArray());
+			} else {
+				layout = PatchLayout.plain(shape.spatial());
+			}
+			if (layout.channels() != shape.channels()) {
+				throw new IllegalArgumentException(modelName(e, index) + ": input " + graph.inputs().get(i).name() + " has "
+						+ shape.channels() + " channels, but its settings sample " + layout.channels());
+			}
+			layouts.add(layout);
+		}
+		return layouts;
 	}
 
 	/** Name of the i-th model of an experiment. */

@@ -18,6 +18,7 @@ import org.nodulab.luna16.Prediction;
 import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.nn.Transfer;
 import org.nodulab.nn.graph.NetworkGraph;
+import org.nodulab.preprocess.PatchLayout;
 import org.nodulab.preprocess.Preprocessing;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -74,14 +75,14 @@ final class ModelTrainer {
 			return finishedEarlier(done.get());
 		}
 		NetworkGraph graph = ExperimentRunner.graph(tools.architectures(), e, index);
-		List<int[]> sizes = ExperimentRunner.sizes(graph);
+		List<PatchLayout> layouts = ExperimentRunner.layouts(e, index, graph);
 		Preprocessing prep = Preprocessing.of(e.preprocessing, tools.windows(), mean);
 		long seed = Seeds.mix(e.seed, Seeds.of(model));
 		Augmenter augmenter = Augmenter.of(e.augmentations, tools.augmentations());
-		BatchSource trainSource = new BatchSource(data.train(), data.volumes(), prep, sizes, augmenter, seed);
-		BatchSource trainPlain = new BatchSource(data.train(), data.volumes(), prep, sizes, Augmenter.none(), seed);
-		BatchSource validationSource = new BatchSource(data.validation(), data.volumes(), prep, sizes, Augmenter.none(), seed);
-		BatchSource testSource = new BatchSource(data.test(), data.volumes(), prep, sizes, Augmenter.none(), seed);
+		BatchSource trainSource = new BatchSource(data.train(), data.volumes(), prep, augmenter, seed, layouts);
+		BatchSource trainPlain = new BatchSource(data.train(), data.volumes(), prep, Augmenter.none(), seed, layouts);
+		BatchSource validationSource = new BatchSource(data.validation(), data.volumes(), prep, Augmenter.none(), seed, layouts);
+		BatchSource testSource = new BatchSource(data.test(), data.volumes(), prep, Augmenter.none(), seed, layouts);
 		HardMiningRound mining = new HardMiningRound(run, e, model, tools.backend(), graph, trainSource, trainPlain, seed,
 				progress, say);
 		EpochLoop loop = new EpochLoop(model, e.training.batchSize, e.sampling.workers, e.sampling.prefetch, progress);
@@ -118,7 +119,8 @@ final class ModelTrainer {
 		} else {
 			net = tools.backend().create(graph, e.training, seed);
 			say.accept(String.format(Locale.ROOT, "%s: %s, %,d parameters, inputs %s, %d epochs%s", model,
-					e.architectures.get(index).id, graph.parameterCount(), graph.inputShapes(), mainEpochs,
+					e.architectures.get(index).id, graph.parameterCount(), graph.inputShapes()
+							+ (layouts.stream().allMatch(PatchLayout::isPlain) ? "" : " sampled as " + layouts), mainEpochs,
 					hm.rounds > 0 ? " + " + hm.rounds + " hard-mining rounds of " + hm.epochs : ""));
 			if (e.training.initFrom != null) {
 				initFrom(net);

@@ -89,7 +89,7 @@ public final class RunPredictor {
 			NetworkGraph graph = runner.graph(e, i);
 			try (InputStream in = Checkpoints.openVerified(c);
 					TrainableNetwork net = tools.backend().load(graph, e.forArchitecture(i).training, in)) {
-				BatchSource source = new BatchSource(set, volumes, prep, ExperimentRunner.sizes(graph), Augmenter.none(), e.seed);
+				BatchSource source = new BatchSource(set, volumes, prep, Augmenter.none(), e.seed, ExperimentRunner.layouts(e, i, graph));
 				progress.begin(model + " predictions" + (useTta ? " (TTA x4)" : ""), 1);
 				float[] scores = Predictor.predict(net, source, e.forArchitecture(i).training.batchSize, useTta, e.sampling.workers, progress);
 				progress.end("");

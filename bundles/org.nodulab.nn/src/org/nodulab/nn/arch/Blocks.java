@@ -110,9 +110,9 @@ public final class Blocks {
 		return g.channelScale(name + "_scale", x, factors);
 	}
 
-	/** Input node {@code input<b>} of branch {@code b}. */
+	/** Input node {@code input<b>} of branch {@code b}: one channel per scale of the patch. */
 	public static Node input(GraphBuilder g, int branch, PatchInput patch) {
-		return g.input("input" + branch, 1, patch.size.get(0), patch.size.get(1), patch.size.get(2));
+		return g.input("input" + branch, patch.channels(), patch.size.get(0), patch.size.get(1), patch.size.get(2));
 	}
 
 	/** What an architecture builds on one input branch: from the branch's input to its last feature map. */
