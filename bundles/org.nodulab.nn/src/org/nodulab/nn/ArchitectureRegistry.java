@@ -44,7 +44,7 @@ public class ArchitectureRegistry extends AbstractContributionRegistry<Architect
 				: defaultSettings(descriptor).orElseThrow(
 						() -> new ContributionException("architecture '" + id + "' declares no settings class"));
 		try {
-			return architecture.build(resolved);
+			return architecture instanceof ComposedArchitecture composed ? composed.build(resolved, this) : architecture.build(resolved);
 		} catch (GraphException e) {
 			throw new ContributionException("architecture '" + id + "': " + e.getMessage(), e);
 		} catch (ClassCastException e) {

@@ -96,6 +96,14 @@ public class ExperimentValidator {
 
 	private void resolve(String kind, String path, List<? extends ContributionRef> refs,
 			List<SettingsProblem> problems) {
+		resolve(kind, path, refs, problems, 0);
+	}
+
+	/** How deep composed contributions (a merged network of merged networks) may nest. */
+	private static final int MAX_COMPOSITION_DEPTH = 4;
+
+	private void resolve(String kind, String path, List<? extends ContributionRef> refs,
+			List<SettingsProblem> problems, int depth) {
 		for (int i = 0; i < refs.size(); i++) {
 			ContributionRef ref = refs.get(i);
 			String refPath = path + "[" + i + "]";
@@ -122,6 +130,15 @@ public class ExperimentValidator {
 				JsonNode tree = ref.settings;
 				Object settings = codec.convert(tree, settingsClass.get(), refPath + ".settings", problems);
 				ref.resolve(settings);
+				if (settings instanceof ComposedSettings composed) {
+					if (depth >= MAX_COMPOSITION_DEPTH) {
+						problems.add(new SettingsProblem(refPath + ".settings", 0,
+								"contributions nest more than " + MAX_COMPOSITION_DEPTH + " deep"));
+					} else {
+						resolve(composed.memberKind(), refPath + ".settings." + composed.membersKey(), composed.members(), problems,
+								depth + 1);
+					}
+				}
 			} catch (ContributionException e) {
 				problems.add(new SettingsProblem(refPath + ".id", 0, e.getMessage()));
 			}

@@ -82,4 +82,19 @@ public class DenseNetSettings extends NetworkSettings {
 			centreCrop = true;
 		}
 	}
+
+	/**
+	 * DenseBtNet (Liu et al., "Dense convolutional binary-tree networks for lung nodule classification", 2018):
+	 * DenseNet-BC whose transitions branch in two, the pooled map and its cropped centre, joined; on a
+	 * single 32^3 patch. The notebook trained it with its paper's recipe (D40: Adam beta_2 0.99, he_normal,
+	 * L2 0.0008), which the training section sets.
+	 */
+	public static class DenseBtNet extends DenseNetSettings {
+		public DenseBtNet() {
+			branches = new ArrayList<>(List.of(PatchInput.cube(32)));
+			bottleneck = true;
+			compression = 0.5;
+			centreCrop = true;
+		}
+	}
 }

@@ -34,6 +34,7 @@ class DenseNetArchitectureTest {
 		DEFAULT_PARAMETERS.put("densenet", 428_457L);
 		DEFAULT_PARAMETERS.put("se-densenet", 446_947L);
 		DEFAULT_PARAMETERS.put("densenet-cc", 510_305L);
+		DEFAULT_PARAMETERS.put("densebtnet", 510_305L); // densenet-cc on 32^3: parameters do not depend on the patch size
 	}
 
 	/** Small configurations, by name, for a cube patch of a given side. */
