@@ -7,6 +7,7 @@ import org.nodulab.core.settings.Range;
 import org.nodulab.core.settings.SelfValidating;
 import org.nodulab.core.settings.Size;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
@@ -43,11 +44,13 @@ public class PatchInput implements SelfValidating {
 	}
 
 	/** Channels of the input: one per scale. */
+	@JsonIgnore
 	public int channels() {
 		return scales.size();
 	}
 
 	/** Whether this is one channel at the preprocessing spacing. */
+	@JsonIgnore
 	public boolean isPlain() {
 		return fieldOfView.isEmpty() && scales.size() == 1 && scales.get(0) == 1.0;
 	}

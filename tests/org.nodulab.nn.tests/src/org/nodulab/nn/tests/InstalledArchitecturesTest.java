@@ -83,4 +83,26 @@ class InstalledArchitecturesTest {
 			assertEquals(a.parameterCount(), b.parameterCount(), d.id() + ": 20^3 weights fit a 48^3 network");
 		}
 	}
+
+	/**
+	 * Settings written out (a campaign applies its overrides to the written tree; a run records its experiment) read
+	 * back without a problem: no helper method of a settings class leaks into the file as an unknown key.
+	 */
+	@Test
+	void everyArchitecturesSettingsReadBackWhatTheyWrite() throws Exception {
+		org.nodulab.core.settings.SettingsCodec codec = Osgi.service(org.nodulab.core.experiment.ExperimentValidator.class).codec();
+		for (ContributionDescriptor d : installed()) {
+			PatchSettings s = defaults(d);
+			s.patches(List.of(PatchInput.cube(20)));
+			s.patches().get(0).scales = new java.util.ArrayList<>(List.of(2.0, 1.0));
+			s.patches().get(0).fieldOfView = new java.util.ArrayList<>(List.of(16.0, 16.0, 16.0));
+			com.fasterxml.jackson.databind.JsonNode tree = codec.toTree(s);
+			List<org.nodulab.core.settings.SettingsProblem> problems = new java.util.ArrayList<>();
+			Object back = codec.convert(tree, registry.settingsClass(d).orElseThrow(), "", problems);
+			assertEquals(List.of(), problems.stream().map(p -> p.path() + ": " + p.message()).toList(), d.id() + ": " + tree);
+			assertEquals(tree, codec.toTree(back), d.id());
+			NetworkGraph net = registry.build(d.id(), back);
+			assertEquals(Shape.volume(2, 20, 20, 20), net.inputShapes().get(0), d.id() + ": one channel per scale");
+		}
+	}
 }
