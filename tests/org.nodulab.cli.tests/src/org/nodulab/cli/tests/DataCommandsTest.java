@@ -110,6 +110,14 @@ class DataCommandsTest {
 		Result again = run("synth", "--out", synth.toString(), "--scans", "2");
 		assertEquals(1, again.code());
 		assertTrue(again.err().contains("never overwritten"), again.err());
+		// the pooled interval says how well a benchmark of this size can rank variants
+		assertTrue(out.contains("pooled over all 2 scans: baseline CPM " + cpm.strip()) && out.contains("95% bootstrap interval"), out);
+		Result unknown = run("synth", "--out", dir.resolve("never").toString(), "--preset", "huge");
+		assertTrue(unknown.code() != 0 && unknown.err().contains("unknown --preset 'huge': expected default or ranking"), unknown.err());
+		Result both = run("synth", "--out", dir.resolve("never").toString(), "--preset", "ranking", "--settings",
+				synth.resolve("synth/settings.yaml").toString());
+		assertTrue(both.code() != 0 && both.err().contains("--preset ranking and --settings"), both.err());
+		assertTrue(!java.nio.file.Files.exists(dir.resolve("never")), "nothing is generated after a refused option");
 	}
 
 	@Test
