@@ -122,7 +122,7 @@ public final class DemoCommand implements Callable<Integer>, DeviceWork {
 	 * The one-feature baseline on the demo's test candidates, and the ceiling: the CPM of a perfect
 	 * classifier of the same candidates (nodules without a candidate stay missed), with the counts.
 	 */
-	private static double[] baseline(Experiment e, VolumeReaderRegistry readers) throws Exception {
+	static double[] baseline(Experiment e, VolumeReaderRegistry readers) throws Exception {
 		TrainingData d = TrainingData.open(e, readers);
 		ScanVolumes volumes = d.volumes();
 		CandidateTable table = d.test().table();

@@ -12,6 +12,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** nodulab eval, ensemble and bench eval on the reference case. */
 class EvalCommandsTest {
 
+	@org.junit.jupiter.api.BeforeAll
+	static void open() {
+		CommandLineTest.open(); // this class's own services: it does not depend on another class having run first
+	}
+
+	@org.junit.jupiter.api.AfterAll
+	static void close() {
+		CommandLineTest.close();
+	}
+
 	static final Path REFERENCE = Path.of("../../../shared/data/froc-reference").toAbsolutePath().normalize();
 
 	static String ref(String name) {

@@ -30,6 +30,7 @@ class TrainCommandsTest {
 
 	@BeforeAll
 	static void benchmark() throws Exception {
+		CommandLineTest.open(); // this class's own services: it does not depend on another class having run first
 		data = dir.resolve("data/synthetic");
 		Result r = run("synth", "--out", data.toString(), "--scans", "10");
 		assertEquals(0, r.code(), r.err());
@@ -40,6 +41,38 @@ class TrainCommandsTest {
 				Files.copy(f, experiments.resolve(f.getFileName()));
 			}
 		}
+	}
+
+	/**
+	 * The quick scale of `bench examples` on the smallest example, briefly: it trains the shipped file with fewer
+	 * epochs and samples, compares the test CPM with the baseline on the same candidates and says whether it learns
+	 * (whether it does after one tiny epoch is not the point here; the exit code must agree with the verdict).
+	 */
+	@org.junit.jupiter.api.AfterAll
+	static void close() {
+		CommandLineTest.close();
+	}
+
+	@Test
+	void benchExamplesTrainsAnExampleAtAQuickScaleAndComparesItWithTheBaseline() throws Exception {
+		Result r = run("bench", "examples", "--experiments", experiments.toString(), "--only", "vgg-quickstart", "--epochs", "1",
+				"--epoch-size", "0.05", "--runs", dir.resolve("bench-examples").toString());
+		String out = r.out();
+		assertTrue(out.contains("nodulab bench examples: 1 experiment(s)") && out.contains("1 epochs of at most 0.05 x negatives"), out);
+		String row = out.lines().filter(l -> l.startsWith("vgg-quickstart.yaml ")).findFirst().orElseThrow(() -> new AssertionError(out));
+		String[] f = row.trim().split("\\s+");
+		double cpm = Double.parseDouble(f[2]);
+		double baseline = Double.parseDouble(f[3]);
+		assertTrue(baseline > 0 && baseline < 1, row);
+		assertEquals(cpm >= baseline + 0.05 ? 0 : 1, r.code(), row);
+		assertTrue(row.endsWith(r.code() == 0 ? "yes" : "NO (not 0.05 above the baseline)"), row);
+		try (Stream<Path> runs = Files.list(dir.resolve("bench-examples"))) {
+			Path run = runs.findFirst().orElseThrow();
+			String experiment = Files.readString(run.resolve("experiment.yaml"));
+			assertTrue(experiment.contains("epochs: 1") && experiment.contains("epochSize: 0.05") && experiment.contains("bootstrap: 0"), experiment);
+		}
+		Result none = run("bench", "examples", "--experiments", experiments.toString(), "--only", "no-such-example");
+		assertTrue(none.code() != 0 && none.err().contains("no example experiment no-such-example in " + experiments), none.err());
 	}
 
 	@Test
