@@ -1,4 +1,4 @@
-package org.nodulab.nn.tests;
+package org.nodulab.nn.arch.merged.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -122,5 +122,45 @@ class MergedArchitectureTest {
 				problems.toString());
 		assertTrue(problems.stream().anyMatch(p -> p.startsWith("16 architectures[0].settings.members[2].id:") && p.contains("no-such-network")),
 				problems.toString());
+	}
+
+	/** Trainable parameters of the default merged network: the centre-crop DenseNet and SE-ResNet less one classifier bias. */
+	static final java.util.Map<String, Long> DEFAULT_PARAMETERS = java.util.Map.of("merged", 510_305L + 594_633L - 1);
+
+	@Test
+	void theBundleContributesMergedWithItsDefaults() throws Exception {
+		org.nodulab.test.architectures.ArchitectureChecks.assertContributes(registry, "org.nodulab.nn.arch.merged", DEFAULT_PARAMETERS,
+				id -> 40);
+	}
+
+	/** Two small, different VGGs merged: the whole learns, saves, loads and transfers on both backends. */
+	@Test
+	void aSmallMergedNetworkLearnsSavesLoadsAndTransfersOnEveryBackend() throws Exception {
+		Path file = dir.resolve("small.yaml");
+		Files.writeString(file, """
+				name: small-merged
+				dataset: {path: data}
+				architectures:
+				  - id: merged
+				    settings:
+				      members:
+				        - id: vgg
+				          settings: {filters: [4, 8], convsPerStage: 1, poolings: 2, denseUnits: 8, dropout: 0.1}
+				        - id: vgg
+				          settings: {filters: [4], convsPerStage: 1, batchNorm: true, activation: prelu, kernel: 5, denseUnits: 4, dropout: 0}
+				      denseUnits: 8
+				""");
+		PatchSettings settings = (PatchSettings) Osgi.service(ExperimentValidator.class).load(file).architectures.get(0).resolvedSettings();
+		java.util.Map<String, java.util.function.IntFunction<NetworkGraph>> small = new java.util.LinkedHashMap<>();
+		small.put("merged vgg + vgg (batch norm, prelu, 5^3 kernels)", side -> {
+			settings.patches(List.of(org.nodulab.nn.arch.PatchInput.cube(side)));
+			try {
+				return registry.build("merged", settings);
+			} catch (org.nodulab.core.registry.ContributionException e) {
+				throw new AssertionError(e);
+			}
+		});
+		org.nodulab.test.architectures.ArchitectureChecks.smallConfigurationsLearnOnEveryBackend(
+				Osgi.services(org.nodulab.nn.ComputeBackend.class), small);
 	}
 }
