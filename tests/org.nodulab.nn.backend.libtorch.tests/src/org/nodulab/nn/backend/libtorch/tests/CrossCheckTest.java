@@ -16,7 +16,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.core.registry.ContributionDescriptor;
-import org.nodulab.nn.Architecture;
 import org.nodulab.nn.ArchitectureRegistry;
 import org.nodulab.nn.BackendException;
 import org.nodulab.nn.Batch;
@@ -95,9 +94,7 @@ class CrossCheckTest {
 		ArchitectureRegistry registry = Osgi.service(ArchitectureRegistry.class);
 		List<String> checked = new ArrayList<>();
 		for (ContributionDescriptor d : registry.descriptors()) {
-			@SuppressWarnings("unchecked")
-			Architecture<Object> a = (Architecture<Object>) registry.createInstance(d.id());
-			NetworkGraph graph = a.build(registry.defaultSettings(d).orElse(null));
+			NetworkGraph graph = registry.build(d.id(), registry.defaultSettings(d).orElse(null));
 			double diff = difference(graph, new TrainingSettings());
 			assertTrue(diff < 1e-4, d.id() + ": predictions differ by " + diff);
 			checked.add(d.id());
@@ -245,9 +242,7 @@ class CrossCheckTest {
 		List<String> checked = new ArrayList<>();
 		List<String> wrong = new ArrayList<>();
 		for (ContributionDescriptor d : registry.descriptors()) {
-			@SuppressWarnings("unchecked")
-			Architecture<Object> a = (Architecture<Object>) registry.createInstance(d.id());
-			NetworkGraph graph = dropoutOff(a.build(registry.defaultSettings(d).orElse(null)));
+			NetworkGraph graph = dropoutOff(registry.build(d.id(), registry.defaultSettings(d).orElse(null)));
 			try (TrainableNetwork dl4j = backend("dl4j").create(graph, t, 3); TrainableNetwork torch = backend("libtorch").create(graph, t, 4)) {
 				Map<String, Tensor> before = dl4j.parameters();
 				torch.setParameters(before);
