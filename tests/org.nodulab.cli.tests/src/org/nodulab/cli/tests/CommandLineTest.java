@@ -53,7 +53,7 @@ class CommandLineTest {
 		assertTrue(out.contains("dl4j: Deeplearning4j 1.0.0-M2.1"), out);
 		assertTrue(out.contains("nd4j backend             org.nd4j.linalg.cpu.nativecpu.CpuBackend"), out);
 		assertTrue(out.contains("devices                  cpu ("), out);
-		assertTrue(out.contains("architectures (Network architectures, org.nodulab.nn.architectures): 9"), out);
+		assertTrue(out.contains("architectures (Network architectures, org.nodulab.nn.architectures): 11"), out);
 		assertTrue(out.contains("windows (HU windows, org.nodulab.volume.windows): 3"), out);
 		assertTrue(out.contains("augmentations (Augmentations, org.nodulab.augment.augmentations): 6"), out);
 		assertTrue(out.contains("combiners (Ensemble combiners, org.nodulab.eval.combiners): 3"), out);
