@@ -107,6 +107,24 @@ if command -v slurmctld >/dev/null 2>&1 || [ -x /usr/sbin/slurmctld ]; then
     check "Slurm and the local executor give identical predictions (4 runs)" test "$same" -eq 4
     check "the Slurm campaign's table is complete" test "$(grep -c ',2,2,' "$slurm_dir/results/campaign.csv" 2>/dev/null)" -eq 3
     check "the tasks' logs are kept" test -s "$slurm_dir/executor/slurm/logs/$(ls "$slurm_dir/executor/slurm/logs" | head -n 1)"
+    # a variant fine-tuned from another's model: a second array job that starts after the first
+    cat >"$camp/chain-slurm.yaml" <<YAML
+name: chain-slurm
+base: base.yaml
+folds: {mode: none}
+variants:
+  - name: first
+  - name: tuned
+    from: first
+    overrides: {training.learningRate: 0.0002, training.epochs: 2}
+executor: {id: slurm, settings: {cpus: 1, mem: 4G}}
+YAML
+    ./nodulab campaign run "$camp/chain-slurm.yaml" >"$camp/run-chain.txt" 2>&1
+    check "campaign run with 'from': the fine-tuning run in an array job after its source's" contains "$camp/run-chain.txt" "1 task(s) (starts after job "
+    settle "$camp/chain-slurm.yaml" 300
+    ./nodulab campaign status "$camp/chain-slurm.yaml" >"$camp/status-chain.txt" 2>&1
+    check "both chained runs finished on Slurm" contains "$camp/status-chain.txt" "campaign chain-slurm: 2 runs: 2 finished"
+    check "the second started from the first's best model" contains "$camp/campaigns/chain-slurm/runs/tuned/once/log.txt" "fine-tuning from once/"
     # a failing task: its run's folder is taken by a file
     campaign_file small-fail "executor: {id: slurm, settings: {cpus: 1, mem: 4G}}" >"$camp/small-fail.yaml"
     mkdir -p "$camp/campaigns/small-fail/runs/base" && echo "not a run" >"$camp/campaigns/small-fail/runs/base/fold-1"

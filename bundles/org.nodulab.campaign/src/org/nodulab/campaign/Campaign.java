@@ -69,7 +69,7 @@ public class Campaign implements SelfValidating {
 	}
 
 	/** One variant of the base experiment. */
-	@JsonPropertyOrder({ "name", "description", "overrides", "notebook" })
+	@JsonPropertyOrder({ "name", "description", "from", "overrides", "notebook" })
 	public static class Variant implements SelfValidating {
 		@JsonProperty(required = true)
 		@Size(min = 1, max = 80)
@@ -78,6 +78,9 @@ public class Campaign implements SelfValidating {
 
 		@JsonPropertyDescription("One line: what the variant changes and why")
 		public String description = "";
+
+		@JsonPropertyDescription("Fine-tune from another variant: each fold's run starts from that variant's best model of the same fold (sets training.initFrom) and waits until that run has finished, e.g. D29 from D28. With axes, the variant of the same axis values")
+		public String from;
 
 		@JsonPropertyDescription("Key paths into the experiment and their new values, e.g. 'architectures[0].settings.activation: prelu'")
 		public Map<String, JsonNode> overrides = new LinkedHashMap<>();

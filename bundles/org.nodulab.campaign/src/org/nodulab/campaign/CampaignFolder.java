@@ -52,6 +52,8 @@ public final class CampaignFolder {
 	private final String executor;
 	/** Run id to its planned epochs, in plan order (read once from the plan). */
 	private final Map<String, Integer> runs = new LinkedHashMap<>();
+	/** Run id to the run whose model it fine-tunes (a variant's {@code from}). */
+	private final Map<String, String> after = new LinkedHashMap<>();
 
 	private CampaignFolder(Path dir, JsonNode plan) {
 		this(dir, plan, null);
@@ -61,7 +63,12 @@ public final class CampaignFolder {
 		this.dir = dir;
 		this.plan = plan;
 		this.executor = executor;
-		plan.path("runs").forEach(r -> runs.put(r.path("id").asText(), r.path("epochs").asInt()));
+		plan.path("runs").forEach(r -> {
+			runs.put(r.path("id").asText(), r.path("epochs").asInt());
+			if (r.hasNonNull("after")) {
+				after.put(r.path("id").asText(), r.path("after").asText());
+			}
+		});
 	}
 
 	/** This folder as seen by another executor than the one it was last run with (its status, its cancel). */
@@ -130,6 +137,9 @@ public final class CampaignFolder {
 			ObjectNode o = variants.addObject();
 			o.put("name", v.name());
 			o.put("description", v.description());
+			if (v.from() != null) {
+				o.put("from", v.from());
+			}
 			o.set("overrides", CampaignFolder.JSON.valueToTree(v.overrides()));
 			if (v.notebook() != null) {
 				o.put("notebook", v.notebook());
@@ -141,6 +151,9 @@ public final class CampaignFolder {
 			o.put("id", r.id());
 			o.put("variant", r.variant());
 			o.put("fold", r.foldLabel());
+			if (r.after() != null) {
+				o.put("after", r.after());
+			}
 			o.put("epochs", r.experiment().architectures.size() == 0 ? 0
 					: java.util.stream.IntStream.range(0, r.experiment().architectures.size())
 							.map(i -> r.experiment().forArchitecture(i).training.epochs).sum());
@@ -211,6 +224,16 @@ public final class CampaignFolder {
 	/** Every run id ({@code <variant>/<fold>}), variant by variant. */
 	public List<String> runIds() {
 		return List.copyOf(runs.keySet());
+	}
+
+	/** The run whose best model this one fine-tunes, which must finish first (a variant's {@code from}); null: none. */
+	public String after(String runId) {
+		return after.get(runId);
+	}
+
+	/** Run ids ordered so that every run comes after the run it fine-tunes from. */
+	public List<String> ordered(List<String> runIds) {
+		return CampaignPlan.ordered(runIds, after::get);
 	}
 
 	public static String runId(String variant, String fold) {

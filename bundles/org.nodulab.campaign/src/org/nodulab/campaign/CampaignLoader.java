@@ -52,7 +52,7 @@ public final class CampaignLoader {
 
 	/** A variant before expansion: where its overrides stand in the file. */
 	private record Source(String name, String description, Double notebook, Map<String, JsonNode> overrides,
-			Map<String, String> origins, String path) {
+			Map<String, String> origins, String path, String from) {
 	}
 
 	/**
@@ -125,7 +125,7 @@ public final class CampaignLoader {
 					overrides.put(o.getKey(), o.getValue());
 					origins.put(o.getKey(), "scales." + scale + ".overrides." + o.getKey());
 				}
-				scaled.add(new Source(s.name(), s.description(), s.notebook(), overrides, origins, s.path()));
+				scaled.add(new Source(s.name(), s.description(), s.notebook(), overrides, origins, s.path(), s.from()));
 			}
 			sources = scaled;
 		}
@@ -158,7 +158,10 @@ public final class CampaignLoader {
 				}
 			}
 		}
+		checkFrom(sources, names, problems);
 		codec.throwIfAny(document, problems);
+		Path output = dir.resolve(campaign.output).normalize();
+		Path folder = output.resolve(campaign.name);
 
 		List<CampaignPlan.VariantPlan> variants = new ArrayList<>();
 		List<CampaignPlan.PlannedRun> runs = new ArrayList<>();
@@ -174,7 +177,14 @@ public final class CampaignLoader {
 					applied = false;
 				}
 			}
-			variants.add(new CampaignPlan.VariantPlan(s.name(), s.description(), s.overrides(), s.notebook()));
+			if (s.from() != null) {
+				if (s.overrides().containsKey("training.initFrom")) {
+					problems.add(new SettingsProblem(s.origins().get("training.initFrom"), 0, "variant '" + s.name()
+							+ "' fine-tunes from variant '" + s.from() + "' (its 'from'): leave training.initFrom out"));
+				}
+				tree.with("training").putNull("initFrom"); // set below, once the experiment has been validated
+			}
+			variants.add(new CampaignPlan.VariantPlan(s.name(), s.description(), s.overrides(), s.notebook(), s.from()));
 			if (!applied) {
 				continue;
 			}
@@ -199,7 +209,13 @@ public final class CampaignLoader {
 				String yaml = codec.toYaml(run);
 				try {
 					Experiment e = validator.validate(codec.parse(s.name() + "/" + f.label(), yaml), base.baseDir);
-					runs.add(new CampaignPlan.PlannedRun(s.name(), f.index(), f.label(), e, codec.toYaml(e)));
+					String after = null;
+					if (s.from() != null) {
+						// the source run does not exist yet: its model is checked when this run starts (CampaignTask)
+						after = CampaignFolder.runId(s.from(), f.label());
+						e.training.initFrom = folder.resolve("runs").resolve(s.from()).resolve(f.label()).toString();
+					}
+					runs.add(new CampaignPlan.PlannedRun(s.name(), f.index(), f.label(), e, codec.toYaml(e), after));
 				} catch (SettingsException x) {
 					for (SettingsProblem p : x.problems()) {
 						String at = origin(s, p.path());
@@ -212,8 +228,7 @@ public final class CampaignLoader {
 			}
 		}
 		codec.throwIfAny(document, problems);
-		Path output = dir.resolve(campaign.output).normalize();
-		return new CampaignPlan(file.toAbsolutePath().normalize(), campaign, output.resolve(campaign.name), baseFile, variants, foldLabels, runs);
+		return new CampaignPlan(file.toAbsolutePath().normalize(), campaign, folder, baseFile, variants, foldLabels, runs);
 	}
 
 	/** The name of a run's experiment: {@code <campaign>.<variant>.<fold>}, in the characters experiment names allow. */
@@ -262,7 +277,7 @@ public final class CampaignLoader {
 	private static List<Source> sources(Campaign c) {
 		List<Source> given = new ArrayList<>();
 		if (c.variants.isEmpty()) {
-			given.add(new Source("base", "the base experiment", null, new LinkedHashMap<>(), new LinkedHashMap<>(), "base"));
+			given.add(new Source("base", "the base experiment", null, new LinkedHashMap<>(), new LinkedHashMap<>(), "base", null));
 		}
 		for (int i = 0; i < c.variants.size(); i++) {
 			Campaign.Variant v = c.variants.get(i);
@@ -271,7 +286,7 @@ public final class CampaignLoader {
 				origins.put(key, "variants[" + i + "].overrides." + key);
 			}
 			given.add(new Source(v.name, v.description == null ? "" : v.description, v.notebook, new LinkedHashMap<>(v.overrides),
-					origins, "variants[" + i + "]"));
+					origins, "variants[" + i + "]", v.from == null || v.from.isBlank() ? null : v.from));
 		}
 		List<Source> out = given;
 		for (int a = 0; a < c.axes.size(); a++) {
@@ -287,12 +302,52 @@ public final class CampaignLoader {
 					String name = c.variants.isEmpty() && a == 0 ? label : s.name() + "+" + label;
 					String description = (s.description().isEmpty() || c.variants.isEmpty() && a == 0 ? "" : s.description() + "; ")
 							+ axis.key + " = " + (axis.values.get(v).isTextual() ? axis.values.get(v).asText() : axis.values.get(v).toString());
-					next.add(new Source(name, description, s.notebook(), overrides, origins, s.path()));
+					// with axes, a variant fine-tunes the model of its source with the same axis values
+					String from = s.from() == null ? null : s.from() + "+" + label;
+					next.add(new Source(name, description, s.notebook(), overrides, origins, s.path(), from));
 				}
 			}
 			out = next;
 		}
 		return out;
+	}
+
+	/**
+	 * Every {@code from} names another variant of the campaign, and following them never comes back to where it started
+	 * (each problem at the {@code from} line).
+	 */
+	private static void checkFrom(List<Source> sources, Set<String> names, List<SettingsProblem> problems) {
+		Map<String, String> from = new HashMap<>();
+		Set<String> reported = new LinkedHashSet<>();
+		for (Source s : sources) {
+			if (s.from() == null) {
+				continue;
+			}
+			String at = s.path() + ".from";
+			if (s.from().equals(s.name())) {
+				if (reported.add(at)) {
+					problems.add(new SettingsProblem(at, 0, "variant '" + s.name() + "' cannot fine-tune from itself"));
+				}
+			} else if (!names.contains(s.from())) {
+				if (reported.add(at)) {
+					problems.add(new SettingsProblem(at, 0, "names no variant: '" + s.from() + "'; variants: " + names));
+				}
+			} else {
+				from.put(s.name(), s.from());
+			}
+		}
+		for (Source s : sources) {
+			List<String> chain = new ArrayList<>(List.of(s.name()));
+			String next = from.get(s.name());
+			while (next != null && !chain.contains(next)) {
+				chain.add(next);
+				next = from.get(next);
+			}
+			if (next != null && next.equals(s.name()) && reported.add(s.path() + ".from")) {
+				chain.add(next);
+				problems.add(new SettingsProblem(s.path() + ".from", 0, "fine-tuning goes round in a circle: " + String.join(" <- ", chain)));
+			}
+		}
 	}
 
 	/** The campaign line a problem of an expanded experiment comes from: the override that set the key, else the variant. */

@@ -24,8 +24,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record CampaignPlan(Path file, Campaign campaign, Path folder, Path baseFile, List<VariantPlan> variants,
 		List<String> folds, List<PlannedRun> runs) {
 
-	/** A variant with the overrides it applies to the base experiment, in order (its own, then its axes'). */
-	public record VariantPlan(String name, String description, Map<String, JsonNode> overrides, Double notebook) {
+	/**
+	 * A variant with the overrides it applies to the base experiment, in order (its own, then its axes'), and the variant
+	 * whose models it fine-tunes (null: none).
+	 */
+	public record VariantPlan(String name, String description, Map<String, JsonNode> overrides, Double notebook, String from) {
 	}
 
 	/**
@@ -36,8 +39,9 @@ public record CampaignPlan(Path file, Campaign campaign, Path folder, Path baseF
 	 * @param foldLabel {@code fold-0}, {@code seed-7} or {@code once}
 	 * @param experiment the expanded experiment, validated
 	 * @param yaml the expanded experiment as written into the campaign folder and the run
+	 * @param after the run whose best model this one fine-tunes, which must finish first (null: none)
 	 */
-	public record PlannedRun(String variant, int fold, String foldLabel, Experiment experiment, String yaml) {
+	public record PlannedRun(String variant, int fold, String foldLabel, Experiment experiment, String yaml, String after) {
 
 		/** {@code <variant>/<fold label>}: the run's folder below {@code runs/} and its name in messages. */
 		public String id() {
@@ -56,6 +60,32 @@ public record CampaignPlan(Path file, Campaign campaign, Path folder, Path baseF
 	/** The baseline variant's name. */
 	public String baseline() {
 		return campaign.baseline != null ? campaign.baseline : variants.get(0).name();
+	}
+
+	/**
+	 * Run ids in an order in which every run comes after the run it fine-tunes from (the plan's order otherwise).
+	 */
+	public static List<String> ordered(List<String> ids, java.util.function.Function<String, String> after) {
+		List<String> out = new java.util.ArrayList<>();
+		java.util.Set<String> placed = new java.util.HashSet<>();
+		java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+		for (String id : ids) {
+			place(id, after, wanted, placed, out, new java.util.HashSet<>());
+		}
+		return out;
+	}
+
+	private static void place(String id, java.util.function.Function<String, String> after, java.util.Set<String> wanted,
+			java.util.Set<String> placed, List<String> out, java.util.Set<String> visiting) {
+		if (placed.contains(id) || !visiting.add(id)) {
+			return;
+		}
+		String first = after.apply(id);
+		if (first != null && wanted.contains(first)) {
+			place(first, after, wanted, placed, out, visiting);
+		}
+		placed.add(id);
+		out.add(id);
 	}
 
 	public List<PlannedRun> runsOf(String variant) {

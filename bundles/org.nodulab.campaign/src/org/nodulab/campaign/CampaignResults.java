@@ -127,7 +127,8 @@ public final class CampaignResults {
 			JsonNode v = folder.variant(variant);
 			Row row = row("variant", variant, v.path("description").asText(), byFold, folds, seeds, bootstrap, seed, confidence,
 					references, pooled, pooledFroc, baseline, v.hasNonNull("notebook") ? v.get("notebook").asDouble() : null,
-					changes(v.path("overrides")), "");
+					(v.hasNonNull("from") ? "fine-tuned from the model of " + v.path("from").asText() + " (same fold); " : "")
+							+ changes(v.path("overrides")), "");
 			rows.put(variant, row);
 			if (pooled.containsKey(variant)) {
 				scans = Math.max(scans, pooled.get(variant).scans().size());

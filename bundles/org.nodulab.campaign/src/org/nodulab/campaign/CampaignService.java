@@ -167,7 +167,7 @@ public final class CampaignService {
 				folder.runIds().size(), finished, todo.size(), "start or resume", id);
 		out.flush();
 		if (!todo.isEmpty()) {
-			executor.submit(ctx, todo);
+			executor.submit(ctx, folder.ordered(todo)); // a run after the run it fine-tunes from
 		}
 		report(folder);
 		return status(folder, id, Map.of(), out);

@@ -39,6 +39,15 @@ public final class CampaignTask {
 				folder.recordTask(runId, "finished", "already finished");
 				return new Outcome(runId, dir, true, false, null);
 			}
+			String after = folder.after(runId);
+			if (after != null) {
+				CampaignFolder.RunStatus source = folder.status(after);
+				if (source.state() != CampaignFolder.RunState.FINISHED) {
+					throw new java.io.IOException(runId + " fine-tunes the best model of " + after + ", which has not finished ("
+							+ source.state().label() + (source.message().isBlank() ? "" : ": " + source.message())
+							+ "); 'nodulab campaign run' starts it first");
+				}
+			}
 			Experiment e = validator.load(file);
 			folder.recordTask(runId, "running", "");
 			ExperimentRunner runner = runners.apply(e);

@@ -76,8 +76,41 @@ public final class SlurmExecutor implements CampaignExecutor<SlurmSettings> {
 		return null;
 	}
 
+	/**
+	 * One array job per wave: runs that fine-tune another run of this submission (a variant's {@code from}) go into a
+	 * later array that starts after the previous one has ended ({@code --dependency=afterany}); each such task checks
+	 * itself that its source finished.
+	 */
 	@Override
 	public void submit(Context context, List<String> runIds) throws Exception {
+		Map<String, Integer> depth = new LinkedHashMap<>();
+		for (String id : runIds) {
+			depth(id, context, runIds, depth);
+		}
+		int waves = depth.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+		String previous = null;
+		for (int w = 0; w < waves; w++) {
+			int wave = w;
+			List<String> ids = runIds.stream().filter(id -> depth.get(id) == wave).toList();
+			if (!ids.isEmpty()) {
+				previous = submitArray(context, ids, previous);
+			}
+		}
+	}
+
+	private static int depth(String id, Context context, List<String> runIds, Map<String, Integer> depth) {
+		Integer known = depth.get(id);
+		if (known != null) {
+			return known;
+		}
+		depth.put(id, 0); // a cycle (refused when the campaign is read) cannot recurse for ever
+		String after = context.folder().after(id);
+		int d = after != null && runIds.contains(after) ? depth(after, context, runIds, depth) + 1 : 0;
+		depth.put(id, d);
+		return d;
+	}
+
+	private String submitArray(Context context, List<String> runIds, String afterJob) throws Exception {
 		SlurmSettings s = settings(context);
 		Path state = context.stateDir();
 		Files.createDirectories(state.resolve("logs"));
@@ -90,7 +123,11 @@ public final class SlurmExecutor implements CampaignExecutor<SlurmSettings> {
 		AtomicFiles.create(tasks, String.join("\n", runIds) + "\n");
 		Path script = state.resolve(stem + ".sh");
 		AtomicFiles.create(script, script(context, s, runIds.size(), tasks));
-		List<String> command = new ArrayList<>(List.of("sbatch", "--parsable", script.toString()));
+		List<String> command = new ArrayList<>(List.of("sbatch", "--parsable"));
+		if (afterJob != null) {
+			command.add("--dependency=afterany:" + afterJob);
+		}
+		command.add(script.toString());
 		String output = execute(command, context.folder().dir());
 		String job = output.strip().lines().reduce((a, b) -> b).orElse("").split(";")[0].strip();
 		if (!job.matches("\\d+")) {
@@ -102,15 +139,19 @@ public final class SlurmExecutor implements CampaignExecutor<SlurmSettings> {
 		record.put("tasks", tasks.toString());
 		record.set("runs", CampaignFolder.JSON.valueToTree(runIds));
 		record.put("submitted", Instant.now().toString());
+		if (afterJob != null) {
+			record.put("afterJob", afterJob);
+		}
 		record.set("command", CampaignFolder.JSON.valueToTree(command));
 		ArrayNode all = submissions(context);
 		all.add(record);
 		AtomicFiles.replace(state.resolve("submissions.json"), out -> CampaignFolder.JSON.writerWithDefaultPrettyPrinter().writeValue(out, all));
-		context.out().printf("submitted Slurm array job %s: %d task(s), script %s, logs %s%n", job, runIds.size(), script,
-				state.resolve("logs"));
+		context.out().printf("submitted Slurm array job %s: %d task(s)%s, script %s, logs %s%n", job, runIds.size(),
+				afterJob == null ? "" : " (starts after job " + afterJob + ": they fine-tune its runs' models)", script, state.resolve("logs"));
 		for (int i = 0; i < runIds.size(); i++) {
 			context.out().printf("  %s_%d  %s%n", job, i, runIds.get(i));
 		}
+		return job;
 	}
 
 	/** The batch script of one submission. */

@@ -97,6 +97,9 @@ public final class CampaignCommand implements Runnable {
 			}
 			for (CampaignPlan.VariantPlan v : plan.variants()) {
 				out.printf("%s%s%n", v.name(), v.description().isBlank() ? "" : ": " + v.description());
+				if (v.from() != null) {
+					out.printf("    fine-tunes the best model of %s (same fold), after it%n", v.from());
+				}
 				if (v.overrides().isEmpty()) {
 					out.println("    overrides: none (the base experiment)");
 				}

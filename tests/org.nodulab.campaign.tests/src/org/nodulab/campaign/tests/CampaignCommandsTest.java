@@ -289,6 +289,85 @@ class CampaignCommandsTest {
 	}
 
 	@Test
+	void aVariantFineTunesTheModelOfAnotherVariantInTheSameFoldAfterIt() throws Exception {
+		// 'tuned' comes first in the file but runs after 'first', whose model of the same fold it starts from (D29 from D28)
+		Path f = write("chain.yaml", """
+				name: chain
+				base: base.yaml
+				baseline: first
+				folds: {mode: cv, count: 2}
+				variants:
+				  - name: tuned
+				    description: fine-tuned at a fifth of the rate
+				    from: first
+				    overrides:
+				      training.learningRate: 0.0002
+				      training.epochs: 1
+				  - name: first
+				    description: the base recipe
+				""");
+		Result plan = run("campaign", "plan", f.toString(), "--no-estimate");
+		assertEquals(0, plan.code(), plan.err() + plan.out());
+		assertTrue(plan.out().contains("    fine-tunes the best model of first (same fold), after it"), plan.out());
+		var p = services.get(org.nodulab.campaign.CampaignService.class).plan(f);
+		Path folder = dir.resolve("campaigns/chain");
+		assertEquals(folder.resolve("runs/first/fold-1").toString(), p.run("tuned/fold-1").orElseThrow().experiment().training.initFrom);
+		assertEquals("first/fold-1", p.run("tuned/fold-1").orElseThrow().after());
+		assertEquals(null, p.run("first/fold-1").orElseThrow().experiment().training.initFrom);
+
+		// queued without running: the fine-tuning task refuses to start before its source has finished
+		String queue = dir.resolve("queue-chain").toString();
+		Result queued = run("campaign", "run", f.toString(), "-o", "queue=" + queue, "-o", "wait=false");
+		assertEquals(0, queued.code(), queued.err() + queued.out());
+		int first = queued.out().indexOf("first/fold-0: job ");
+		assertTrue(first >= 0 && first < queued.out().indexOf("tuned/fold-0: job "), "submitted after its source:\n" + queued.out());
+		Result early = run("campaign", "task", folder.toString(), "tuned/fold-0");
+		assertEquals(1, early.code(), early.out());
+		assertTrue(early.err().contains("tuned/fold-0 fine-tunes the best model of first/fold-0, which has not finished (not started)"), early.err());
+		assertFalse(Files.exists(folder.resolve("runs/tuned/fold-0")), "nothing started");
+
+		Result ran = run("jobs", "run", "--queue", queue);
+		assertEquals(0, ran.code(), ran.err() + ran.out());
+		Result status = run("campaign", "status", folder.toString());
+		assertTrue(status.out().contains("campaign chain: 4 runs: 4 finished (100% done)"), status.out());
+		String md = Files.readString(folder.resolve("notebook.md"));
+		assertTrue(md.contains("- Changes against the base: fine-tuned from the model of first (same fold); training.learningRate = "), md);
+		for (String fold : List.of("fold-0", "fold-1")) {
+			String log = Files.readString(folder.resolve("runs/tuned/" + fold + "/log.txt"));
+			assertTrue(log.contains("fine-tuning from " + fold + "/"), log);
+			String experiment = Files.readString(folder.resolve("runs/tuned/" + fold + "/experiment.yaml"));
+			assertTrue(experiment.contains("initFrom: " + folder.resolve("runs/first/" + fold)), experiment);
+		}
+
+		Path broken = write("chain-broken.yaml", """
+				name: chain-broken
+				base: base.yaml
+				variants:
+				  - name: a
+				    from: b
+				  - name: b
+				    from: a
+				  - name: c
+				    from: c
+				  - name: d
+				    from: nobody
+				  - name: e
+				    from: a
+				    overrides:
+				      training.initFrom: elsewhere
+				""");
+		Result r = run("campaign", "plan", broken.toString(), "--no-estimate");
+		assertEquals(1, r.code(), r.out());
+		assertTrue(r.err().contains(broken + ":5: variants[0].from: fine-tuning goes round in a circle: a <- b <- a"), r.err());
+		assertTrue(r.err().contains(broken + ":9: variants[2].from: variant 'c' cannot fine-tune from itself"), r.err());
+		assertTrue(r.err().contains(broken + ":11: variants[3].from: names no variant: 'nobody'"), r.err());
+		Path both = write("chain-both.yaml", Files.readString(broken).replaceAll("(?s)  - name: a\n.*  - name: e", "  - name: a\n  - name: e"));
+		Result r2 = run("campaign", "plan", both.toString(), "--no-estimate");
+		assertEquals(1, r2.code(), r2.out());
+		assertTrue(r2.err().contains(both + ":8: variants[1].overrides.training.initFrom: variant 'e' fine-tunes from variant 'a' (its 'from'): leave training.initFrom out"), r2.err());
+	}
+
+	@Test
 	void theSlurmExecutorChecksItsCommandsAndWritesOneArrayTaskPerRun() throws Exception {
 		List<String> missing = SlurmExecutor.checkTools("/nonexistent");
 		assertEquals(3, missing.size(), missing.toString());
