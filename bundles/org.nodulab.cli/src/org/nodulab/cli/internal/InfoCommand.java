@@ -79,8 +79,9 @@ public final class InfoCommand implements Runnable {
 			List<ContributionDescriptor> descriptors = registry.descriptors();
 			out.printf(Locale.ROOT, "  %s (%s, %s): %d%n", registry.kind(), registry.label(),
 					registry.extensionPointId(), descriptors.size());
+			String row = ListCommand.columns(descriptors);
 			for (ContributionDescriptor d : descriptors) {
-				out.printf(Locale.ROOT, "    %-16s %-28s %-18s %s%n", d.id(), d.name(), d.category(), d.contributor());
+				out.printf(Locale.ROOT, "    " + row, d.id(), d.name(), d.category(), d.contributor());
 			}
 		}
 		List<ContributionProblem> problems = catalog.registries().stream().flatMap(r -> r.problems().stream())

@@ -36,6 +36,19 @@ public final class ListCommand implements java.util.concurrent.Callable<Integer>
 		this.services = services;
 	}
 
+	/** The row format of a table of contributions: columns as wide as their longest entry (at least 16, 28, 18). */
+	static String columns(List<ContributionDescriptor> descriptors) {
+		int id = 16;
+		int name = 28;
+		int category = 18;
+		for (ContributionDescriptor d : descriptors) {
+			id = Math.max(id, String.valueOf(d.id()).length());
+			name = Math.max(name, String.valueOf(d.name()).length());
+			category = Math.max(category, String.valueOf(d.category()).length());
+		}
+		return "%-" + id + "s %-" + name + "s %-" + category + "s %s%n";
+	}
+
 	@Override
 	public Integer call() throws ContributionException {
 		ContributionCatalog catalog = services.get(ContributionCatalog.class);
@@ -47,8 +60,9 @@ public final class ListCommand implements java.util.concurrent.Callable<Integer>
 			if (registries.size() > 1) {
 				out.println(registry.kind() + ":");
 			}
+			String row = columns(registry.descriptors());
 			for (ContributionDescriptor d : registry.descriptors()) {
-				out.printf(Locale.ROOT, "%-16s %-28s %-18s %s%n", d.id(), d.name(), d.category(), d.contributor());
+				out.printf(Locale.ROOT, row, d.id(), d.name(), d.category(), d.contributor());
 				if (verbose) {
 					printDetails(out, registry, d, codec);
 				}

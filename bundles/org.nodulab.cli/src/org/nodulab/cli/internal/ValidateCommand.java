@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nodulab validate <experiment.yaml>...}: checks experiment files before any work starts. */
-@Command(name = "validate", description = "Check experiment files: syntax, keys, types, ranges, and every contribution they name with its settings. Exit code 1 if any is invalid.")
+@Command(name = "validate", description = "Check experiment files: syntax, keys, types, ranges, and every contribution they name with its settings. A campaign file (one that names a base experiment) is expanded and every experiment it makes is checked, as 'nodulab campaign plan --no-estimate' does. Exit code 1 if any is invalid.")
 public final class ValidateCommand implements Callable<Integer> {
 
 	private final Services services;
@@ -26,7 +26,7 @@ public final class ValidateCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	@Parameters(arity = "1..*", paramLabel = "<experiment.yaml>", description = "Experiment file(s).")
+	@Parameters(arity = "1..*", paramLabel = "<experiment.yaml>", description = "Experiment or campaign file(s).")
 	List<Path> files;
 
 	@Option(names = "--print", description = "Print each valid experiment with every default filled in (the resolved experiment a run would record).")
@@ -44,6 +44,12 @@ public final class ValidateCommand implements Callable<Integer> {
 		int invalid = 0;
 		for (Path file : files) {
 			try {
+				if (isCampaign(validator, file)) {
+					org.nodulab.campaign.CampaignPlan plan = services.get(org.nodulab.campaign.CampaignService.class).plan(file);
+					out.println(file + ": valid campaign '" + plan.campaign().name + "': " + plan.variants().size() + " variant(s) x "
+							+ plan.folds().size() + " fold(s) = " + plan.runs().size() + " runs, every experiment valid");
+					continue;
+				}
 				Experiment experiment = validator.load(file);
 				out.println(file + ": valid experiment '" + experiment.name + "': "
 						+ describe("architecture", experiment.architectures) + ", "
@@ -61,6 +67,15 @@ public final class ValidateCommand implements Callable<Integer> {
 			err.println(invalid + " of " + files.size() + " experiment files are invalid");
 		}
 		return invalid == 0 ? 0 : NodulabCommand.INVALID_INPUT;
+	}
+
+	/** Whether the file is a campaign (it names a base experiment); a file that cannot be read is left to the experiment loader's message. */
+	private static boolean isCampaign(ExperimentValidator validator, Path file) {
+		try {
+			return org.nodulab.campaign.CampaignLoader.isCampaign(validator.codec().parse(file).root());
+		} catch (SettingsException | RuntimeException e) {
+			return false;
+		}
 	}
 
 	private static String describe(String noun, List<? extends ContributionRef> refs) {

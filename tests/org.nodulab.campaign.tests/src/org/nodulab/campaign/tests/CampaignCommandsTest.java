@@ -111,6 +111,10 @@ class CampaignCommandsTest {
 		assertTrue(r.out().contains("libtorch: "), r.out());
 		assertTrue(r.out().contains("estimated cost: "), r.out());
 		assertFalse(Files.exists(dir.resolve("campaigns/grid")), "plan writes nothing");
+		Result valid = run("validate", f.toString(), dir.resolve("base.yaml").toString());
+		assertEquals(0, valid.code(), valid.err());
+		assertTrue(valid.out().contains(f + ": valid campaign 'grid': 4 variant(s) x 2 fold(s) = 8 runs, every experiment valid"), valid.out());
+		assertTrue(valid.out().contains("base.yaml: valid experiment 'tiny'"), valid.out());
 
 		Path seeds = write("seeds.yaml", "name: seeds\nbase: base.yaml\nfolds: {mode: seeds, seeds: [1, 2, 3]}\n");
 		Result s = run("campaign", "plan", seeds.toString(), "--no-estimate");
@@ -193,6 +197,9 @@ class CampaignCommandsTest {
 		assertTrue(err.contains(f + ":3: baseline: names no variant: 'nobody'"), err);
 		assertTrue(err.contains(f + ":13: variants[3].name: duplicate variant name 'base' (also at line 6)"), err);
 		assertTrue(err.contains(f + ":18: ensembles[0].members[1]: names no variant: 'ghost'"), err);
+		Result validate = run("validate", f.toString());
+		assertEquals(1, validate.code(), validate.out());
+		assertTrue(validate.err().contains(f + ":3: baseline: names no variant: 'nobody'"), validate.err());
 		// the expansion is checked once the names are right
 		Path g = write("broken2.yaml", Files.readString(f).replace("baseline: nobody", "baseline: base")
 				.replace("  - name: base\n  - name: far", "  - name: far").replace("[base, ghost]", "[base, typo]"));
