@@ -56,7 +56,8 @@ for nb in independent detector hard-mining findings; do
     check "notebook campaign $nb${scale:+ at scale $scale}: every expanded experiment is valid" contains "$OUT/notebook-$nb$scale.txt" "every experiment valid"
   done
 done
-check "the detector campaign has a variant per numbered experiment it can express (53)" contains "$OUT/notebook-detector.txt" "53 variant(s)"
+check "the detector campaign has a variant per numbered experiment it can express (55)" contains "$OUT/notebook-detector.txt" "55 variant(s)"
+check "the detector campaign chains D29 to D28's model" contains "$OUT/notebook-detector.txt" "fine-tunes the best model of D28-den (same fold), after it"
 
 broken=tests/org.nodulab.core.tests/data/broken-experiment.yaml
 ./nodulab validate "$broken" >"$OUT/validate-bad.txt" 2>&1

@@ -45,7 +45,7 @@ public final class BenchExamplesCommand implements Callable<Integer> {
 	@Option(names = "--epochs", paramLabel = "N", description = "Epochs of every model (default: ${DEFAULT-VALUE}).", defaultValue = "4")
 	int epochs;
 
-	@Option(names = "--epoch-size", paramLabel = "X", description = "At most this many x negatives per epoch (default: ${DEFAULT-VALUE}).", defaultValue = "0.5")
+	@Option(names = "--epoch-size", paramLabel = "X", description = "At most this many x negatives per epoch (default: ${DEFAULT-VALUE}).", defaultValue = "1.5")
 	double epochSize;
 
 	@Option(names = "--margin", paramLabel = "CPM", description = "How far above the baseline counts as learning (default: ${DEFAULT-VALUE}).", defaultValue = "0.05")
