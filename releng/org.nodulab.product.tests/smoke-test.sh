@@ -286,7 +286,7 @@ if [ -n "$jar" ]; then
   mkdir -p "$product/dropins"
   cp "$jar" "$product/dropins/"
   ./nodulab list architectures >"$OUT/dropin-list.txt" 2>&1
-  check "dropped in: tinynet is listed" contains "$OUT/dropin-list.txt" "tinynet          TinyNet (example)"
+  check "dropped in: tinynet is listed" grep -qE "^tinynet +TinyNet \(example\)" "$OUT/dropin-list.txt"
   ./nodulab bench train --arch tinynet --dataset "$OUT/synth" --seconds 5 --rounds 1 >"$OUT/dropin-train.txt" 2>&1
   check "dropped in: nodulab trains it on the synthetic data" contains "$OUT/dropin-train.txt" "loss: first"
   rm -f "$product/dropins/$(basename "$jar")"
