@@ -4,7 +4,9 @@
 Builds a torch module from a Nodulab network graph written as JSON (org.nodulab.nn.graph.GraphJson: nodes in
 topological order with their op type, attributes, inputs and shapes), checks that its parameter count equals the
 graph's, and times training (Adam, binary or categorical cross-entropy) and inference on seeded random batches.
-Prints one JSON line: {"train": samples/s, "infer": samples/s, "peak_rss_mib": ..., "parameters": ...}.
+Prints one JSON line: {"train": samples/s, "infer": samples/s, "peak_rss_mib": ..., "parameters": ...,
+"peak_gflops": GFLOP/s of the better float matrix product with --peak-n n (torch.mm, or a 1x1x1 convolution
+through oneDNN), else null}.
 
     python3 torch_graph.py graph.json --batch 16 --seconds 20
 """
@@ -116,6 +118,8 @@ def main():
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="intra-op threads (0: PyTorch's default)")
+    p.add_argument("--peak-n", type=int, default=0,
+                   help="also time float matrix products with n x n (the machine's peak as torch reaches it)")
     args = p.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
@@ -155,8 +159,32 @@ def main():
     with torch.no_grad():
         infer = timed(lambda: model(*inputs), args.seconds / 2)
     peak = peak_rss_mib()
+    gflops = None
+    if args.peak_n > 0:
+        # the better of torch.mm (its BLAS) and the same product as oneDNN computes it in convolutions: 8,192 rows
+        # (16 samples of 8^3 voxels, channels last) of n channels into n filters of 1x1x1, as Nodulab's side times it
+        n = args.peak_n
+        gen = torch.Generator().manual_seed(1)
+        a = torch.rand(n, n, generator=gen) - 0.5
+        b = torch.rand(n, n, generator=gen) - 0.5
+        x = (torch.rand(16, n, 8, 8, 8, generator=gen) - 0.5).contiguous(memory_format=torch.channels_last_3d)
+        w = (torch.rand(n, n, 1, 1, 1, generator=gen) - 0.5).contiguous(memory_format=torch.channels_last_3d)
+
+        def best(work, flops):
+            work()
+            top, end = 0.0, time.perf_counter() + max(1.0, min(5.0, args.seconds / 4)) / 2
+            while True:
+                t0 = time.perf_counter()
+                work()
+                top = max(top, flops / (time.perf_counter() - t0) / 1e9)
+                if time.perf_counter() >= end:
+                    return top
+
+        with torch.no_grad():
+            gflops = max(best(lambda: torch.mm(a, b), 2.0 * n ** 3),
+                         best(lambda: F.conv3d(x, w), 2.0 * 16 * 512 * n * n))
     print(json.dumps({"train": train, "infer": infer, "peak_rss_mib": peak, "parameters": parameters,
-                      "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
+                      "threads": torch.get_num_threads(), "torch": torch.__version__, "peak_gflops": gflops}), flush=True)
 
 
 if __name__ == "__main__":

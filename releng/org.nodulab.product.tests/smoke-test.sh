@@ -213,6 +213,10 @@ check "nodulab predict on the dl4j run loads its model on dl4j" test "$(wc -l <"
 check "nodulab bench train --backend dl4j,libtorch exits 0" test $? -eq 0
 check "bench train: compares the two backends" contains "$OUT/bench-backends.txt" "ratio libtorch / dl4j: training"
 check "bench train: glibc malloc by default" contains "$OUT/bench-backends.txt" "native allocator glibc malloc"
+check "bench train: the work per sample, from the graph" contains "$OUT/bench-backends.txt" "GFLOP per sample forward (from the graph)"
+check "bench train: each backend times the machine's peak" grep -qE "peak: dl4j [0-9.]+ GFLOP/s" "$OUT/bench-backends.txt"
+check "bench train: achieved GFLOP/s as a share of the peak" grep -qE "libtorch achieved: training [0-9.]+ GFLOP/s \([0-9.]+% of the measured peak" "$OUT/bench-backends.txt"
+check "bench train: where a libtorch step spends its time" contains "$OUT/bench-backends.txt" "libtorch training step: batch in (copy, layout)"
 check "bench train: glibc asked for transparent huge pages by default" contains "$OUT/bench-backends.txt" "GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1"
 NODULAB_MALLOC=jemalloc ./nodulab bench train --arch vgg --size 16 --batch 4 --seconds 1 --rounds 1 --backend libtorch --no-pytorch >"$OUT/bench-jemalloc.txt" 2>&1
 check "NODULAB_MALLOC=jemalloc: libtorch trains on jemalloc (libjemalloc2 from setup-debian.sh)" contains "$OUT/bench-jemalloc.txt" "native allocator jemalloc"

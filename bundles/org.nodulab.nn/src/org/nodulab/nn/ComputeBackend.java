@@ -58,4 +58,35 @@ public interface ComputeBackend {
 	 */
 	TrainableNetwork load(NetworkGraph graph, TrainingSettings training, java.io.InputStream in)
 			throws BackendException, java.io.IOException;
+
+	/**
+	 * The single-precision peak this backend reaches on this machine, in GFLOP/s: the best of repeated
+	 * products of two random {@code n x n} float matrices ({@code 2 n^3} operations each) through the backend's
+	 * own library and threads, on the CPU, for about the given seconds after one warm-up product. The figure
+	 * against which {@code nodulab bench train} prints a network's share of peak.
+	 *
+	 * @throws BackendException when this backend cannot measure it
+	 */
+	default double peakGflops(int n, double seconds) throws BackendException {
+		throw new BackendException("backend '" + id() + "' does not measure its peak");
+	}
+
+	/** GFLOP/s of products timed as {@link #peakGflops}: runs {@code product} until the time is up, best round. */
+	static double bestGflops(int n, double seconds, Runnable product) {
+		return bestGflops(2.0 * n * n * n, seconds, product);
+	}
+
+	/** GFLOP/s of {@code work} doing {@code flops} operations a call: best call until the time is up, after one warm-up. */
+	static double bestGflops(double flops, double seconds, Runnable work) {
+		Runnable product = work;
+		product.run();
+		double best = 0;
+		long end = System.nanoTime() + (long) (seconds * 1e9);
+		do {
+			long t0 = System.nanoTime();
+			product.run();
+			best = Math.max(best, flops / Math.max(1, System.nanoTime() - t0));
+		} while (System.nanoTime() < end);
+		return best;
+	}
 }

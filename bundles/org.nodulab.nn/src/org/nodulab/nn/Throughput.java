@@ -15,7 +15,7 @@ import org.nodulab.nn.graph.Shape;
 public final class Throughput {
 
 	/** Samples per second, and the training losses seen (warm-up steps first). */
-	public record Figures(double train, double infer, List<Double> losses) {
+	public record Figures(double train, double infer, List<Double> losses, java.util.Map<String, Double> phases) {
 	}
 
 	private Throughput() {
@@ -57,6 +57,7 @@ public final class Throughput {
 			steps++;
 		}
 		double train = samples / ((System.nanoTime() - start) / 1e9);
+		java.util.Map<String, Double> phases = new java.util.LinkedHashMap<>(net.stepPhases());
 		net.predict(inference);
 		start = System.nanoTime();
 		steps = 0;
@@ -65,6 +66,6 @@ public final class Throughput {
 			steps++;
 		}
 		double infer = (double) steps * inference.size() / ((System.nanoTime() - start) / 1e9);
-		return new Figures(train, infer, losses);
+		return new Figures(train, infer, losses, phases);
 	}
 }

@@ -23,6 +23,15 @@ public interface TrainableNetwork extends AutoCloseable {
 	float[] predict(Batch batch);
 
 	/**
+	 * Where the training steps so far spent their time: seconds per phase of {@link #fit} (for example copying the
+	 * batch in, the forward pass, the loss, the backward pass, the optimiser's update), in the order they run; empty
+	 * where a backend does not time them. {@code nodulab bench train} prints the shares.
+	 */
+	default java.util.Map<String, Double> stepPhases() {
+		return java.util.Map.of();
+	}
+
+	/**
 	 * Seeds the random numbers of the next steps (dropout), so that a step's outcome depends only on
 	 * the weights, the batch and this seed: training resumed from a checkpoint repeats an uninterrupted run.
 	 */

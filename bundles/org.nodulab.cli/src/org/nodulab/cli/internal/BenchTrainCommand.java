@@ -76,6 +76,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--pytorch-threads", paramLabel = "N", description = "PyTorch's intra-op threads; 0: PyTorch's own default (default: the number of cores, as the Nodulab backends use).")
 	Integer pytorchThreads;
 
+	@Option(names = "--peak-size", paramLabel = "N", description = "The machine's peak is timed as products of random float matrices with N x N through each library with its threads (libtorch: the better of its BLAS and oneDNN) (default: ${DEFAULT-VALUE}; 0: not timed).", defaultValue = "512")
+	int peakSize;
+
+	@Option(names = "--summary", description = "Also print the graph: every node's output shape, parameters and forward MFLOP per sample.")
+	boolean summary;
+
 	@Option(names = "--no-pytorch", description = "Only the Nodulab backend.")
 	boolean noPytorch;
 
@@ -89,8 +95,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		this.services = services;
 	}
 
-	/** One measurement. */
-	record Figures(double train, double infer, double peakMiB) {
+	/** One measurement; {@code peakGflops} is the library's matrix-product peak where measured with it, else NaN. */
+	record Figures(double train, double infer, double peakMiB, double peakGflops) {
 
 		void print(PrintWriter out, int round, String name) {
 			out.printf(Locale.ROOT, "  round %d %-10s train %6.2f samples/s, infer %6.2f samples/s, peak resident memory %,6.0f MiB%n",
@@ -123,6 +129,26 @@ public final class BenchTrainCommand implements Callable<Integer> {
 				arch, graph.parameterCount(), graph.inputShapes(), batch, fmt(seconds), fmt(seconds / 2),
 				backends.stream().map(ComputeBackend::name).toList(), System.getProperty("java.version"),
 				Runtime.getRuntime().availableProcessors(), allocator());
+		if (summary) {
+			out.print(graph.summary().indent(2));
+		}
+		double flops = graph.flopsPerSample();
+		out.printf(Locale.ROOT, "  work: %.3f GFLOP per sample forward (from the graph), about %.3f GFLOP per training sample (forward, input and weight gradients: 3x)%n",
+				flops / 1e9, 3 * flops / 1e9);
+		java.util.Map<String, Double> peaks = new java.util.LinkedHashMap<>();
+		if (peakSize > 0) {
+			for (ComputeBackend backend : backends) {
+				try {
+					double g = backend.peakGflops(peakSize, Math.max(1, Math.min(5, seconds / 4)));
+					peaks.put(backend.id(), g);
+					out.printf(Locale.ROOT, "  peak: %s %.1f GFLOP/s (best float matrix product with %d x %d through its library, its threads)%n",
+							backend.id(), g, peakSize, peakSize);
+				} catch (org.nodulab.nn.BackendException e) {
+					out.println("  peak: " + backend.id() + ": " + e.getMessage());
+				}
+			}
+			out.flush();
+		}
 		Supplier<Batch> batches = dataset != null ? datasetBatches(graph) : null;
 		if (dataset != null) {
 			noPytorch = true;
@@ -155,9 +181,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			bests.put(id, n);
 			out.printf(Locale.ROOT, "  %s best: train %.2f samples/s, infer %.2f samples/s%n", id, n.train(), n.infer());
 		});
-		if (!torch.isEmpty()) {
-			Figures t = best(torch);
+		Figures torchBest = torch.isEmpty() ? null : best(torch);
+		if (torchBest != null && !Double.isNaN(torchBest.peakGflops())) {
+			out.printf(Locale.ROOT, "  peak: pytorch %.1f GFLOP/s (the same products through torch: torch.mm and a 1x1x1 convolution)%n", torchBest.peakGflops());
+			peaks.put("pytorch", torchBest.peakGflops());
+		}
+		double machinePeak = peaks.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+		bests.forEach((id, n) -> share(out, id, n, flops, machinePeak));
+		if (torchBest != null) {
+			Figures t = torchBest;
 			out.printf(Locale.ROOT, "  pytorch best: train %.2f samples/s, infer %.2f samples/s%n", t.train(), t.infer());
+			share(out, "pytorch", t, flops, machinePeak);
 			bests.forEach((id, n) -> out.printf(Locale.ROOT, "  ratio %s / pytorch: training %.2fx, inference %.2fx%n", id,
 					n.train() / t.train(), n.infer() / t.infer()));
 		}
@@ -227,7 +261,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
 						losses.subList(losses.size() - k, losses.size()).stream().mapToDouble(Double::doubleValue).average()
 								.orElse(0), losses.size());
 			}
-			return new Figures(f.train(), f.infer(), peakResidentMiB());
+			double total = f.phases().values().stream().mapToDouble(Double::doubleValue).sum();
+			if (total > 0) {
+				StringBuilder b2 = new StringBuilder("  " + backend.id() + " training step:");
+				f.phases().forEach((phase, sec) -> b2.append(String.format(Locale.ROOT, " %s %.1f%%,", phase, 100 * sec / total)));
+				out.println(b2.substring(0, b2.length() - 1));
+			}
+			return new Figures(f.train(), f.infer(), peakResidentMiB(), Double.NaN);
 		}
 	}
 
@@ -241,7 +281,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		}
 		int threads = pytorchThreads != null ? pytorchThreads : Runtime.getRuntime().availableProcessors();
 		Process p = new ProcessBuilder(py, script.toString(), json.toString(), "--batch", String.valueOf(batch), "--seconds",
-				String.valueOf(seconds), "--threads", String.valueOf(threads)).redirectErrorStream(true).start();
+				String.valueOf(seconds), "--threads", String.valueOf(threads), "--peak-n", String.valueOf(peakSize)).redirectErrorStream(true).start();
 		List<String> lines = new ArrayList<>();
 		try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;
@@ -260,7 +300,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			out.printf(Locale.ROOT, "  (pytorch: torch %s, %d threads)%n", node.path("torch").asText("?"), node.path("threads").asInt());
 			pytorchThreadsShown = true;
 		}
-		return new Figures(node.get("train").asDouble(), node.get("infer").asDouble(), node.get("peak_rss_mib").asDouble());
+		var gflops = node.path("peak_gflops");
+		return new Figures(node.get("train").asDouble(), node.get("infer").asDouble(), node.get("peak_rss_mib").asDouble(),
+				gflops.isNumber() ? gflops.asDouble() : Double.NaN);
 	}
 
 	/** The process's peak resident memory (VmHWM), as PyTorch's side reports its ru_maxrss. */
@@ -280,7 +322,25 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	private static Figures best(List<Figures> list) {
 		return new Figures(list.stream().mapToDouble(Figures::train).max().orElse(0),
 				list.stream().mapToDouble(Figures::infer).max().orElse(0),
-				list.stream().mapToDouble(Figures::peakMiB).max().orElse(0));
+				list.stream().mapToDouble(Figures::peakMiB).max().orElse(0),
+				list.stream().mapToDouble(Figures::peakGflops).filter(g -> !Double.isNaN(g)).max().orElse(Double.NaN));
+	}
+
+	/**
+	 * Achieved GFLOP/s of training (3x the forward work per sample) and inference, and their share of the machine's
+	 * measured peak: the best matrix product of the libraries measured (Debian's python3-torch multiplies matrices
+	 * with the system's libblas.so.3, the slow reference BLAS unless OpenBLAS is installed, so its own product is no
+	 * peak). Above 100% means the convolutions (oneDNN) beat the libraries' matrix products.
+	 */
+	static void share(PrintWriter out, String id, Figures f, double flopsPerSample, double peak) {
+		double train = f.train() * 3 * flopsPerSample / 1e9;
+		double infer = f.infer() * flopsPerSample / 1e9;
+		if (Double.isNaN(peak) || peak <= 0) {
+			out.printf(Locale.ROOT, "  %s achieved: training %.1f GFLOP/s, inference %.1f GFLOP/s (peak not measured)%n", id, train, infer);
+		} else {
+			out.printf(Locale.ROOT, "  %s achieved: training %.1f GFLOP/s (%.1f%% of the measured peak %.1f), inference %.1f GFLOP/s (%.1f%%)%n", id,
+					train, 100 * train / peak, peak, infer, 100 * infer / peak);
+		}
 	}
 
 	private static String fmt(double v) {

@@ -54,6 +54,14 @@ public final class NetworkGraph {
 		return nodes.stream().mapToLong(Node::parameters).sum();
 	}
 
+	/**
+	 * Floating-point operations of one sample's forward pass ({@link Op#flops}); a training step costs about
+	 * three times this per sample.
+	 */
+	public long flopsPerSample() {
+		return nodes.stream().mapToLong(n -> n.op().flops(n.inputs().stream().map(Node::shape).toList())).sum();
+	}
+
 	/** Non-trainable state kept with the parameters (batch norm's running mean and variance). */
 	public long stateCount() {
 		return nodes.stream().mapToLong(Node::state).sum();
@@ -70,16 +78,18 @@ public final class NetworkGraph {
 		return result;
 	}
 
-	/** A table of nodes, shapes and parameters. */
+	/** A table of nodes, shapes, parameters and forward MFLOP per sample. */
 	public String summary() {
 		StringBuilder b = new StringBuilder();
-		b.append(String.format(Locale.ROOT, "%-28s %-14s %-16s %12s  %s%n", "node", "op", "output", "parameters",
-				"inputs"));
+		b.append(String.format(Locale.ROOT, "%-28s %-14s %-16s %12s %10s  %s%n", "node", "op", "output", "parameters",
+				"MFLOP", "inputs"));
 		for (Node n : nodes) {
-			b.append(String.format(Locale.ROOT, "%-28s %-14s %-16s %,12d  %s%n", n.name(), n.op().type(), n.shape(),
-					n.parameters(), String.join(", ", n.inputs().stream().map(Node::name).toList())));
+			b.append(String.format(Locale.ROOT, "%-28s %-14s %-16s %,12d %10.2f  %s%n", n.name(), n.op().type(), n.shape(),
+					n.parameters(), n.op().flops(n.inputs().stream().map(Node::shape).toList()) / 1e6,
+					String.join(", ", n.inputs().stream().map(Node::name).toList())));
 		}
 		b.append(String.format(Locale.ROOT, "total parameters: %,d%n", parameterCount()));
+		b.append(String.format(Locale.ROOT, "forward pass: %.3f GFLOP per sample%n", flopsPerSample() / 1e9));
 		return b.toString();
 	}
 }

@@ -23,6 +23,37 @@ public sealed interface Op {
 	/** Short type name for summaries, e.g. {@code conv3d}. */
 	String type();
 
+	/**
+	 * Floating-point operations of one sample's forward pass through this operation: 2 per multiply-add of a
+	 * convolution or dense layer (a multiply and an add) plus 1 per output for a bias; 1 per element for
+	 * element-wise operations (2 for batch norm's scale and shift, as at inference); one per window element
+	 * for poolings; 0 for inputs, reshapes, crops, concatenation and dropout. Training a sample costs about
+	 * 3x this (the forward pass, then the gradients of the inputs and of the weights).
+	 */
+	default long flops(List<Shape> inputs) {
+		Shape out = outputShape(inputs);
+		return switch (this) {
+		case Conv3d c -> 2L * out.size() * inputs.get(0).channels() * c.kernel[0] * c.kernel[1] * c.kernel[2]
+				+ (c.bias ? out.size() : 0);
+		case Dense d -> 2L * inputs.get(0).size() * d.units() + (d.bias() ? d.units() : 0);
+		case Classifier c -> 2L * inputs.get(0).size() * c.units() + c.units();
+		case Pool3d p -> out.size() * p.kernel[0] * p.kernel[1] * p.kernel[2];
+		case GlobalPool g -> inputs.get(0).size();
+		case CentralPool c -> inputs.get(0).size();
+		case BatchNorm b -> 2L * out.size();
+		case Activation a -> a.function() == Activation.Function.IDENTITY ? 0 : out.size();
+		case PRelu p -> out.size();
+		case Add a -> (inputs.size() - 1L) * out.size();
+		case ChannelScale c -> out.size();
+		case Input i -> 0;
+		case Flatten f -> 0;
+		case Concat c -> 0;
+		case CenterCrop c -> 0;
+		case Dropout d -> 0;
+		};
+	}
+
+
 	/** Expected number of inputs, or -1 for two or more. */
 	default int arity() {
 		return 1;

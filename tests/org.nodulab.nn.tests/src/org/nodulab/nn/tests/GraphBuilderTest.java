@@ -58,6 +58,26 @@ class GraphBuilderTest {
 	}
 
 	@Test
+	void forwardWorkIsCountedFromTheShapes() {
+		GraphBuilder g = new GraphBuilder("t");
+		Node in = g.input("in", 3, 8, 8, 8);
+		Node conv = g.conv3d("conv", in, 5, 3); // 5 x 8^3 outputs, each 3 x 27 multiply-adds and a bias
+		assertEquals(2L * 5 * 512 * 3 * 27 + 5 * 512, conv.op().flops(List.of(in.shape())));
+		Op strided = new Op.Conv3d(4, c(3), c(2), c(1), Op.Padding.VALID, false); // 4 x 3^3 outputs
+		assertEquals(2L * 4 * 27 * 5 * 27, strided.flops(List.of(conv.shape())));
+		Node pooled = g.maxPool("pool", conv, 2); // 5 x 4^3 windows of 8
+		assertEquals(5L * 64 * 8, pooled.op().flops(List.of(conv.shape())));
+		Node flat = g.flatten("flat", pooled);
+		assertEquals(0, flat.op().flops(List.of(pooled.shape())));
+		Node dense = g.dense("fc", flat, 7);
+		assertEquals(2L * 320 * 7 + 7, dense.op().flops(List.of(flat.shape())));
+		Node out = g.classifier("out", dense, Op.Classifier.Output.SIGMOID);
+		NetworkGraph net = g.build(out);
+		assertEquals(2L * 5 * 512 * 3 * 27 + 5 * 512 + 5L * 64 * 8 + 2L * 320 * 7 + 7 + 2 * 7 + 1, net.flopsPerSample());
+		assertTrue(net.summary().contains("GFLOP per sample"), net.summary());
+	}
+
+	@Test
 	void branchesAreConcatenatedAsFeatureVectors() {
 		GraphBuilder g = new GraphBuilder("t");
 		Node a = g.globalAveragePool("gap_a", g.conv3d("a", g.input("in_a", 1, 8, 8, 8), 6, 3));

@@ -91,6 +91,21 @@ public class Dl4jBackend implements ComputeBackend {
 	}
 
 	@Override
+	public double peakGflops(int n, double seconds) throws BackendException {
+		start();
+		try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+			org.nd4j.linalg.api.ndarray.INDArray a = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
+			org.nd4j.linalg.api.ndarray.INDArray b = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
+			org.nd4j.linalg.api.ndarray.INDArray c = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
+			double g = ComputeBackend.bestGflops(n, seconds, () -> a.mmuli(b, c));
+			a.close();
+			b.close();
+			c.close();
+			return g;
+		}
+	}
+
+	@Override
 	public TrainableNetwork create(NetworkGraph graph, TrainingSettings training, long seed) throws BackendException {
 		start();
 		ComputationGraphConfiguration conf = Dl4jGraphCompiler.compile(graph, training, seed);

@@ -359,10 +359,15 @@ final class TorchNetwork implements TrainableNetwork {
 		if (batch.labels() == null) {
 			throw new IllegalArgumentException("training needs labels");
 		}
+		long t0 = System.nanoTime();
+		double value;
 		try (PointerScope scope = new PointerScope()) {
-			org.bytedeco.pytorch.Tensor logits = forward(inputs(batch), true);
+			List<org.bytedeco.pytorch.Tensor> in = inputs(batch);
+			long t1 = System.nanoTime();
+			org.bytedeco.pytorch.Tensor logits = forward(in, true);
+			long t2 = System.nanoTime();
 			org.bytedeco.pytorch.Tensor loss = loss(logits, batch.labels());
-			double value = loss.item_float();
+			value = loss.item_float();
 			lastCorrect = correct(logits, batch.labels());
 			for (String p : trainable) {
 				org.bytedeco.pytorch.Tensor g = params.get(p).grad();
@@ -370,10 +375,35 @@ final class TorchNetwork implements TrainableNetwork {
 					g.zero_();
 				}
 			}
+			long t3 = System.nanoTime();
 			loss.backward();
+			long t4 = System.nanoTime();
 			step();
-			return value;
+			long t5 = System.nanoTime();
+			phaseNanos[0] += t1 - t0;
+			phaseNanos[1] += t2 - t1;
+			phaseNanos[2] += t3 - t2;
+			phaseNanos[3] += t4 - t3;
+			phaseNanos[4] += t5 - t4;
+			phaseNanos[5] -= t5;
 		}
+		phaseNanos[5] += System.nanoTime(); // freeing the step's tensors when the scope closes
+		return value;
+	}
+
+	/** Nanoseconds of every {@link #fit} so far in each phase of {@link #PHASES}. */
+	private final long[] phaseNanos = new long[6];
+
+	private static final String[] PHASES = { "batch in (copy, layout)", "forward", "loss, readback, zero gradients",
+			"backward", "optimiser update", "end of step" };
+
+	@Override
+	public Map<String, Double> stepPhases() {
+		Map<String, Double> phases = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < PHASES.length; i++) {
+			phases.put(PHASES[i], phaseNanos[i] / 1e9);
+		}
+		return phases;
 	}
 
 	private int lastCorrect = -1;

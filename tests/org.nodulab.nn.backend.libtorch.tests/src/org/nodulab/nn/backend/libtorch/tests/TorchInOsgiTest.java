@@ -55,6 +55,20 @@ class TorchInOsgiTest {
 	}
 
 	/**
+	 * Both backends time the machine's peak through their own library: a plausible figure for this machine's
+	 * cores (a product not computed, or timed wrongly, gives an absurd one: above 1,000 GFLOP/s per core).
+	 */
+	@Test
+	void bothBackendsTimeThePeakOfAMatrixProduct() throws Exception {
+		int cores = Runtime.getRuntime().availableProcessors();
+		for (ComputeBackend backend : Osgi.services(ComputeBackend.class)) {
+			double g = backend.peakGflops(512, 0.5);
+			assertTrue(g > 0.5 && g < 1000.0 * cores, backend.id() + ": " + g + " GFLOP/s on " + cores + " cores");
+		}
+		assertEquals(2, Osgi.services(ComputeBackend.class).size());
+	}
+
+	/**
 	 * The fresh-machine case: this JVM started with an empty JavaCPP cache and decoys named like libtorch's, libc10's,
 	 * libgomp's and OpenBLAS's on LD_LIBRARY_PATH (the pom); a decoy that got loaded would have ended it with exit
 	 * code 97. Each JavaCPP extracted into its own folder, and every library of the families the backends ship was
