@@ -29,6 +29,12 @@ check "info: memory caps" contains "$OUT/info.txt" "javacpp maxbytes         307
 check "info: vgg architecture" grep -qE "^ +vgg +VGG" "$OUT/info.txt"
 check "info: lung window" contains "$OUT/info.txt" "lung             Lung"
 check "info: lung-wide window" contains "$OUT/info.txt" "lung-wide        Lung (wide)"
+check "info: commands run in the headless configuration" contains "$OUT/info.txt" "(headless: the product without its workbench bundles"
+NODULAB_CONFIGURATION=full ./nodulab info --no-backends >"$OUT/info-full.txt" 2>&1
+check "info: NODULAB_CONFIGURATION=full runs with every bundle" contains "$OUT/info-full.txt" "(every bundle of the product"
+./nodulab bench startup --runs 1 >"$OUT/bench-startup.txt" 2>&1
+check "bench startup: times --help in both configurations" grep -qE "^  nodulab --help +[0-9.]+ +[0-9.]+" "$OUT/bench-startup.txt"
+check "bench startup: the floor, a bare JVM" contains "$OUT/bench-startup.txt" "floor: a bare JVM (java -version)"
 
 ./nodulab list windows >"$OUT/list.txt" 2>&1
 check "nodulab list windows exits 0" test $? -eq 0

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code nodulab bench}: benchmarks that print their figures. */
 @Command(name = "bench", description = "Benchmarks that print their figures (record them with the machine and date).",
 		subcommands = { BenchEvalCommand.class, BenchPreprocessCommand.class, BenchPatchesCommand.class,
-				BenchCandidatesCommand.class, BenchTrainCommand.class, BenchExamplesCommand.class })
+				BenchCandidatesCommand.class, BenchTrainCommand.class, BenchExamplesCommand.class,
+				BenchStartupCommand.class })
 public final class BenchCommand implements Runnable {
 
 	@CommandLine.Spec

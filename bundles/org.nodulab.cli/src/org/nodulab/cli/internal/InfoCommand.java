@@ -46,6 +46,10 @@ public final class InfoCommand implements Runnable {
 		out.println("  heap      max " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
 		Bundle framework = FrameworkUtil.getBundle(InfoCommand.class).getBundleContext().getBundle(0);
 		out.println("  osgi      " + framework.getSymbolicName() + " " + framework.getVersion());
+		out.println("  config    " + System.getProperty("osgi.configuration.area") + " ("
+				+ (org.nodulab.core.dropins.Dropins.hasWorkbench(framework.getBundleContext())
+						? "every bundle of the product" : "headless: the product without its workbench bundles")
+				+ ", " + framework.getBundleContext().getBundles().length + " bundles)");
 		java.nio.file.Path dropins = org.nodulab.core.dropins.Dropins.folder();
 		if (dropins != null) {
 			List<String> bundles = java.util.Arrays.stream(framework.getBundleContext().getBundles())

@@ -23,9 +23,13 @@ import org.osgi.framework.wiring.FrameworkWiring;
  */
 public final class Dropins {
 
-	/** What one synchronisation did; {@code problems} names the jars that could not be installed and why. */
+	/**
+	 * What one synchronisation did; {@code problems} names the jars that could not be installed and why,
+	 * {@code headlessSkipped} the workbench drop-ins ({@code *.ui} bundles) left out of a configuration without the
+	 * workbench (the command line's).
+	 */
 	public record Report(Path folder, List<String> installed, List<String> updated, List<String> uninstalled,
-			List<String> problems) {
+			List<String> problems, List<String> headlessSkipped) {
 
 		public boolean changed() {
 			return !installed.isEmpty() || !updated.isEmpty() || !uninstalled.isEmpty();
@@ -58,12 +62,21 @@ public final class Dropins {
 	}
 
 	public static Report synchronize(BundleContext context, Path folder) {
+		return synchronize(context, folder, hasWorkbench(context));
+	}
+
+	/**
+	 * Makes the installed drop-in bundles match the folder's jars; without the {@code workbench}, {@code *.ui} jars
+	 * are left out (reported in {@link Report#headlessSkipped}).
+	 */
+	public static Report synchronize(BundleContext context, Path folder, boolean workbench) {
 		List<String> installed = new ArrayList<>();
 		List<String> updated = new ArrayList<>();
 		List<String> uninstalled = new ArrayList<>();
 		List<String> problems = new ArrayList<>();
+		List<String> skipped = new ArrayList<>();
 		if (folder == null) {
-			return new Report(null, installed, updated, uninstalled, problems);
+			return new Report(null, installed, updated, uninstalled, problems, skipped);
 		}
 		String prefix = "reference:" + folder.toUri();
 		List<Path> jars = new ArrayList<>();
@@ -101,6 +114,14 @@ public final class Dropins {
 			if (context.getBundle(location) != null) {
 				continue;
 			}
+			if (!workbench) {
+				String name = symbolicName(jar);
+				if (name != null && name.endsWith(".ui")) {
+					// only *.ui bundles may need SWT and the Eclipse UI; the command line's configuration has neither
+					skipped.add(name + " (" + jar.getFileName() + ")");
+					continue;
+				}
+			}
 			try {
 				Bundle b = context.installBundle(location);
 				fresh.add(b);
@@ -122,6 +143,27 @@ public final class Dropins {
 				problems.add(b.getSymbolicName() + ": installed but cannot start: " + e.getMessage());
 			}
 		}
-		return new Report(folder, installed, updated, uninstalled, problems);
+		return new Report(folder, installed, updated, uninstalled, problems, skipped);
+	}
+
+	/** Whether this framework has the workbench's bundles (SWT): the product's full configuration, not the command line's. */
+	public static boolean hasWorkbench(BundleContext context) {
+		for (Bundle b : context.getBundles()) {
+			if ("org.eclipse.swt".equals(b.getSymbolicName())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The jar's Bundle-SymbolicName without its directives, or null when it has none or cannot be read. */
+	private static String symbolicName(Path jar) {
+		try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+			java.util.jar.Manifest manifest = file.getManifest();
+			String value = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-SymbolicName");
+			return value == null ? null : value.split(";", 2)[0].trim();
+		} catch (IOException e) {
+			return null;
+		}
 	}
 }

@@ -73,4 +73,23 @@ class DropinsTest {
 		assertEquals(List.of("org.example.dropped (lab-member.jar)"), removed.uninstalled());
 		assertEquals(null, installed("org.example.dropped"));
 	}
+
+	/** The command line's configuration has no workbench: a lab member's *.ui drop-in is left out there, not reported as broken. */
+	@Test
+	void workbenchDropinsAreLeftOutWithoutTheWorkbench() throws Exception {
+		bundle(folder.resolve("views.jar"), "org.example.views.ui;singleton:=true", "1.0.0");
+		bundle(folder.resolve("arch.jar"), "org.example.arch", "1.0.0");
+		Dropins.Report r = Dropins.synchronize(Osgi.context(), folder, false);
+		assertEquals(List.of("org.example.arch 1.0.0 (arch.jar)"), r.installed());
+		assertEquals(List.of("org.example.views.ui (views.jar)"), r.headlessSkipped());
+		assertTrue(r.problems().isEmpty(), r.problems().toString());
+		assertEquals(null, installed("org.example.views.ui"));
+		// with the workbench (this test runtime has SWT, as the product's full configuration) it is installed
+		assertTrue(Dropins.hasWorkbench(Osgi.context()));
+		assertEquals(List.of("org.example.views.ui 1.0.0 (views.jar)"), Dropins.synchronize(Osgi.context(), folder).installed());
+		Files.delete(folder.resolve("arch.jar"));
+		Files.delete(folder.resolve("views.jar"));
+		assertEquals(List.of("org.example.arch (arch.jar)", "org.example.views.ui (views.jar)"),
+				Dropins.synchronize(Osgi.context(), folder).uninstalled().stream().sorted().toList());
+	}
 }

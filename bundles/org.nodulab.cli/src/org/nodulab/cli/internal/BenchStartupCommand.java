@@ -1,0 +1,120 @@
+package org.nodulab.cli.internal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code nodulab bench startup}: wall-clock time of short commands in fresh processes, as a user's {@code time}
+ * measures them, in the command line's headless configuration and in the product's full one, with a bare JVM's
+ * start as the floor; the cases alternate, and each figure is the median.
+ */
+@Command(name = "startup", description = {
+		"Times short commands from a fresh process each (nodulab --help, list architectures, validate, info --no-backends), as `time` would: in the command line's headless configuration (the default) and in the product's full one (NODULAB_CONFIGURATION=full), alternating, with a bare JVM (java -version) as the floor. Prints the median and the fastest of --runs for each." })
+public final class BenchStartupCommand implements Callable<Integer> {
+
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--runs", description = "Runs of every command in each configuration (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+	int runs;
+
+	@Option(names = "--launcher", paramLabel = "FILE", description = "The nodulab launcher script (default: the one that started this command, NODULAB_LAUNCHER).")
+	Path launcher;
+
+	@Option(names = "--experiment", paramLabel = "FILE", description = "What `validate` checks (default: ${DEFAULT-VALUE}).", defaultValue = "experiments/vgg-quickstart.yaml")
+	Path experiment;
+
+	@Override
+	public Integer call() throws Exception {
+		PrintWriter out = spec.commandLine().getOut();
+		if (runs < 1) {
+			throw new IllegalArgumentException("--runs must be 1 or more, got " + runs);
+		}
+		Path script = launcher != null ? launcher
+				: System.getenv("NODULAB_LAUNCHER") != null ? Path.of(System.getenv("NODULAB_LAUNCHER")) : null;
+		if (script == null || !Files.isExecutable(script)) {
+			throw new IllegalArgumentException("--launcher: no executable nodulab launcher" + (script == null ? "" : " at " + script)
+					+ " (run this through ./nodulab, or name it)");
+		}
+		Map<String, List<String>> commands = new LinkedHashMap<>();
+		commands.put("nodulab --help", List.of(script.toString(), "--help"));
+		commands.put("nodulab list architectures", List.of(script.toString(), "list", "architectures"));
+		if (Files.isRegularFile(experiment)) {
+			commands.put("nodulab validate " + experiment, List.of(script.toString(), "validate", experiment.toString()));
+		} else {
+			out.println("  (no " + experiment + ": validate is not timed; give --experiment)");
+		}
+		commands.put("nodulab info --no-backends", List.of(script.toString(), "info", "--no-backends"));
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		out.printf(Locale.ROOT, "bench startup: %d run(s) of each command in each configuration, alternating; %s; Java %s, %d cores%n", runs,
+				script, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+		// one untimed run of each fills the page cache and writes the headless configuration
+		for (List<String> command : commands.values()) {
+			time(command, "headless");
+			time(command, "full");
+		}
+		double[] floor = new double[runs];
+		for (int i = 0; i < runs; i++) {
+			floor[i] = time(List.of(java, "-version"), null);
+		}
+		out.printf(Locale.ROOT, "  %-46s %9s %9s%n", "", "median s", "fastest s");
+		out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f%n", "floor: a bare JVM (java -version)", median(floor), min(floor));
+		for (Map.Entry<String, List<String>> e : commands.entrySet()) {
+			double[] headless = new double[runs];
+			double[] full = new double[runs];
+			for (int i = 0; i < runs; i++) {
+				headless[i] = time(e.getValue(), "headless");
+				full[i] = time(e.getValue(), "full");
+			}
+			out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f%n", e.getKey(), median(headless), min(headless));
+			out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f   (headless %.2fx faster)%n", "  the same, every bundle (NODULAB_CONFIGURATION=full)",
+					median(full), min(full), median(full) / median(headless));
+			out.flush();
+		}
+		return 0;
+	}
+
+	/** Seconds from starting the command to its end; its output is discarded, a failure ends the benchmark. */
+	private static double time(List<String> command, String configuration) throws IOException, InterruptedException {
+		ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+		if (configuration != null) {
+			pb.environment().put("NODULAB_CONFIGURATION", configuration);
+		}
+		long t0 = System.nanoTime();
+		Process p = pb.start();
+		if (!p.waitFor(5, TimeUnit.MINUTES)) {
+			p.destroyForcibly();
+			throw new IllegalStateException(String.join(" ", command) + ": still running after 5 minutes");
+		}
+		double seconds = (System.nanoTime() - t0) / 1e9;
+		if (p.exitValue() != 0) {
+			throw new IllegalStateException(String.join(" ", command) + (configuration == null ? "" : " (" + configuration + ")")
+					+ ": exit code " + p.exitValue());
+		}
+		return seconds;
+	}
+
+	private static double median(double[] v) {
+		double[] s = v.clone();
+		Arrays.sort(s);
+		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+	}
+
+	private static double min(double[] v) {
+		return Arrays.stream(v).min().orElse(Double.NaN);
+	}
+}
