@@ -175,6 +175,9 @@ check "nodulab runs compare: no setting differs" contains "$OUT/compare.txt" "  
 check "nodulab predict writes a submission" test "$(wc -l <"$OUT/predicted.csv")" -eq "$(wc -l <"$OUT/synth/candidates_V2.csv")"
 ./nodulab predict "$run_a" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted.csv" >"$OUT/predict-again.txt" 2>&1
 check "nodulab predict never overwrites" contains "$OUT/predict-again.txt" "never overwritten"
+./nodulab bench predict "$run_a" --candidates "$OUT/synth/candidates_V2.csv" --scans 4 >"$OUT/bench-predict.txt" 2>&1
+check "bench predict: candidates per second through the whole path, half the scans then all" grep -qE "^ +[0-9]+ scans, +[0-9,]+ candidates, 1 model\(s\): +[0-9.]+ s, +[0-9.]+ candidates/s; peak resident memory" "$OUT/bench-predict.txt"
+check "bench predict: projects LUNA16's candidates" grep -qE "LUNA16's 754,975 candidates at [0-9.]+ candidates/s: [0-9.]+ hours" "$OUT/bench-predict.txt"
 check "report.html is written" contains "$run_a/report.html" "data:image/png;base64,"
 
 # The job queue the workbench shares: a job whose process is killed (kill -9) while it trains is found
