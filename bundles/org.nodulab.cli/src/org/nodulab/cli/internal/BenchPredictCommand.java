@@ -104,7 +104,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
 				double seconds = (System.nanoTime() - t0) / 1e9;
 				rate = rows / seconds;
 				out.printf(Locale.ROOT, "  %3d scans, %,7d candidates, %d model(s): %7.1f s, %7.1f candidates/s; peak resident memory %,6.0f MiB%n",
-						part.size(), rows, r.models().size(), seconds, rate, peakResidentMiB());
+						part.size(), rows, r.models().size(), seconds, rate, BenchTrainCommand.peakResidentMiB());
 				out.flush();
 			}
 			out.printf(Locale.ROOT, "  LUNA16's %,d candidates at %.1f candidates/s: %.1f hours%n", LUNA16_CANDIDATES, rate,
@@ -151,19 +151,5 @@ public final class BenchPredictCommand implements Callable<Integer> {
 			}
 		}
 		return n;
-	}
-
-	/** The process's peak resident memory (VmHWM). */
-	private static double peakResidentMiB() {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-				if (line.startsWith("VmHWM:")) {
-					return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-				}
-			}
-		} catch (IOException | NumberFormatException e) {
-			// not Linux
-		}
-		return Double.NaN;
 	}
 }

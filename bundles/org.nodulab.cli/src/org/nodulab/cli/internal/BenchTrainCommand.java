@@ -306,7 +306,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	}
 
 	/** The process's peak resident memory (VmHWM), as PyTorch's side reports its ru_maxrss. */
-	private static double peakResidentMiB() {
+	static double peakResidentMiB() {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
 				if (line.startsWith("VmHWM:")) {
