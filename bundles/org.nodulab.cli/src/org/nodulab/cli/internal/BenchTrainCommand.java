@@ -22,7 +22,6 @@ import org.nodulab.nn.ArchitectureRegistry;
 import org.nodulab.nn.Batch;
 import org.nodulab.nn.ComputeBackend;
 import org.nodulab.nn.TrainableNetwork;
-import org.nodulab.nn.arch.NetworkSettings;
 import org.nodulab.nn.arch.PatchInput;
 import org.nodulab.nn.graph.GraphJson;
 import org.nodulab.nn.graph.NetworkGraph;
@@ -115,8 +114,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		Object settings = settingsFile != null
 				? new SettingsCodec().read(settingsFile, registry.settingsClass(descriptor).orElseThrow())
 				: registry.defaultSettings(descriptor).orElseThrow();
-		if (settings instanceof NetworkSettings s) {
-			s.branches = new ArrayList<>(List.of(PatchInput.cube(size)));
+		if (settings instanceof org.nodulab.nn.arch.PatchSettings s) {
+			s.patches(new ArrayList<>(List.of(PatchInput.cube(size))));
+		} else if (spec.commandLine().getParseResult().hasMatchedOption("--size")) {
+			throw new IllegalArgumentException("--arch " + arch + ": its settings do not take input patches, so --size cannot be applied");
 		}
 		NetworkGraph graph = registry.build(arch, settings);
 		List<ComputeBackend> backends = new ArrayList<>();
