@@ -35,6 +35,9 @@ check "info: NODULAB_CONFIGURATION=full runs with every bundle" contains "$OUT/i
 ./nodulab bench startup --runs 1 >"$OUT/bench-startup.txt" 2>&1
 check "bench startup: times --help in both configurations" grep -qE "^  nodulab --help +[0-9.]+ +[0-9.]+" "$OUT/bench-startup.txt"
 check "bench startup: the floor, a bare JVM" contains "$OUT/bench-startup.txt" "floor: a bare JVM (java -version)"
+if [ -n "${DISPLAY:-}" ]; then
+  check "bench startup: the workbench's time to its first window" grep -qE "nodulab-workbench to its first window \(JVM\) +[0-9.]+" "$OUT/bench-startup.txt"
+fi
 
 ./nodulab list windows >"$OUT/list.txt" 2>&1
 check "nodulab list windows exits 0" test $? -eq 0

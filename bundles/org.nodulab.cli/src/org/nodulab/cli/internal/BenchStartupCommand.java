@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * start as the floor; the cases alternate, and each figure is the median.
  */
 @Command(name = "startup", description = {
-		"Times short commands from a fresh process each (nodulab --help, list architectures, validate, info --no-backends), as `time` would: in the command line's headless configuration (the default) and in the product's full one (NODULAB_CONFIGURATION=full), alternating, with a bare JVM (java -version) as the floor. Prints the median and the fastest of --runs for each." })
+		"Times short commands from a fresh process each (nodulab --help, list architectures, validate, info --no-backends), as `time` would: in the command line's headless configuration (the default) and in the product's full one (NODULAB_CONFIGURATION=full), alternating, with a bare JVM (java -version) as the floor; where there is a DISPLAY, also the workbench's time to its first window. Prints the median and the fastest of --runs for each." })
 public final class BenchStartupCommand implements Callable<Integer> {
 
 	@Spec
@@ -85,7 +85,54 @@ public final class BenchStartupCommand implements Callable<Integer> {
 					median(full), min(full), median(full) / median(headless));
 			out.flush();
 		}
+		workbench(script, out);
 		return 0;
+	}
+
+	/**
+	 * The workbench's time to its first window, where there is a display: {@code nodulab-workbench} beside the
+	 * launcher, in a fresh state folder, closing itself once its first window is open and painted; the whole process
+	 * and the JVM's own uptime at the first window (the launcher script and JVM start before it not included).
+	 */
+	private void workbench(Path script, PrintWriter out) throws IOException, InterruptedException {
+		Path workbench = script.resolveSibling("nodulab-workbench");
+		String display = System.getenv("DISPLAY");
+		if (display == null || display.isBlank() || !Files.isExecutable(workbench)) {
+			out.println("  (workbench not timed: " + (Files.isExecutable(workbench) ? "no DISPLAY; run under xvfb-run" : "no " + workbench) + ")");
+			return;
+		}
+		Path state = Files.createTempDirectory("nodulab-bench-startup-");
+		try {
+			double[] wall = new double[runs];
+			double[] window = new double[runs];
+			for (int i = -1; i < runs; i++) {
+				ProcessBuilder pb = new ProcessBuilder(workbench.toString()).redirectErrorStream(true);
+				pb.environment().put("NODULAB_STATE", state.toString());
+				pb.environment().put("NODULAB_JAVA_OPTS", (System.getenv().getOrDefault("NODULAB_JAVA_OPTS", "") + " -Dnodulab.exitAfterFirstWindow=true").trim());
+				long t0 = System.nanoTime();
+				Process p = pb.start();
+				String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+				if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
+					throw new IllegalStateException(workbench + ": did not open its window and exit: " + text.strip());
+				}
+				java.util.regex.Matcher m = java.util.regex.Pattern.compile("first window open ([0-9.]+) s").matcher(text);
+				if (!m.find()) {
+					throw new IllegalStateException(workbench + ": no 'first window open' line in its output: " + text.strip());
+				}
+				if (i >= 0) { // the first run (i = -1) creates the workspace and is not timed
+					wall[i] = (System.nanoTime() - t0) / 1e9;
+					window[i] = Double.parseDouble(m.group(1));
+				}
+			}
+			out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f%n", "nodulab-workbench to its first window (JVM)", median(window), min(window));
+			out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f%n", "  the whole process, opened and closed", median(wall), min(wall));
+		} finally {
+			try (var walk = Files.walk(state)) {
+				for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+					Files.deleteIfExists(p);
+				}
+			}
+		}
 	}
 
 	/** Seconds from starting the command to its end; its output is discarded, a failure ends the benchmark. */
