@@ -53,10 +53,17 @@ public final class BenchStartupCommand implements Callable<Integer> {
 		Map<String, List<String>> commands = new LinkedHashMap<>();
 		commands.put("nodulab --help", List.of(script.toString(), "--help"));
 		commands.put("nodulab list architectures", List.of(script.toString(), "list", "architectures"));
-		if (Files.isRegularFile(experiment)) {
-			commands.put("nodulab validate " + experiment, List.of(script.toString(), "validate", experiment.toString()));
-		} else {
+		if (!Files.isRegularFile(experiment)) {
 			out.println("  (no " + experiment + ": validate is not timed; give --experiment)");
+		} else {
+			// an experiment whose data are missing fails validation: timing a refusal would not be the command's start-up
+			List<String> validate = List.of(script.toString(), "validate", experiment.toString());
+			String refusal = refusal(validate);
+			if (refusal == null) {
+				commands.put("nodulab validate " + experiment, validate);
+			} else {
+				out.println("  (validate is not timed: " + refusal + "; give --experiment with one whose data exist)");
+			}
 		}
 		commands.put("nodulab info --no-backends", List.of(script.toString(), "info", "--no-backends"));
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -133,6 +140,21 @@ public final class BenchStartupCommand implements Callable<Integer> {
 				}
 			}
 		}
+	}
+
+	/** Null where the command exits 0, else its exit code and the first line it printed. */
+	private static String refusal(List<String> command) throws IOException, InterruptedException {
+		Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		if (!p.waitFor(5, TimeUnit.MINUTES)) {
+			p.destroyForcibly();
+			throw new IllegalStateException(String.join(" ", command) + ": still running after 5 minutes");
+		}
+		if (p.exitValue() == 0) {
+			return null;
+		}
+		String first = text.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+		return command.get(command.size() - 1) + " exits " + p.exitValue() + (first.isEmpty() ? "" : ": " + first.strip());
 	}
 
 	/** Seconds from starting the command to its end; its output is discarded, a failure ends the benchmark. */
