@@ -344,7 +344,7 @@ public final class Luna16Csv {
 			double value;
 			try {
 				value = Double.parseDouble(text);
-				if (Double.isFinite(value) && !DECIMAL.matcher(text).matches()) {
+				if (Double.isFinite(value) && !plainDecimal(text)) {
 					throw new NumberFormatException(text); // hex, 'd'/'f' suffixes: not how a CSV writes numbers
 				}
 			} catch (NumberFormatException e) {
@@ -357,6 +357,22 @@ public final class Luna16Csv {
 			}
 			return value;
 		}
+	}
+
+	/**
+	 * Whether text that {@link Double#parseDouble} accepted as a finite number is written as {@link #DECIMAL} says:
+	 * of the forms parseDouble takes, only hexadecimal, a type suffix and surrounding blanks use characters other than
+	 * digits, signs, the point and the exponent's e, so checking the characters is the same test as the pattern, at a
+	 * fraction of its cost for 300,000 numbers.
+	 */
+	static boolean plainDecimal(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	static String lower(String s) {

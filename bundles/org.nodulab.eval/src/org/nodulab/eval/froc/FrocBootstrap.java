@@ -110,32 +110,38 @@ public final class FrocBootstrap {
 		double[] grid = linspace(0.125, 8, GRID_POINTS);
 		int n = resamples.size();
 		float[][] columns = new float[GRID_POINTS][n];
-		int[] weight = new int[Math.max(scans, sorted.scanAll.length)];
-		for (int b = 0; b < n; b++) {
-			Arrays.fill(weight, 0);
-			for (int index : resamples.get(b)) {
-				weight[index]++;
+		int weights = Math.max(scans, sorted.scanAll.length);
+		// resamples are independent and each writes its own column entry: split over the cores, same bits
+		org.nodulab.core.concurrent.Parallel.ranges(n, (from, to) -> {
+			int[] weight = new int[weights];
+			double[] read = new double[GRID_POINTS];
+			for (int b = from; b < to; b++) {
+				Arrays.fill(weight, 0);
+				for (int index : resamples.get(b)) {
+					weight[index]++;
+				}
+				FrocCurve curve = sorted.curve(weight, scans);
+				FrocCurve.interpAscending(grid, curve.fpsView(), curve.sensitivityView(), read);
+				for (int g = 0; g < GRID_POINTS; g++) {
+					columns[g][b] = (float) read[g];
+				}
 			}
-			FrocCurve curve = sorted.curve(weight, scans);
-			double[] fps = curve.fps();
-			double[] sens = curve.sensitivity();
-			for (int g = 0; g < GRID_POINTS; g++) {
-				columns[g][b] = (float) FrocCurve.interp(grid[g], fps, sens);
-			}
-		}
+		});
 		double pz = (1.0 - confidence) / 2.0;
 		int lowerIndex = (int) Math.floor(pz * n);
 		int upperIndex = (int) Math.floor((1.0 - pz) * n);
 		float[] mean = new float[GRID_POINTS];
 		float[] lower = new float[GRID_POINTS];
 		float[] upper = new float[GRID_POINTS];
-		for (int g = 0; g < GRID_POINTS; g++) {
-			float[] v = columns[g];
-			Arrays.sort(v); // NaN last, as numpy sorts
-			mean[g] = pairwiseSum(v, 0, n) / n;
-			lower[g] = v[Math.min(lowerIndex, n - 1)];
-			upper[g] = v[Math.min(upperIndex, n - 1)];
-		}
+		org.nodulab.core.concurrent.Parallel.ranges(GRID_POINTS, (from, to) -> {
+			for (int g = from; g < to; g++) {
+				float[] v = columns[g];
+				Arrays.sort(v); // NaN last, as numpy sorts
+				mean[g] = pairwiseSum(v, 0, n) / n;
+				lower[g] = v[Math.min(lowerIndex, n - 1)];
+				upper[g] = v[Math.min(upperIndex, n - 1)];
+			}
+		});
 		return new FrocBootstrap(grid, mean, lower, upper, n);
 	}
 

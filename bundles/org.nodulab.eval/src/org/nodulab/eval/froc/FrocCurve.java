@@ -95,7 +95,51 @@ public final class FrocCurve {
 				hi = mid;
 			}
 		}
-		int j = lo - 1;
+		return between(x, lo - 1, xp, fp);
+	}
+
+	/**
+	 * {@link #interp} at each of the ascending points {@code xs}, into {@code out}: the same values, found by one walk
+	 * along {@code xp} instead of a binary search per point (the bootstrap reads 10,000 grid points off each of its
+	 * resamples' curves). Falls back to {@link #interp} point by point where {@code xs} is not ascending or
+	 * {@code xp} holds NaN.
+	 */
+	public static void interpAscending(double[] xs, double[] xp, double[] fp, double[] out) {
+		int n = xp.length;
+		boolean walk = n > 0;
+		for (int i = 0; i < n && walk; i++) {
+			walk = !Double.isNaN(xp[i]) && (i == 0 || xp[i] >= xp[i - 1]);
+		}
+		for (int i = 1; i < xs.length && walk; i++) {
+			walk = xs[i] >= xs[i - 1];
+		}
+		if (!walk || Double.isNaN(xs[0])) {
+			for (int i = 0; i < xs.length; i++) {
+				out[i] = interp(xs[i], xp, fp);
+			}
+			return;
+		}
+		int j = 0; // the last index with xp[j] <= x, never moving back as x grows
+		for (int i = 0; i < xs.length; i++) {
+			double x = xs[i];
+			if (x > xp[n - 1]) {
+				out[i] = fp[n - 1];
+				continue;
+			}
+			if (x < xp[0]) {
+				out[i] = fp[0];
+				continue;
+			}
+			while (j + 1 < n && xp[j + 1] <= x) {
+				j++;
+			}
+			out[i] = between(x, j, xp, fp);
+		}
+	}
+
+	/** numpy's value at {@code x} given {@code xp[j] <= x < xp[j + 1]} (or {@code j} the last index). */
+	private static double between(double x, int j, double[] xp, double[] fp) {
+		int n = xp.length;
 		if (j == n - 1 || xp[j] == x) {
 			return fp[j];
 		}
@@ -108,6 +152,16 @@ public final class FrocCurve {
 			}
 		}
 		return y;
+	}
+
+	/** The false positives per scan without a copy, for this package's loops. */
+	double[] fpsView() {
+		return fps;
+	}
+
+	/** The sensitivities without a copy, for this package's loops. */
+	double[] sensitivityView() {
+		return sensitivity;
 	}
 
 	/**

@@ -169,4 +169,36 @@ class FrocRulesTest {
 		assertArrayEquals(new double[] { 0, 0 }, r.curve().fps());
 		assertEquals(0.5, r.cpm(), 1e-15);
 	}
+
+	@Test
+	void readingAGridOffACurveInOneWalkGivesNumpyInterpsValues() {
+		// curves with repeated x (vertical jumps), flat runs, NaN sensitivities and a grid reaching past both ends
+		java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+		double[] grid = org.nodulab.eval.froc.FrocBootstrap.linspace(0.125, 8, 10000);
+		double[] shifted = org.nodulab.eval.froc.FrocBootstrap.linspace(-1, 20, 3001);
+		for (int trial = 0; trial < 200; trial++) {
+			int n = 1 + random.nextInt(60);
+			double[] xp = new double[n];
+			double[] fp = new double[n];
+			double x = random.nextDouble();
+			double y = 0;
+			for (int k = 0; k < n; k++) {
+				if (random.nextInt(3) != 0) {
+					x += random.nextInt(4) == 0 ? 0 : random.nextDouble() * 2; // some steps repeat x
+				}
+				y += random.nextInt(3) == 0 ? 0 : random.nextDouble();
+				xp[k] = x;
+				fp[k] = trial % 17 == 0 && k == n / 2 ? Double.NaN : y;
+			}
+			for (double[] xs : new double[][] { grid, shifted, xp.clone() }) {
+				double[] walked = new double[xs.length];
+				FrocCurve.interpAscending(xs, xp, fp, walked);
+				for (int i = 0; i < xs.length; i++) {
+					double expected = FrocCurve.interp(xs[i], xp, fp);
+					assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(walked[i]),
+							"trial " + trial + ", x = " + xs[i] + ": " + expected + " against " + walked[i]);
+				}
+			}
+		}
+	}
 }

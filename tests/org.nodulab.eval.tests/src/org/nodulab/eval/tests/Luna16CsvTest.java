@@ -76,6 +76,19 @@ class Luna16CsvTest {
 	}
 
 	@Test
+	void numbersJavaReadsButACsvDoesNotWriteAreRefused() throws Exception {
+		for (String text : new String[] { "0x1p-1", "0.5d", "0.5F", "1e3f", "0X.8P0" }) {
+			Path f = file("j.csv", "seriesuid,coordX,coordY,coordZ,probability\ns1,1,2,3,0.5\ns1," + text + ",2,3,0.5\n");
+			assertEquals(f + ":3: column 'coordX' must be a number, got '" + text + "'", error(f));
+		}
+		Path ok = file("k.csv", "seriesuid,coordX,coordY,coordZ,probability\ns1,+1.5e2,-.5,3.,1E-3\n");
+		List<org.nodulab.luna16.Prediction> read = Luna16Csv.readPredictions(ok, true);
+		assertEquals(1, read.size());
+		assertEquals(150.0, read.get(0).x());
+		assertEquals(0.001, read.get(0).probability());
+	}
+
+	@Test
 	void probabilitiesMustBeFiniteAndBetweenZeroAndOne() throws Exception {
 		Path nan = file("n.csv", "seriesuid,coordX,coordY,coordZ,probability\ns1,1,2,3,NaN\n");
 		assertEquals(nan + ":2: column 'probability' must be a finite number, got 'NaN'", error(nan));
