@@ -88,14 +88,18 @@ public final class Resampler {
 				float[] p0 = lower.values;
 				float[] p1 = f == 0 ? p0 : upper.values;
 				int dst = z * plane;
-				for (int k = 0; k < plane; k++) {
-					float v0 = p0[k];
-					float v = v0 + f * (p1[k] - v0);
-					if (window != null) {
-						v = (v - lo) * scale;
-						v = v < 0 ? 0 : v > 1 ? 1 : v;
+				// two straight loops without branches, which the JIT turns into vector instructions (a conditional
+				// clamp in the loop kept it scalar: three quarters of the time went here)
+				if (window == null) {
+					for (int k = 0; k < plane; k++) {
+						float v0 = p0[k];
+						c[dst + k] = v0 + f * (p1[k] - v0);
 					}
-					c[dst + k] = v;
+				} else {
+					for (int k = 0; k < plane; k++) {
+						float v0 = p0[k];
+						c[dst + k] = Math.min(1f, Math.max(0f, (v0 + f * (p1[k] - v0) - lo) * scale));
+					}
 				}
 			}
 		});
