@@ -238,6 +238,26 @@ public final class FrocCurve {
 		 * resample), or each once when {@code weight} is null.
 		 */
 		FrocCurve curve(int[] weight, int scans) {
+			return curve(weight, scans, new Scratch(groupProbability.length));
+		}
+
+		/** Work arrays of one thread, reused from curve to curve (a bootstrap would otherwise allocate gigabytes). */
+		static final class Scratch {
+			final long[] tps;
+			final long[] fpsCount;
+			final double[] thr;
+			final int[] keep;
+
+			Scratch(int groups) {
+				tps = new long[groups];
+				fpsCount = new long[groups];
+				thr = new double[groups];
+				keep = new int[groups];
+			}
+		}
+
+		/** {@link #curve(int[], int)} in the given work arrays (made for this curve's groups). */
+		FrocCurve curve(int[] weight, int scans, Scratch scratch) {
 			long positives = 0;
 			long detected = 0;
 			long localCount = 0;
@@ -251,9 +271,9 @@ public final class FrocCurve {
 			}
 			int groups = groupProbability.length;
 			// cumulative true and false positives at each distinct threshold (roc_curve before dropping)
-			long[] tps = new long[groups];
-			long[] fpsCount = new long[groups];
-			double[] thr = new double[groups];
+			long[] tps = scratch.tps;
+			long[] fpsCount = scratch.fpsCount;
+			double[] thr = scratch.thr;
 			long tp = 0;
 			long fp = 0;
 			int used = 0;
@@ -277,7 +297,7 @@ public final class FrocCurve {
 				used++;
 			}
 			// drop_intermediate: keep the ends and every point where the curve changes direction
-			int[] keep = new int[used];
+			int[] keep = scratch.keep;
 			int kept = 0;
 			for (int i = 0; i < used; i++) {
 				if (used <= 2 || i == 0 || i == used - 1
