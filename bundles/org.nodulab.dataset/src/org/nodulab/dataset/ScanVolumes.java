@@ -17,7 +17,8 @@ import org.nodulab.volume.VolumeReaderRegistry;
  * volumes (LUNA16's uncompressed int16 MetaImages) are kept open for good: they cost no heap, the
  * operating system's page cache holds their voxels, so memory stays flat however many scans a run
  * samples. Volumes a reader had to decode onto the heap (compressed or converted data) are kept in a
- * least-recently-used cache bounded in bytes. Geometries come from the headers alone.
+ * least-recently-used cache bounded in bytes. Geometries come from the headers alone. A pass that visits the scans
+ * one after another uses {@link #oneAfterAnother}, which keeps no mapping open.
  */
 public final class ScanVolumes {
 
@@ -27,6 +28,7 @@ public final class ScanVolumes {
 	private final Luna16Dataset dataset;
 	private final VolumeReaderRegistry readers;
 	private final long heapCacheBytes;
+	private final boolean copyMapped;
 	private final Map<String, VolumeGeometry> geometries = new ConcurrentHashMap<>();
 	private final Map<String, PatchSampler> mapped = new ConcurrentHashMap<>();
 	private final LinkedHashMap<String, PatchSampler> onHeap = new LinkedHashMap<>(16, 0.75f, true);
@@ -36,9 +38,24 @@ public final class ScanVolumes {
 	 * @param heapCacheBytes how many bytes of decoded (not memory-mapped) volumes to keep
 	 */
 	public ScanVolumes(Luna16Dataset dataset, VolumeReaderRegistry readers, long heapCacheBytes) {
+		this(dataset, readers, heapCacheBytes, false);
+	}
+
+	private ScanVolumes(Luna16Dataset dataset, VolumeReaderRegistry readers, long heapCacheBytes, boolean copyMapped) {
 		this.dataset = dataset;
 		this.readers = readers;
 		this.heapCacheBytes = heapCacheBytes;
+		this.copyMapped = copyMapped;
+	}
+
+	/**
+	 * Volumes for a pass that visits the scans one after another (prediction, screening): memory-mapped volumes are
+	 * copied onto the heap and the mapping dropped at once, and at most {@code heapCacheBytes} of volumes are kept, so
+	 * the process's memory does not grow with the number of scans (a mapping kept open counts every page read as
+	 * resident, 33 MiB a LUNA16 scan). Reading a scan again costs a copy from the page cache (about 10 ms).
+	 */
+	public static ScanVolumes oneAfterAnother(Luna16Dataset dataset, VolumeReaderRegistry readers, long heapCacheBytes) {
+		return new ScanVolumes(dataset, readers, heapCacheBytes, true);
 	}
 
 	public ScanVolumes(Luna16Dataset dataset, VolumeReaderRegistry readers) {
@@ -98,6 +115,11 @@ public final class ScanVolumes {
 			}
 		}
 		Volume v = volume(uid);
+		if (copyMapped && v.isMapped()) {
+			org.nodulab.core.io.MemoryBudget.require(dataset.scan(uid).orElseThrow().file(), "a copy of the scan's "
+					+ v.geometry().voxelCount() + " int16 voxels", org.nodulab.core.io.MemoryBudget.times(v.geometry().voxelCount(), 2));
+			v = v.onHeap(); // the mapped buffer is garbage from here; the collector unmaps it
+		}
 		geometries.putIfAbsent(uid, v.geometry());
 		s = new PatchSampler(v, PAD_HU);
 		if (v.isMapped()) {

@@ -63,6 +63,11 @@ public final class PatchSampler {
 		}
 	}
 
+	/** Whether the voxels are read from a memory-mapped file (rather than the heap). */
+	public boolean isMapped() {
+		return voxels.isDirect();
+	}
+
 	public VolumeGeometry geometry() {
 		return geometry;
 	}

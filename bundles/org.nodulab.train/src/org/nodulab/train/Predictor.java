@@ -1,7 +1,9 @@
 package org.nodulab.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.nodulab.augment.SpatialTransform;
 import org.nodulab.nn.Batch;
@@ -31,9 +33,21 @@ public final class Predictor {
 	/** Scores of every candidate of the source's set. */
 	public static float[] predict(TrainableNetwork net, BatchSource source, int batchSize, boolean tta, int workers,
 			Progress progress) throws Exception {
-		int n = source.candidates().size();
-		int[] all = java.util.stream.IntStream.range(0, n).toArray();
-		return predict(net, source, all, batchSize, tta, workers, progress);
+		CandidateSet set = source.candidates();
+		int n = set.size();
+		// the candidates scan by scan (in the order the scans first appear; a file grouped by scan, as LUNA16's are,
+		// keeps its order), so a scan is read once and can be dropped when its candidates are done
+		Map<String, List<Integer>> byScan = new LinkedHashMap<>();
+		for (int i = 0; i < n; i++) {
+			byScan.computeIfAbsent(set.uid(i), u -> new ArrayList<>()).add(i);
+		}
+		int[] order = byScan.values().stream().flatMap(List::stream).mapToInt(Integer::intValue).toArray();
+		float[] scored = predict(net, source, order, batchSize, tta, workers, progress);
+		float[] out = new float[n];
+		for (int k = 0; k < n; k++) {
+			out[order[k]] = scored[k];
+		}
+		return out;
 	}
 
 	/** Scores of some candidates of the source's set. */
@@ -44,15 +58,18 @@ public final class Predictor {
 		double[] sum = new double[n];
 		int batches = (n + batchSize - 1) / batchSize;
 		int total = batches * transforms.size();
+		int views = transforms.size();
+		// batch by batch, each batch under every transform before the next: the candidates' scans are visited once, in
+		// order (each candidate's views are still summed in the transforms' order, so the scores do not change)
 		try (BatchPipeline pipeline = new BatchPipeline(b -> {
-			SpatialTransform t = transforms.get(b / batches);
-			int from = (b % batches) * batchSize;
+			SpatialTransform t = transforms.get(b % views);
+			int from = (b / views) * batchSize;
 			return source.predictionBatch(indices, from, Math.min(batchSize, n - from), t);
 		}, 0, total, workers, 2 * workers)) {
 			for (int b = 0; b < total; b++) {
 				Batch batch = pipeline.next();
 				float[] p = net.predict(batch);
-				int from = (b % batches) * batchSize;
+				int from = (b / views) * batchSize;
 				for (int i = 0; i < p.length; i++) {
 					sum[from + i] += p[i];
 				}

@@ -66,7 +66,9 @@ public final class RunPredictor {
 					+ dataset.root());
 		}
 		CandidateSet set = CandidateSet.of(dataset, table, scans);
-		ScanVolumes volumes = new ScanVolumes(dataset, tools.readers());
+		// each model visits the scans one after another, every view of a scan before the next scan: 128 MiB of volumes
+		// on the heap at most (one scan at least), no mapping left open, so memory does not grow with the scans
+		ScanVolumes volumes = ScanVolumes.oneAfterAnother(dataset, tools.readers(), 2L * 64 << 20);
 		Preprocessing prep = Preprocessing.of(e.preprocessing, tools.windows(), mean);
 		boolean useTta = tta != null ? tta : e.evaluation.testTimeAugmentation;
 		ExperimentRunner runner = new ExperimentRunner(tools, progress);

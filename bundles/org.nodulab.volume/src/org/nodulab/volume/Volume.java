@@ -72,6 +72,16 @@ public final class Volume {
 		return voxels.get(index);
 	}
 
+	/** This volume with its voxels copied onto the heap (itself when they are there already); the metadata says so. */
+	public Volume onHeap() {
+		if (!isMapped()) {
+			return this;
+		}
+		Map<String, String> m = new LinkedHashMap<>(metadata);
+		m.put("memory", "heap (copied from the mapped data file)");
+		return new Volume(geometry, ShortBuffer.wrap(toArray()), m);
+	}
+
 	/** The voxels copied into a new array. */
 	public short[] toArray() {
 		short[] copy = new short[voxels.capacity()];

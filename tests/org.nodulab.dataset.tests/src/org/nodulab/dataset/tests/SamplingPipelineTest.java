@@ -66,6 +66,27 @@ class SamplingPipelineTest {
 	}
 
 	@Test
+	void aPassScanAfterScanKeepsNoMappingAndABoundedCacheWithTheSamePatches() throws Exception {
+		String first = dataset.scans().get(0).uid();
+		String second = dataset.scans().get(1).uid();
+		ScanVolumes passing = ScanVolumes.oneAfterAnother(dataset, Osgi.service(VolumeReaderRegistry.class), 1);
+		PatchSampler heap = passing.sampler(first);
+		assertEquals(false, heap.isMapped(), "copied onto the heap");
+		assertTrue(volumes.sampler(first).isMapped());
+		assertSame(heap, passing.sampler(first), "kept while it is the scan in use");
+		assertEquals(false, passing.sampler(second).isMapped());
+		assertNotEquals(heap, passing.sampler(first), "a 1-byte cache keeps one scan: the first was dropped for the second");
+		PatchSpec spec = PatchSpec.cube(24, 1);
+		double[] centre = volumes.geometry(first).voxelToWorld(new double[] { 20, 25, 10 });
+		SpatialTransform turn = SpatialTransform.rotation(2, Math.PI / 2);
+		float[] a = new float[spec.voxels()];
+		float[] b = new float[spec.voxels()];
+		volumes.sampler(first).sample(centre, spec, turn, a, 0);
+		heap.sample(centre, spec, turn, b, 0);
+		assertArrayEquals(a, b, "the heap copy samples the same patch as the mapping");
+	}
+
+	@Test
 	void candidatesOutsideTheirVolumeAreCountedAndTheirPatchesPadded() throws Exception {
 		String uid = dataset.scans().get(0).uid();
 		VolumeGeometry g = volumes.geometry(uid);
