@@ -105,6 +105,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
 				rate = rows / seconds;
 				out.printf(Locale.ROOT, "  %3d scans, %,7d candidates, %d model(s): %7.1f s, %7.1f candidates/s; peak resident memory %,6.0f MiB%n",
 						part.size(), rows, r.models().size(), seconds, rate, BenchTrainCommand.peakResidentMiB());
+				out.println("      now: " + residentNow());
 				out.flush();
 			}
 			out.printf(Locale.ROOT, "  LUNA16's %,d candidates at %.1f candidates/s: %.1f hours%n", LUNA16_CANDIDATES, rate,
@@ -133,6 +134,29 @@ public final class BenchPredictCommand implements Callable<Integer> {
 			}
 		}
 		return uids;
+	}
+
+	/**
+	 * The resident memory at this moment by kind (/proc/self/status: anonymous, file-backed as mapped scans would be)
+	 * and the Java heap committed, to tell growth with the scans from the collector sizing its heap.
+	 */
+	static String residentNow() {
+		java.util.Map<String, Long> kb = new java.util.HashMap<>();
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+				for (String key : List.of("VmRSS", "RssAnon", "RssFile")) {
+					if (line.startsWith(key + ":")) {
+						kb.put(key, Long.parseLong(line.replaceAll("[^0-9]", "")));
+					}
+				}
+			}
+		} catch (IOException | NumberFormatException e) {
+			return "(no /proc/self/status)";
+		}
+		Runtime rt = Runtime.getRuntime();
+		return String.format(Locale.ROOT, "resident %,d MiB (anonymous %,d, file-backed %,d); Java heap committed %,d MiB",
+				kb.getOrDefault("VmRSS", 0L) / 1024, kb.getOrDefault("RssAnon", 0L) / 1024, kb.getOrDefault("RssFile", 0L) / 1024,
+				rt.totalMemory() >> 20);
 	}
 
 	/** Writes the rows of {@code file} on the given scans to {@code to}; returns how many. */
