@@ -88,7 +88,8 @@ class TrainCommandsTest {
 		assertTrue(r.out().contains("valid experiment 'vgg-quickstart': 1 architecture (vgg), 3 augmentations"), r.out());
 
 		Result printed = run("validate", "--print", experiments.resolve("vgg-three-branch.yaml").toString());
-		assertTrue(printed.out().contains("learningRate: 0.001"), printed.out()); // a default made explicit
+		assertTrue(printed.out().contains("batchSize: 16"), printed.out()); // a default made explicit
+		assertTrue(printed.out().contains("learningRate: 1.0E-4"), printed.out()); // the file's own value
 		assertTrue(printed.out().contains("- size:"), printed.out());
 	}
 
