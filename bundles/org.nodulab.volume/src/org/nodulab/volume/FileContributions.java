@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * What volume readers and writers share as contributions: the files they handle ({@code extensions}, or
  * {@code folders="true"}) and their settings given as {@code key=value} options.
  */
-final class FileContributions {
+public final class FileContributions {
 
 	private FileContributions() {
 	}
@@ -50,8 +50,13 @@ final class FileContributions {
 				+ ")").toList());
 	}
 
-	/** The settings of a reader or writer from {@code key=value} options (YAML scalars), checked against its settings class. */
-	static Object settings(AbstractContributionRegistry<?> registry, String what, ContributionDescriptor contribution,
+	/**
+	 * The settings of a reader, writer or other command-line contribution (a detector) from {@code key=value}
+	 * options (YAML scalars), checked against its settings class; {@code null} for one without settings.
+	 *
+	 * @param what the contribution's kind in messages ("reader", "detector")
+	 */
+	public static Object settings(AbstractContributionRegistry<?> registry, String what, ContributionDescriptor contribution,
 			Map<String, String> options, SettingsCodec codec) throws ContributionException {
 		Optional<Object> defaults = registry.defaultSettings(contribution);
 		if (defaults.isEmpty()) {
