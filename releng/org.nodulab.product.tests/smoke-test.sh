@@ -38,7 +38,7 @@ check "list: three windows" test "$(wc -l <"$OUT/list.txt")" -eq 3
 
 ./nodulab list nothing >"$OUT/list-bad.txt" 2>&1
 check "nodulab list <unknown> exits 1" test $? -eq 1
-check "list: names the known kinds" contains "$OUT/list-bad.txt" "known: architectures, augmentations, combiners, evaluators, executors, readers, windows"
+check "list: names the known kinds" contains "$OUT/list-bad.txt" "known: architectures, augmentations, combiners, detectors, evaluators, executors, readers, windows"
 
 # the shipped experiments name ../data/synthetic: validate copies beside a generated 10-scan benchmark
 rm -rf "$OUT/bench" && mkdir -p "$OUT/bench/experiments" && cp experiments/*.yaml "$OUT/bench/experiments/"
@@ -131,6 +131,14 @@ check "synth: prints the baseline CPM" contains "$OUT/synth.txt" "baseline CPM "
 ./nodulab dataset info "$OUT/synth" --check >"$OUT/dataset.txt" 2>&1
 check "nodulab dataset info --check on it exits 0" test $? -eq 0
 check "dataset info: no candidate outside its volume" contains "$OUT/dataset.txt" "0 candidates lie outside their scan's volume"
+rm -rf "$OUT/detected.csv" "$OUT/detected-eval"
+./nodulab detect "$OUT/synth" --out "$OUT/detected.csv" >"$OUT/detect.txt" 2>&1
+check "nodulab detect <dataset> exits 0" test $? -eq 0
+check "detect: at most 100 candidates per scan" test "$(tail -n +2 "$OUT/detected.csv" | cut -d, -f1 | sort | uniq -c | awk '$1 > 100' | wc -l)" -eq 0
+check "detect: prints sensitivity and false positives per scan" contains "$OUT/detect.txt" "false positives per scan (LUNA16 hit rule)"
+./nodulab eval "$OUT/synth/annotations.csv" "$OUT/synth/annotations_excluded.csv" "$OUT/synth/seriesuids.csv" \
+  "$OUT/detected.csv" "$OUT/detected-eval" --bootstrap 0 --no-plot >"$OUT/detect-eval.txt" 2>&1
+check "nodulab eval reads the detector's file" contains "$OUT/detect-eval.txt" "CPM: "
 
 # Training runs: train, kill -9 in the middle, resume to the same model, the experiment log, prediction.
 cat >"$OUT/smoke.yaml" <<YAML

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nodulab list <kind>}: the contributions to one extension point. */
-@Command(name = "list", description = "List the contributions to an extension point (architectures, augmentations, windows, readers, evaluators, combiners); all of them without an argument.")
+@Command(name = "list", description = "List the contributions to an extension point (architectures, augmentations, windows, readers, evaluators, combiners, detectors, executors); all of them without an argument.")
 public final class ListCommand implements java.util.concurrent.Callable<Integer> {
 
 	private final Services services;
@@ -26,7 +26,7 @@ public final class ListCommand implements java.util.concurrent.Callable<Integer>
 	@Spec
 	CommandSpec spec;
 
-	@Parameters(arity = "0..1", paramLabel = "<kind>", description = "Extension point: architectures, augmentations, windows, readers, evaluators, combiners.")
+	@Parameters(arity = "0..1", paramLabel = "<kind>", description = "Extension point: architectures, augmentations, windows, readers, evaluators, combiners, detectors, executors.")
 	String kind;
 
 	@Option(names = { "-v", "--verbose" }, description = "Also print descriptions, attributes and default settings (YAML).")

@@ -59,8 +59,9 @@ class CommandLineTest {
 		assertTrue(out.contains("combiners (Ensemble combiners, org.nodulab.eval.combiners): 3"), out);
 		assertTrue(out.contains("evaluators (Evaluators, org.nodulab.eval.evaluators)"), out);
 		assertTrue(out.contains("readers (Volume readers, org.nodulab.volume.readers)"), out);
+		assertTrue(out.contains("detectors (Candidate detectors, org.nodulab.detect.detectors): 1"), out);
 		for (String id : new String[] { "vgg", "lung", "lung-wide", "mediastinum", "rotate90", "translate", "flip",
-				"mean", "weighted", "max" }) {
+				"mean", "weighted", "max", "blob" }) {
 			assertTrue(out.lines().anyMatch(l -> l.trim().startsWith(id + " ")), id + " missing in\n" + out);
 		}
 	}
@@ -79,7 +80,7 @@ class CommandLineTest {
 		Result unknown = run("list", "losses");
 		assertEquals(1, unknown.code());
 		assertEquals("nodulab list: unknown extension point 'losses'; known: architectures, augmentations, combiners, "
-				+ "evaluators, executors, readers, windows, writers", unknown.err().trim());
+				+ "detectors, evaluators, executors, readers, windows, writers", unknown.err().trim());
 	}
 
 	@Test

@@ -156,6 +156,57 @@ class DataCommandsTest {
 	}
 
 	@Test
+	void detectFindsTheBenchmarksNodulesAndEvalCountsWhatItPrints() throws Exception {
+		Path detected = dir.resolve("detected.csv");
+		Result r = run("detect", synth.toString(), "--out", detected.toString());
+		assertEquals(0, r.code(), r.err());
+		List<String> lines = Files.readAllLines(detected);
+		assertEquals("seriesuid,coordX,coordY,coordZ,probability,diameter_mm", lines.get(0));
+		java.util.Map<String, Long> perScan = lines.stream().skip(1).collect(
+				java.util.stream.Collectors.groupingBy(l -> l.substring(0, l.indexOf(',')), java.util.stream.Collectors.counting()));
+		assertEquals(2, perScan.size(), "both scans searched");
+		perScan.values().forEach(n -> assertTrue(n <= 100, "at most 100 candidates per scan: " + perScan));
+		// the target: at least 95% of the nodules with at most 100 candidates per scan (6 of 6 here)
+		assertTrue(r.out().contains("sensitivity 1.000 (6 of 6 nodules) at "), r.out());
+		Result eval = run("eval", synth.resolve("annotations.csv").toString(), synth.resolve("annotations_excluded.csv").toString(),
+				synth.resolve("seriesuids.csv").toString(), detected.toString(), dir.resolve("detected-eval").toString(), "--bootstrap", "0",
+				"--no-plot");
+		assertEquals(0, eval.code(), eval.err());
+		String cad = Files.readString(dir.resolve("detected-eval/CADAnalysis.txt"));
+		assertTrue(cad.contains("True positives: 6"), cad);
+		String fp = cad.replaceAll("(?s).*Candidate detection results:.*?False positives: (\\d+).*", "$1");
+		assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "at %.1f false positives per scan", Integer.parseInt(fp) / 2.0)),
+				r.out() + cad);
+		// an experiment trains on it by labelling it (labels: annotations does the same on the fly)
+		Result label = run("dataset", "label", synth.toString(), "--candidates", detected.toString(), "--out",
+				dir.resolve("detected-labelled.csv").toString());
+		assertEquals(0, label.code(), label.err());
+		assertTrue(label.out().contains("hitting 6 of 6 nodules"), label.out());
+		// one scan from its file: the dataset run's candidates of that scan, bit for bit
+		String uid = perScan.keySet().stream().sorted().findFirst().orElseThrow();
+		Path scan;
+		try (java.util.stream.Stream<Path> files = Files.walk(synth)) {
+			scan = files.filter(p -> p.getFileName().toString().equals(uid + ".mhd") && p.getParent().getFileName().toString().startsWith("subset"))
+					.findFirst().orElseThrow();
+		}
+		Path one = dir.resolve("one-scan.csv");
+		Result single = run("detect", scan.toString(), "--out", one.toString(), "-d", "maxCandidates=100");
+		assertEquals(0, single.code(), single.err());
+		assertEquals(lines.stream().filter(l -> l.startsWith(uid + ",")).toList(), Files.readAllLines(one).subList(1, Files.readAllLines(one).size()));
+		Result again = run("detect", synth.toString(), "--out", detected.toString());
+		assertEquals(1, again.code());
+		assertTrue(again.err().contains("never overwritten"), again.err());
+		Result badOption = run("detect", scan.toString(), "--out", dir.resolve("never.csv").toString(), "-d", "maxCandidates=lots");
+		assertEquals(1, badOption.code());
+		assertTrue(badOption.err().contains("detector 'blob': maxCandidates"), badOption.err());
+		Path none = dir.resolve("no-lung.csv");
+		Result noLung = run("detect", DICOM.resolve("pydicom-ct5n").toString(), "--out", none.toString());
+		assertEquals(1, noLung.code());
+		assertTrue(noLung.err().contains("no lung found"), noLung.err());
+		assertTrue(!Files.exists(none) && !Files.exists(dir.resolve("never.csv")), "nothing written after a refusal");
+	}
+
+	@Test
 	void datasetInfoAndTheLungFilter() throws Exception {
 		Result info = run("dataset", "info", synth.toString(), "--check");
 		assertEquals(0, info.code(), info.err());
