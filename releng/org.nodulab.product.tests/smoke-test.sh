@@ -185,6 +185,16 @@ check "nodulab runs lists both runs as finished" test "$(grep -c ' finished ' "$
 check "nodulab runs compare: no setting differs" contains "$OUT/compare.txt" "  none"
 ./nodulab predict "$run_a" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted.csv" >"$OUT/predict.txt" 2>&1
 check "nodulab predict writes a submission" test "$(wc -l <"$OUT/predicted.csv")" -eq "$(wc -l <"$OUT/synth/candidates_V2.csv")"
+# screening a scan written as a DICOM series, with a marker in its patient tags that must appear nowhere
+scan1=$(ls "$OUT"/synth/subset1/*.mhd | head -n 1)
+rm -rf "$OUT/screen-series" "$OUT/screening"
+./nodulab volume convert "$scan1" "$OUT/screen-series" -w patientName=SMOKE^PHIMARKER -w patientId=PHIMARKER7 >"$OUT/screen-convert.txt" 2>&1
+check "volume convert <scan.mhd> <folder> writes a DICOM series" test "$(ls "$OUT/screen-series" | wc -l)" -gt 10
+./nodulab screen "$OUT/screen-series" --model "$run_a" --out "$OUT/screening" >"$OUT/screen.txt" 2>&1
+check "nodulab screen <DICOM series> exits 0" test $? -eq 0
+check "screen: report with findings, candidates and images" test -s "$OUT/screening/report.html" -a -s "$OUT/screening/candidates.csv" -a -s "$OUT/screening/images/overview.png"
+check "screen: names the operating point" contains "$OUT/screen.txt" "operating point: probability "
+check "screen: patient name and ID appear nowhere" test "$(grep -rl PHIMARKER "$OUT/screening" "$OUT/screen.txt" | wc -l)" -eq 0
 ./nodulab predict "$run_a" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted.csv" >"$OUT/predict-again.txt" 2>&1
 check "nodulab predict never overwrites" contains "$OUT/predict-again.txt" "never overwritten"
 ./nodulab bench predict "$run_a" --candidates "$OUT/synth/candidates_V2.csv" --scans 4 >"$OUT/bench-predict.txt" 2>&1

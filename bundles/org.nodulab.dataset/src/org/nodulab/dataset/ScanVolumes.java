@@ -62,12 +62,31 @@ public final class ScanVolumes {
 		this(dataset, readers, 1L << 30);
 	}
 
+	/**
+	 * One volume already in memory, outside any dataset (a scan being screened): its sampler is the only one
+	 * and {@link #dataset()} is null.
+	 */
+	public static ScanVolumes of(String uid, Volume volume) {
+		ScanVolumes v = new ScanVolumes(null, null, Long.MAX_VALUE, false);
+		v.geometries.put(uid, volume.geometry());
+		PatchSampler s = new PatchSampler(volume, PAD_HU);
+		if (volume.isMapped()) {
+			v.mapped.put(uid, s);
+		} else {
+			v.onHeap.put(uid, s);
+		}
+		return v;
+	}
+
 	public Luna16Dataset dataset() {
 		return dataset;
 	}
 
 	/** Reads a scan's volume (not cached). */
 	public Volume volume(String uid) throws IOException {
+		if (dataset == null) {
+			throw new IOException("scan " + uid + " is not the volume these samplers were made for");
+		}
 		Luna16Dataset.Scan scan = dataset.scan(uid)
 				.orElseThrow(() -> new DatasetException(dataset.root(), "scan " + uid + " is not on disk"));
 		try {
@@ -90,6 +109,9 @@ public final class ScanVolumes {
 	public VolumeGeometry geometry(String uid) throws IOException {
 		VolumeGeometry g = geometries.get(uid);
 		if (g == null) {
+			if (dataset == null) {
+				throw new IOException("scan " + uid + " is not the volume these samplers were made for");
+			}
 			Luna16Dataset.Scan scan = dataset.scan(uid)
 					.orElseThrow(() -> new DatasetException(dataset.root(), "scan " + uid + " is not on disk"));
 			try {

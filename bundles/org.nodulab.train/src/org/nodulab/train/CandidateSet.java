@@ -62,6 +62,14 @@ public final class CandidateSet {
 		return new CandidateSet(table, rows, List.copyOf(new LinkedHashSet<>(scanUids)), diameter, centre);
 	}
 
+	/** Every row of a table without labels (a detector's candidates on a scan outside any dataset), scans in table order. */
+	public static CandidateSet unlabelled(CandidateTable table) {
+		int[] rows = java.util.stream.IntStream.range(0, table.size()).toArray();
+		double[] diameter = new double[rows.length];
+		java.util.Arrays.fill(diameter, Double.NaN);
+		return new CandidateSet(table, rows, table.scans(), diameter, new double[rows.length][]);
+	}
+
 	private static double sq(double v) {
 		return v * v;
 	}

@@ -232,7 +232,7 @@ public final class ExperimentRunner {
 	}
 
 	/** The network of architecture {@code index} of an experiment, with its settings or the architecture's defaults. */
-	NetworkGraph graph(Experiment e, int index) throws Exception {
+	public NetworkGraph graph(Experiment e, int index) throws Exception {
 		return graph(tools.architectures(), e, index);
 	}
 
@@ -256,7 +256,7 @@ public final class ExperimentRunner {
 	 *
 	 * @throws IllegalArgumentException when an input has several channels and nothing says how to sample them
 	 */
-	static List<PatchLayout> layouts(Experiment e, int index, NetworkGraph graph) {
+	public static List<PatchLayout> layouts(Experiment e, int index, NetworkGraph graph) {
 		Object settings = e.architectures.get(index).resolvedSettings();
 		List<Shape> shapes = graph.inputShapes();
 		List<PatchLayout> layouts = new ArrayList<>();

@@ -69,14 +69,80 @@ public final class RunPredictor {
 		// each model visits the scans one after another, every view of a scan before the next scan: 128 MiB of volumes
 		// on the heap at most (one scan at least), no mapping left open, so memory does not grow with the scans
 		ScanVolumes volumes = ScanVolumes.oneAfterAnother(dataset, tools.readers(), 2L * 64 << 20);
+		Map<String, float[]> scores = score(tools, run, e, mean, null, set, volumes, tta, progress);
+		Map<String, List<Prediction>> out = new LinkedHashMap<>();
+		List<double[]> all = new ArrayList<>();
+		for (Map.Entry<String, float[]> m : scores.entrySet()) {
+			double[] wide = new double[m.getValue().length];
+			for (int k = 0; k < wide.length; k++) {
+				wide[k] = m.getValue()[k];
+			}
+			all.add(wide);
+			out.put(m.getKey(), set.predictions(m.getValue()));
+		}
+		List<Prediction> meanPredictions = all.size() > 1 ? set.predictions(tools.combiners().combine(ExperimentRunner.MEAN, all, java.util.Map.of())) : out.values().iterator().next();
+		return new Result(out, meanPredictions);
+	}
+
+	/**
+	 * Scores the candidates of one scan held in memory (a scan being screened, outside any dataset) with some models
+	 * of a finished run, with the run's preprocessing and training mean.
+	 *
+	 * @param models model names of the run ({@code m0-densenet}); null or empty: all of them
+	 * @param table the scan's candidates (seriesuid {@code uid})
+	 * @return the scores per model, in the table's row order
+	 */
+	public static Map<String, float[]> scoreVolume(ExperimentRunner.Tools tools, Path runDir, List<String> models, String uid,
+			org.nodulab.volume.Volume volume, CandidateTable table, Boolean tta, Progress progress) throws Exception {
+		RunDirectory run = RunDirectory.open(runDir);
+		if (!run.finished()) {
+			throw new IllegalStateException(runDir + " has not finished; resume it first (nodulab resume " + runDir + ")");
+		}
+		Experiment e = tools.validator().load(run.resolve(RunDirectory.EXPERIMENT));
+		if (!e.training.backend.equals(tools.backend().id())) {
+			throw new IllegalArgumentException(runDir + " was trained on backend '" + e.training.backend + "'; its models load there, not on '"
+					+ tools.backend().id() + "'");
+		}
+		JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElseThrow();
+		float mean = (float) provenance.path("trainingMean").path("mean").asDouble(0);
+		return score(tools, run, e, mean, models, CandidateSet.unlabelled(table), ScanVolumes.of(uid, volume), tta, progress);
+	}
+
+	/** The model names of a run's experiment, in order ({@code m0-densenet}, ...). */
+	public static List<String> modelNames(ExperimentRunner.Tools tools, Path runDir) throws Exception {
+		Experiment e = tools.validator().load(RunDirectory.open(runDir).resolve(RunDirectory.EXPERIMENT));
+		List<String> names = new ArrayList<>();
+		for (int i = 0; i < e.architectures.size(); i++) {
+			names.add(ExperimentRunner.modelName(e, i));
+		}
+		return names;
+	}
+
+	/** Each model's (or each named model's) scores at its best epoch, checkpoint verified. */
+	private static Map<String, float[]> score(ExperimentRunner.Tools tools, RunDirectory run, Experiment e, float mean,
+			List<String> only, CandidateSet set, ScanVolumes volumes, Boolean tta, Progress progress) throws Exception {
+		Path runDir = run.dir();
 		Preprocessing prep = Preprocessing.of(e.preprocessing, tools.windows(), mean);
 		boolean useTta = tta != null ? tta : e.evaluation.testTimeAugmentation;
 		ExperimentRunner runner = new ExperimentRunner(tools, progress);
-		Map<String, List<Prediction>> out = new LinkedHashMap<>();
-		List<double[]> all = new ArrayList<>();
+		Map<String, float[]> out = new LinkedHashMap<>();
 		JsonNode summary = run.readJson(RunDirectory.SUMMARY).orElseThrow();
+		List<String> names = new ArrayList<>();
 		for (int i = 0; i < e.architectures.size(); i++) {
-			String model = ExperimentRunner.modelName(e, i);
+			names.add(ExperimentRunner.modelName(e, i));
+		}
+		if (only != null) {
+			for (String name : only) {
+				if (!names.contains(name)) {
+					throw new IllegalArgumentException(runDir + " has no model '" + name + "'; its models: " + String.join(", ", names));
+				}
+			}
+		}
+		for (int i = 0; i < e.architectures.size(); i++) {
+			String model = names.get(i);
+			if (only != null && !only.isEmpty() && !only.contains(model)) {
+				continue;
+			}
 			JsonNode m = null;
 			for (JsonNode x : summary.path("models")) {
 				if (x.path("model").asText().equals(model)) {
@@ -93,18 +159,11 @@ public final class RunPredictor {
 					TrainableNetwork net = tools.backend().load(graph, e.forArchitecture(i).training, in)) {
 				BatchSource source = new BatchSource(set, volumes, prep, Augmenter.none(), e.seed, ExperimentRunner.layouts(e, i, graph));
 				progress.begin(model + " predictions" + (useTta ? " (TTA x4)" : ""), 1);
-				float[] scores = Predictor.predict(net, source, e.forArchitecture(i).training.batchSize, useTta, e.sampling.workers, progress);
+				out.put(model, Predictor.predict(net, source, e.forArchitecture(i).training.batchSize, useTta, e.sampling.workers, progress));
 				progress.end("");
-				double[] wide = new double[scores.length];
-				for (int k = 0; k < scores.length; k++) {
-					wide[k] = scores[k];
-				}
-				all.add(wide);
-				out.put(model, set.predictions(scores));
 			}
 		}
-		List<Prediction> meanPredictions = all.size() > 1 ? set.predictions(tools.combiners().combine(ExperimentRunner.MEAN, all, java.util.Map.of())) : out.values().iterator().next();
-		return new Result(out, meanPredictions);
+		return out;
 	}
 
 	/** Writes the result (the mean, or the single model) as a submission file; never over an existing file. */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", description = "Benchmarks that print their figures (record them with the machine and date).",
 		subcommands = { BenchEvalCommand.class, BenchPreprocessCommand.class, BenchPatchesCommand.class,
 				BenchCandidatesCommand.class, BenchTrainCommand.class, BenchExamplesCommand.class,
-				BenchStartupCommand.class, BenchPredictCommand.class })
+				BenchStartupCommand.class, BenchPredictCommand.class, BenchScreenCommand.class })
 public final class BenchCommand implements Runnable {
 
 	@CommandLine.Spec

@@ -11,7 +11,7 @@ import picocli.CommandLine.IFactory;
 @Command(name = "nodulab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
 		description = "False-positive reduction of lung nodule candidates in CT (LUNA16): experiments, training, evaluation.",
 		subcommands = { InfoCommand.class, ListCommand.class, ValidateCommand.class, VolumeCommand.class,
-				DatasetCommand.class, SynthCommand.class, DetectCommand.class, DemoCommand.class, TrainCommand.class, CvCommand.class,
+				DatasetCommand.class, SynthCommand.class, DetectCommand.class, ScreenCommand.class, DemoCommand.class, TrainCommand.class, CvCommand.class,
 				ResumeCommand.class, PredictCommand.class, RunsCommand.class, ModelsCommand.class, EvalCommand.class,
 				EnsembleCommand.class, JobsCommand.class, CampaignCommand.class, NewCommand.class, BenchCommand.class,
 				CommandLine.HelpCommand.class })

@@ -191,6 +191,129 @@ class TrainCommandsTest {
 		assertTrue(demo.out().contains("name: demo") && demo.out().contains("id: densenet"), demo.out());
 	}
 
+	/**
+	 * Issue 20: a test scan of a trained run, written as a DICOM series with markers in its patient tags, screened to a
+	 * report; the markers appear nowhere; the refusals come before any work.
+	 */
+	@Test
+	void screenTurnsADicomSeriesIntoAFindingsReportAndNeverWritesPatientData() throws Exception {
+		Path file = dir.resolve("screen.yaml");
+		Files.writeString(file, """
+				name: screen
+				seed: 6
+				dataset:
+				  path: data/synthetic
+				  split: {mode: subsets, train: [0, 1, 2, 3, 4, 6], validation: [5], test: [7, 8]}
+				sampling: {positiveFactor: 108, epochSize: 3.0}
+				augmentations: [{id: translate}, {id: rotate90}]
+				architectures:
+				  - id: vgg
+				    settings: {branches: [{size: [24, 24, 24]}], filters: [16, 32], convsPerStage: 1, batchNorm: true, poolings: 2, head: flatten, denseUnits: 32}
+				training: {epochs: 1, batchSize: 16, learningRate: 0.001}
+				evaluation: {testTimeAugmentation: true, bootstrap: 0}
+				output: {runs: runs-screen}
+				""");
+		Result trained = run("train", file.toString());
+		assertEquals(0, trained.code(), trained.err() + trained.out());
+		Path runDir;
+		try (Stream<Path> s = Files.list(dir.resolve("runs-screen"))) {
+			runDir = s.filter(Files::isDirectory).findFirst().orElseThrow();
+		}
+		// the test scan with the largest nodule, as a DICOM series whose patient tags carry markers
+		List<String> annotations = Files.readAllLines(data.resolve("annotations.csv"));
+		Path mhd = null;
+		String uid = null;
+		double[] largest = null;
+		for (String line : annotations.subList(1, annotations.size())) {
+			String[] a = line.split(",");
+			for (String subset : new String[] { "subset7", "subset8" }) {
+				Path f = data.resolve(subset).resolve(a[0] + ".mhd");
+				double d = Double.parseDouble(a[4]);
+				if (Files.exists(f) && (largest == null || d > largest[3])) {
+					mhd = f;
+					uid = a[0];
+					largest = new double[] { Double.parseDouble(a[1]), Double.parseDouble(a[2]), Double.parseDouble(a[3]), d };
+				}
+			}
+		}
+		assertTrue(mhd != null, "a test scan with a nodule");
+		Path series = dir.resolve("dicom/series");
+		Result converted = run("volume", "convert", mhd.toString(), series.toString(), "-w", "patientName=PHI^MARKERNAME", "-w",
+				"patientId=PHIMARKERID42", "-w", "patientBirthDate=19010203", "-w", "seriesInstanceUid=1.2.826.0.1.3680043.2.1125.7");
+		assertEquals(0, converted.code(), converted.err());
+		assertTrue(new String(Files.readAllBytes(Files.list(series).sorted().findFirst().orElseThrow()), java.nio.charset.StandardCharsets.ISO_8859_1)
+				.contains("PHIMARKERID42"), "the marker is in the files");
+		Path report = dir.resolve("screening");
+		Result screened = run("screen", series.toString(), "--model", runDir.toString(), "--out", report.toString(), "--fps", "4");
+		assertEquals(0, screened.code(), screened.err() + screened.out());
+		assertTrue(screened.out().contains("1.2.826.0.1.3680043.2.1125.7: "), screened.out());
+		assertTrue(screened.out().contains("operating point: probability "), screened.out());
+		List<String> findings = Files.readAllLines(report.resolve("findings.csv"));
+		List<String> candidates = Files.readAllLines(report.resolve("candidates.csv"));
+		assertEquals("rank,seriesuid,coordX,coordY,coordZ,voxelX,voxelY,voxelZ,slice,diameter_mm,probability", findings.get(0));
+		assertTrue(candidates.size() > 1 && candidates.size() <= 101, candidates.size() + " candidates");
+		assertTrue(candidates.subList(1, candidates.size()).containsAll(findings.subList(1, findings.size())), "findings are scored candidates");
+		// the scan's largest planted nodule is among the findings (this one-epoch model finds a third of the test nodules
+		// at 4 false positives per scan; the detector's candidates hold them all)
+		double[] n = largest;
+		java.util.function.Predicate<String[]> onNodule = f -> Math.pow(Double.parseDouble(f[2]) - n[0], 2)
+				+ Math.pow(Double.parseDouble(f[3]) - n[1], 2) + Math.pow(Double.parseDouble(f[4]) - n[2], 2) <= n[3] * n[3] / 4;
+		assertTrue(findings.stream().skip(1).map(l -> l.split(",")).anyMatch(onNodule),
+				"the " + n[3] + " mm nodule is a finding:\n" + String.join("\n", findings) + "\n" + screened.out());
+		assertTrue(screened.out().contains("operating point: probability ") && screened.out().contains(", 4.00 false positives per scan"),
+				screened.out());
+		String html = Files.readString(report.resolve("report.html"));
+		assertTrue(html.contains(runDir.toString()) && html.contains("FROC on the test scans") && html.contains("images/finding-1.png"), html);
+		for (String image : new String[] { "overview.png", "froc.png", "finding-1.png" }) {
+			assertTrue(javax.imageio.ImageIO.read(report.resolve("images").resolve(image).toFile()) != null, image);
+		}
+		// patient name, ID and birth date: never printed or written
+		List<String> everything = new java.util.ArrayList<>(List.of(screened.out(), screened.err()));
+		try (Stream<Path> files = Files.walk(report)) {
+			for (Path f : files.filter(Files::isRegularFile).toList()) {
+				everything.add(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1));
+			}
+		}
+		for (String text : everything) {
+			for (String marker : new String[] { "MARKERNAME", "PHIMARKERID42", "19010203" }) {
+				assertTrue(!text.contains(marker), "patient data '" + marker + "' leaked");
+			}
+		}
+		// refusals before any work
+		Result again = run("screen", series.toString(), "--model", runDir.toString(), "--out", report.toString());
+		assertTrue(again.code() == 1 && again.err().contains("never overwritten"), again.err());
+		Result tiny = run("screen", DataCommandsTest.DICOM.resolve("pydicom-ct5n").toString(), "--model", runDir.toString(), "--out",
+				dir.resolve("never-1").toString());
+		assertTrue(tiny.code() == 1 && tiny.err().contains("cannot be applied to this scan: its input covers"), tiny.err());
+		Path mask = data.resolve("seg-lungs-LUNA16").resolve(uid + ".mhd");
+		Result noLung = run("screen", mask.toString(), "--model", runDir.toString(), "--out", dir.resolve("never-2").toString());
+		assertTrue(noLung.code() == 1 && noLung.err().contains("no lung found"), noLung.err());
+		Result nonCt = run("screen", series.toString(), "--model", runDir.toString(), "-o", "allowNonCt=true", "--out",
+				dir.resolve("never-3").toString());
+		assertTrue(nonCt.code() == 1 && nonCt.err().contains("screening needs a CT"), nonCt.err());
+		Result noModel = run("screen", series.toString(), "--model", runDir.resolve("m7-none").toString(), "--out", dir.resolve("never-4").toString());
+		assertTrue(noModel.code() == 1 && noModel.err().contains("has no model 'm7-none'"), noModel.err());
+		Path two = Files.createDirectories(dir.resolve("dicom/two"));
+		try (Stream<Path> files = Files.list(series)) {
+			for (Path f : files.toList()) {
+				Files.copy(f, two.resolve("a-" + f.getFileName()));
+			}
+		}
+		Result other = run("volume", "convert", mhd.toString(), dir.resolve("dicom/other").toString());
+		assertEquals(0, other.code(), other.err());
+		try (Stream<Path> files = Files.list(dir.resolve("dicom/other"))) {
+			for (Path f : files.toList()) {
+				Files.copy(f, two.resolve("b-" + f.getFileName()));
+			}
+		}
+		Result several = run("screen", two.toString(), "--model", runDir.toString(), "--out", dir.resolve("never-5").toString());
+		assertTrue(several.code() == 1 && several.err().contains("the folder holds 2 series; choose one with the reader option series="),
+				several.err());
+		for (int i = 1; i <= 5; i++) {
+			assertTrue(!Files.exists(dir.resolve("never-" + i)), "nothing written after a refusal");
+		}
+	}
+
 	@Test
 	void theLibtorchBackendTrainsRepeatablyPredictsAndRefusesTheOtherBackendsCheckpoints() throws Exception {
 		Path file = dir.resolve("torch.yaml");
