@@ -165,20 +165,22 @@ public final class Screening {
 		return out;
 	}
 
-	/** Refuses a model whose input patches reach further than the scan along an axis (most of every patch would be padding). */
+	/**
+	 * Refuses a model whose input patches cover more than the scan along an axis (most of every patch would be
+	 * padding): coverage is voxels times voxel size, for the patch and for the scan.
+	 */
 	static void checkFits(String model, List<PatchSpec> patches, VolumeGeometry scan) {
-		double[] extent = new double[3];
-		for (int a = 0; a < 3; a++) {
-			extent[a] = (scan.size(a) - 1) * scan.spacing()[a];
-		}
 		String[] axes = { "x", "y", "z" };
 		for (PatchSpec p : patches) {
-			double[] need = { (p.width() - 1) * p.spacingX(), (p.height() - 1) * p.spacingY(), (p.depth() - 1) * p.spacingZ() };
+			double[] need = { p.width() * p.spacingX(), p.height() * p.spacingY(), p.depth() * p.spacingZ() };
 			for (int a = 0; a < 3; a++) {
-				if (need[a] > extent[a]) {
+				double extent = scan.size(a) * scan.spacing()[a];
+				if (need[a] > extent + 1e-9) {
 					throw new IllegalArgumentException(String.format(Locale.ROOT,
-							"%s cannot be applied to this scan: its input covers %.1f mm along %s, the scan only %.1f mm (%d voxels of %.2f mm)",
-							model, need[a], axes[a], extent[a], scan.size(a), scan.spacing()[a]));
+							"%s cannot be applied to this scan: its input covers %.1f mm along %s, the scan %.1f mm (%d %s of %.2f mm)", model,
+							need[a], axes[a], extent, scan.size(a), a == 2 ? (scan.size(a) == 1 ? "slice" : "slices")
+									: (scan.size(a) == 1 ? "voxel" : "voxels"),
+							scan.spacing()[a]));
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package org.nodulab.ui.internal;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.GroupMarker;
@@ -21,7 +22,7 @@ import org.eclipse.ui.application.IActionBarConfigurer;
 import org.nodulab.core.dropins.Dropins;
 
 /**
- * The workbench menus: File (open an experiment, install a model bundle, save, exit), Edit (undo, redo),
+ * The workbench menus: File (open an experiment, screen a scan, install a model bundle, save, exit), Edit (undo, redo),
  * Window (views, perspective, preferences) and Help.
  */
 public class NodulabActionBarAdvisor extends ActionBarAdvisor {
@@ -38,6 +39,7 @@ public class NodulabActionBarAdvisor extends ActionBarAdvisor {
 	private Action installBundle;
 	private Action crossValidate;
 	private Action evaluate;
+	private Action screen;
 
 	public NodulabActionBarAdvisor(IActionBarConfigurer configurer) {
 		super(configurer);
@@ -100,6 +102,17 @@ public class NodulabActionBarAdvisor extends ActionBarAdvisor {
 				new WorkDialog(window.getShell(), new WorkForm.Evaluate(null, null), WorkbenchServices.of(window)).open();
 			}
 		};
+		screen = new Action("&Screen Scan...") {
+			@Override
+			public void run() {
+				Path run = null;
+				if (window.getActivePage() != null && window.getActivePage().findView(RunsView.ID) instanceof RunsView runs) {
+					List<Path> selected = runs.selectedRuns();
+					run = selected.isEmpty() ? null : selected.get(0);
+				}
+				new WorkDialog(window.getShell(), new WorkForm.Screen(run), WorkbenchServices.of(window)).open();
+			}
+		};
 		installBundle = new Action("&Install Model Bundle...") {
 			@Override
 			public void run() {
@@ -128,6 +141,7 @@ public class NodulabActionBarAdvisor extends ActionBarAdvisor {
 		file.add(openExperiment);
 		file.add(save);
 		file.add(new Separator());
+		file.add(screen);
 		file.add(installBundle);
 		file.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
 		file.add(new Separator());

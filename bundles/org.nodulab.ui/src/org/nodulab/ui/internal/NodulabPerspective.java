@@ -22,6 +22,7 @@ public class NodulabPerspective implements IPerspectiveFactory {
 		bottom.addView(RunsView.ID);
 		bottom.addView(JobsView.ID);
 		bottom.addView(CampaignsView.ID);
+		bottom.addView(FindingsView.ID); // beside the Slices view, which its rows open
 		bottom.addView(PROGRESS_VIEW);
 		IFolderLayout right = layout.createFolder("org.nodulab.ui.right", IPageLayout.RIGHT, 0.45f, editorArea);
 		right.addView(FrocView.ID);
@@ -29,7 +30,7 @@ public class NodulabPerspective implements IPerspectiveFactory {
 		right.addView(ErrorGalleryView.ID);
 		right.addView(SliceView.ID);
 		for (String id : new String[] { ContributionsView.ID, RunsView.ID, JobsView.ID, FrocView.ID, TrainingView.ID, ErrorGalleryView.ID,
-				SliceView.ID, PROGRESS_VIEW }) {
+				SliceView.ID, FindingsView.ID, PROGRESS_VIEW }) {
 			layout.addShowViewShortcut(id);
 		}
 	}

@@ -141,6 +141,7 @@ public class RunsView extends ViewPart {
 		toolbar.add(ViewActions.action("Predict...", "Score a candidates file with the selected run's models", () -> work("Predict")));
 		toolbar.add(ViewActions.action("Ensemble...", "Combine the selected runs' models (mean, weighted with a search on validation predictions, max) or merge folds", () -> work("Ensemble")));
 		toolbar.add(ViewActions.action("Evaluate...", "The official FROC of a submission file (the selected run's by default)", () -> work("Evaluate")));
+		toolbar.add(ViewActions.action("Screen...", "Screen a new scan (a DICOM series) with the selected runs' models: findings report", () -> work("Screen")));
 		toolbar.add(ViewActions.action("Delete Model...", "Delete one checkpoint of the selected run, with a recorded reason", () -> work("Delete Model")));
 		MenuManager menu = new MenuManager();
 		menu.add(ViewActions.action("Open FROC", null, this::openFroc));
@@ -238,6 +239,11 @@ public class RunsView extends ViewPart {
 		return filter;
 	}
 
+	/** The folders of the selected runs (for File > Screen Scan). */
+	public List<Path> selectedRuns() {
+		return selected().stream().map(RunCatalog.Entry::dir).toList();
+	}
+
 	List<RunCatalog.Entry> selected() {
 		return ((IStructuredSelection) viewer.getSelection()).toList().stream().map(RunCatalog.Entry.class::cast).toList();
 	}
@@ -285,6 +291,8 @@ public class RunsView extends ViewPart {
 			case "Predict" -> new WorkForm.Predict(selected.get(0).dir());
 			case "Ensemble" -> new WorkForm.Ensemble(selected.stream().map(RunCatalog.Entry::dir).toList());
 			case "Delete Model" -> new WorkForm.DeleteModel(selected.get(0).dir());
+			case "Screen" -> new WorkForm.Screen(selected.get(0).dir()).set("models",
+					String.join(";", selected.stream().map(e -> e.dir().toString()).toList()));
 			case "Evaluate" -> {
 				Path run = selected.get(0).dir();
 				Path results;

@@ -96,7 +96,25 @@ public class SliceView extends ViewPart {
 	 */
 	public void show(Path datasetRoot, String seriesuid, double[] focusWorld, String windowId, Path predictions) throws IOException {
 		Luna16Dataset data = Luna16Dataset.open(datasetRoot);
-		volume = new ScanVolumes(data, WorkbenchServices.of(getSite()).get(VolumeReaderRegistry.class)).volume(seriesuid);
+		Volume v = new ScanVolumes(data, WorkbenchServices.of(getSite()).get(VolumeReaderRegistry.class)).volume(seriesuid);
+		List<Prediction> marks = new ArrayList<>();
+		if (predictions != null && Files.exists(predictions)) {
+			Luna16Csv.readPredictions(predictions, true).stream().filter(p -> p.seriesuid().equals(seriesuid)).forEach(marks::add);
+		}
+		List<Annotation> excludedHere = data.excluded().stream().filter(a -> a.seriesuid().equals(seriesuid)).toList();
+		show(v, seriesuid, focusWorld, windowId, marks, data.annotationsOf(seriesuid), excludedHere);
+	}
+
+	/**
+	 * Shows a volume held in memory (a screened scan) at the slice through {@code focus} (world mm).
+	 *
+	 * @param marks candidates or findings drawn as circles coloured by probability
+	 * @param annotated nodules drawn green (none for a new scan)
+	 * @param excludedFindings findings drawn grey
+	 */
+	public void show(Volume v, String seriesuid, double[] focusWorld, String windowId, List<Prediction> marks, List<Annotation> annotated,
+			List<Annotation> excludedFindings) throws IOException {
+		volume = v;
 		uid = seriesuid;
 		focus = focusWorld.clone();
 		try {
@@ -106,13 +124,11 @@ public class SliceView extends ViewPart {
 		}
 		windows.setText(windowId);
 		nodules.clear();
-		nodules.addAll(data.annotationsOf(seriesuid));
+		nodules.addAll(annotated);
 		excluded.clear();
-		data.excluded().stream().filter(a -> a.seriesuid().equals(seriesuid)).forEach(excluded::add);
+		excluded.addAll(excludedFindings);
 		candidates.clear();
-		if (predictions != null && Files.exists(predictions)) {
-			Luna16Csv.readPredictions(predictions, true).stream().filter(p -> p.seriesuid().equals(seriesuid)).forEach(candidates::add);
-		}
+		candidates.addAll(marks);
 		VolumeGeometry g = volume.geometry();
 		slider.setMinimum(0);
 		slider.setMaximum(g.size(2) - 1);

@@ -179,7 +179,8 @@ public class WorkDialog extends TitleAreaDialog {
 	/** When the job has finished, shows the FROC of the form's output in the FROC view (an evaluation's). */
 	public static void showFrocWhenDone(WorkForm form, JobRecord job, WorkbenchServices services, org.eclipse.swt.widgets.Display display) {
 		java.nio.file.Path out = form.frocWhenDone();
-		if (out == null || job == null) {
+		java.nio.file.Path findings = form.findingsWhenDone();
+		if ((out == null && findings == null) || job == null) {
 			return;
 		}
 		org.nodulab.jobs.JobQueue queue = services.queue();
@@ -194,9 +195,14 @@ public class WorkDialog extends TitleAreaDialog {
 					display.asyncExec(() -> {
 						try {
 							org.eclipse.ui.IWorkbenchPage page = org.eclipse.ui.PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-							((FrocView) page.showView(FrocView.ID)).show(List.of(out));
-						} catch (org.eclipse.ui.PartInitException | RuntimeException e) {
-							// the output folder holds the PNG and the official files anyway
+							if (out != null) {
+								((FrocView) page.showView(FrocView.ID)).show(List.of(out));
+							}
+							if (findings != null) {
+								((FindingsView) page.showView(FindingsView.ID)).show(findings);
+							}
+						} catch (org.eclipse.ui.PartInitException | java.io.IOException | RuntimeException e) {
+							// the output folder holds the report and its files anyway
 						}
 					});
 				}

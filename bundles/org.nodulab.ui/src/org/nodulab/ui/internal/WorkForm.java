@@ -118,6 +118,11 @@ public abstract class WorkForm {
 		return null;
 	}
 
+	/** A screening report folder the Findings view shows when the job has finished, or null. */
+	public Path findingsWhenDone() {
+		return null;
+	}
+
 	/** The command line as a user would type it. */
 	public String commandLine() {
 		List<String> out = new ArrayList<>();
@@ -163,6 +168,67 @@ public abstract class WorkForm {
 		@Override
 		public String jobTitle() {
 			return "cross-validate " + Path.of(get("experiment")).getFileName();
+		}
+	}
+
+	/**
+	 * {@code nodulab screen <scan> --model <run>[/<model>]... --out DIR --fps N [-o series=UID]}: a new scan to a findings
+	 * report.
+	 */
+	public static final class Screen extends WorkForm {
+		public Screen(Path run) {
+			field("scan", "Scan", Kind.FOLDER, "", null, "a DICOM series folder (or type the path of a .mhd or .dcm file)");
+			field("models", "Models", Kind.TEXT, run == null ? "" : run.toString(), null,
+					"finished runs or <run>/<model>, separated by ';' (averaged)");
+			field("fps", "False positives per scan", Kind.NUMBER, "1", null,
+					"the operating point, on the models' own test scans");
+			field("series", "Series", Kind.TEXT, "", null, "SeriesInstanceUID when the folder holds several series");
+			field("out", "Report folder", Kind.NEW_FOLDER,
+					(run == null ? Path.of(System.getProperty("user.home")) : RunOutputs.outputs(run)).resolve("screening-" + stamp()).toString(),
+					null, "findings.csv, candidates.csv, report.html; never overwritten");
+		}
+
+		@Override
+		public String title() {
+			return "Screen Scan";
+		}
+
+		@Override
+		public String description() {
+			return "Detects nodule candidates in a new scan, scores them with the models (TTA as each run says) and writes a findings report; "
+					+ "patient name, ID and birth date are never read.";
+		}
+
+		@Override
+		public List<String> command() {
+			List<String> c = new ArrayList<>(List.of("screen", get("scan")));
+			for (String m : get("models").split(";")) {
+				if (!m.isBlank()) {
+					c.add("--model");
+					c.add(m.strip());
+				}
+			}
+			c.add("--out");
+			c.add(get("out"));
+			if (!get("fps").isEmpty()) {
+				c.add("--fps");
+				c.add(get("fps"));
+			}
+			if (!get("series").isEmpty()) {
+				c.add("-o");
+				c.add("series=" + get("series"));
+			}
+			return c;
+		}
+
+		@Override
+		public String jobTitle() {
+			return "screen " + (get("scan").isEmpty() ? "" : Path.of(get("scan")).getFileName());
+		}
+
+		@Override
+		public Path findingsWhenDone() {
+			return get("out").isEmpty() ? null : Path.of(get("out"));
 		}
 	}
 

@@ -312,6 +312,25 @@ class TrainCommandsTest {
 		for (int i = 1; i <= 5; i++) {
 			assertTrue(!Files.exists(dir.resolve("never-" + i)), "nothing written after a refusal");
 		}
+		// the real DICOM files (tiny, single-slice, several series, uneven, JPEG-LS): each is screened or refused with its
+		// reason in one line, never with an internal error
+		List<Path> real = new java.util.ArrayList<>();
+		try (Stream<Path> files = Files.walk(DataCommandsTest.DICOM)) {
+			files.filter(p -> Files.isDirectory(p) || p.toString().endsWith(".dcm")).sorted().forEach(real::add);
+		}
+		real.remove(DataCommandsTest.DICOM.resolve("derived"));
+		int k = 0;
+		for (Path p : real) {
+			Path to = dir.resolve("real-" + k++);
+			Result r = run("screen", p.toString(), "--model", runDir.toString(), "--out", to.toString());
+			String known = "cannot be applied to this scan|no lung found|holds \\d+ series|uneven slice spacing|cannot be decoded|expected CT"
+					+ "|no DICOM";
+			assertTrue(r.code() == 0 ? Files.exists(to.resolve("report.html"))
+					: r.code() == 1 && r.err().strip().lines().count() == 1 && java.util.regex.Pattern.compile(known).matcher(r.err()).find()
+							&& !r.err().contains("Exception"),
+					p + ": " + r.code() + "\n" + r.err());
+		}
+		assertTrue(real.size() >= 15, real.toString());
 	}
 
 	@Test

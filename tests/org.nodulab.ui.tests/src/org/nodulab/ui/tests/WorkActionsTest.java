@@ -24,7 +24,9 @@ import org.nodulab.jobs.JobRecord;
 import org.nodulab.jobs.JobSpec;
 import org.nodulab.test.support.TinyExperiment;
 import org.nodulab.train.RunFroc;
+import org.nodulab.ui.internal.FindingsView;
 import org.nodulab.ui.internal.FrocView;
+import org.nodulab.ui.internal.SliceView;
 import org.nodulab.ui.internal.NodulabPerspective;
 import org.nodulab.ui.internal.ReportView;
 import org.nodulab.ui.internal.RunsView;
@@ -155,8 +157,44 @@ class WorkActionsTest {
 		assertTrue(labels.containsAll(List.of("Predict...", "Ensemble...", "Evaluate...", "Delete Model...", "Report")), labels.toString());
 	}
 
+	/** Issue 20: screening a scan from the Runs view; the findings in their view, each opening the slice viewer. */
 	@Test
 	@Order(3)
+	void aScreenedScansFindingsOpenTheSliceViewer() throws Exception {
+		RunsView view = runsView(run);
+		WorkForm.Screen form = assertInstanceOf(WorkForm.Screen.class, view.workForm("Screen"));
+		assertEquals(run.toString(), form.get("models"));
+		Path scan;
+		try (java.util.stream.Stream<Path> files = Files.list(dataset.resolve("subset3"))) {
+			scan = files.filter(p -> p.toString().endsWith(".mhd")).sorted().findFirst().orElseThrow();
+		}
+		WorkDialog d = open(form);
+		d.type("scan", scan.toString());
+		d.type("fps", "100"); // every candidate: this test is about the views, not about the tiny model
+		assertEquals("nodulab screen " + scan + " --model " + run + " --out " + form.get("out") + " --fps 100", d.shownCommandLine());
+		screenshot("screen-scan", d);
+		d.pressQueue();
+		finished(d.queued(), 600);
+		Path out = Path.of(form.get("out"));
+		Ui.waitFor(() -> Ui.page().findView(FindingsView.ID) instanceof FindingsView f && out.equals(f.shown()), 60, "the findings in their view");
+		FindingsView findings = (FindingsView) Ui.page().findView(FindingsView.ID);
+		List<String> rows = Files.readAllLines(out.resolve("findings.csv"));
+		assertEquals(rows.size() - 1, findings.findings().size(), "one row per finding");
+		assertTrue(findings.findings().size() > 0, "at 100 false positives per scan every candidate is a finding");
+		FindingsView.Finding first = findings.findings().get(0);
+		SliceView slices = findings.open(0);
+		assertNotNull(slices, "the slice viewer opens");
+		Ui.processEvents();
+		assertEquals(first.slice() - 1, slices.slice(), "at the finding's slice");
+		assertTrue(slices.candidatesOnSlice().stream().anyMatch(p -> Math.abs(p.x() - first.x()) < 0.01 && Math.abs(p.y() - first.y()) < 0.01),
+				"the finding is drawn on its slice: " + slices.candidatesOnSlice());
+		assertTrue(slices.uid() != null && slices.getPartName().startsWith("Slices: "), slices.getPartName());
+		Ui.screenshot("findings", findings);
+		Ui.screenshot("findings-slice", slices);
+	}
+
+	@Test
+	@Order(4)
 	void predictWithTestTimeAugmentation() throws Exception {
 		RunsView view = runsView(run);
 		WorkForm.Predict form = assertInstanceOf(WorkForm.Predict.class, view.workForm("Predict"));
@@ -177,7 +215,7 @@ class WorkActionsTest {
 	}
 
 	@Test
-	@Order(4)
+	@Order(5)
 	void evaluatingTheRunsSubmissionReproducesItsCpmInTheFrocView() throws Exception {
 		RunsView view = runsView(run);
 		WorkForm.Evaluate form = assertInstanceOf(WorkForm.Evaluate.class, view.workForm("Evaluate"));
@@ -223,7 +261,7 @@ class WorkActionsTest {
 	}
 
 	@Test
-	@Order(5)
+	@Order(6)
 	void anEnsembleOfTheFoldsIsRefusedByTheLeakageGuardThenMerged() throws Exception {
 		RunsView view = runsView(cv);
 		WorkForm.Ensemble form = assertInstanceOf(WorkForm.Ensemble.class, view.workForm("Ensemble"));
@@ -247,7 +285,7 @@ class WorkActionsTest {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void aModelIsDeletedWithARecordedReason() throws Exception {
 		RunsView view = runsView(run);
 		WorkForm.DeleteModel form = assertInstanceOf(WorkForm.DeleteModel.class, view.workForm("Delete Model"));
@@ -266,7 +304,7 @@ class WorkActionsTest {
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
 	void theRunsReportOpensInsideTheWorkbench() throws Exception {
 		RunsView view = runsView(run);
 		List<ReportView> reports = view.openReport();

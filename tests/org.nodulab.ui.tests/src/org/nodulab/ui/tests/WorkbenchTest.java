@@ -50,12 +50,13 @@ class WorkbenchTest {
 		int architectures = org.nodulab.test.support.Osgi.service(org.nodulab.nn.ArchitectureRegistry.class).descriptors().size();
 		assertTrue(architectures >= 1, "an architecture is installed");
 		assertEquals(List.of("Network architectures (" + architectures + ")", "Augmentations (6)", "Ensemble combiners (3)",
-				"Evaluators (4)", "Campaign executors (2)", "Volume readers (1)", "HU windows (3)", "Volume writers (1)"), labels);
+				"Candidate detectors (1)", "Evaluators (4)", "Campaign executors (2)", "Volume readers (1)", "HU windows (3)",
+				"Volume writers (1)"), labels);
 
-		TreeItem executors = kinds[4];
+		TreeItem executors = kinds[5];
 		assertEquals(List.of("Local job queue | local | org.nodulab.campaign", "Slurm | slurm | org.nodulab.campaign.slurm"),
 				Arrays.stream(executors.getItems()).map(i -> i.getText(0) + " | " + i.getText(1) + " | " + i.getText(3)).toList());
-		TreeItem windows = kinds[6];
+		TreeItem windows = kinds[7];
 		List<String> windowRows = Arrays.stream(windows.getItems())
 				.map(i -> i.getText(0) + " | " + i.getText(1) + " | " + i.getText(3)).toList();
 		assertEquals(List.of("Lung | lung | org.nodulab.volume", "Lung (wide) | lung-wide | org.nodulab.volume",
