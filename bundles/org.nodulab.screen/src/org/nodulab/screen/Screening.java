@@ -126,7 +126,6 @@ public final class Screening {
 			JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElseThrow();
 			float mean = (float) provenance.path("trainingMean").path("mean").asDouble(0);
 			Preprocessing prep = Preprocessing.of(e.preprocessing, t.windows(), mean);
-			JsonNode summary = run.readJson(RunDirectory.SUMMARY).orElseThrow();
 			List<String> names = RunPredictor.modelNames(t, ref.run());
 			if (ref.model() != null && !names.contains(ref.model())) {
 				throw new IllegalArgumentException(ref.run() + " has no model '" + ref.model() + "'; its models: " + String.join(", ", names));
@@ -138,14 +137,11 @@ public final class Screening {
 				if (ref.model() != null && !ref.model().equals(name)) {
 					continue;
 				}
-				JsonNode m = null;
-				for (JsonNode x : summary.path("models")) {
-					if (x.path("model").asText().equals(name)) {
-						m = x;
-					}
-				}
-				if (m == null) {
-					throw new IllegalArgumentException(ref.run() + ": no result for " + name + " in " + RunDirectory.SUMMARY);
+				JsonNode m;
+				try {
+					m = RunPredictor.summaryOf(run, name);
+				} catch (IOException x) {
+					throw new IllegalArgumentException(x.getMessage(), x);
 				}
 				Path test = run.resolve("predictions/" + name + "-test.csv");
 				if (!Files.exists(test)) {

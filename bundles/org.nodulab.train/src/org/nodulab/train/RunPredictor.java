@@ -47,17 +47,10 @@ public final class RunPredictor {
 
 	public static Result predict(ExperimentRunner.Tools tools, Path runDir, Path candidates, Boolean tta, Progress progress)
 			throws Exception {
-		RunDirectory run = RunDirectory.open(runDir);
-		if (!run.finished()) {
-			throw new IllegalStateException(runDir + " has not finished; resume it first (nodulab resume " + runDir + ")");
-		}
-		Experiment e = tools.validator().load(run.resolve(RunDirectory.EXPERIMENT));
-		if (!e.training.backend.equals(tools.backend().id())) {
-			throw new IllegalArgumentException(runDir + " was trained on backend '" + e.training.backend + "'; its models load there, not on '"
-					+ tools.backend().id() + "'");
-		}
-		JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElseThrow();
-		float mean = (float) provenance.path("trainingMean").path("mean").asDouble(0);
+		Finished f = finished(tools, runDir);
+		RunDirectory run = f.run();
+		Experiment e = f.experiment();
+		float mean = f.mean();
 		Luna16Dataset dataset = Luna16Dataset.open(Path.of(e.dataset.path));
 		CandidateTable table = dataset.candidates(candidates.toAbsolutePath().toString());
 		List<String> scans = table.scans().stream().filter(u -> dataset.scan(u).isPresent()).toList();
@@ -84,16 +77,12 @@ public final class RunPredictor {
 		return new Result(out, meanPredictions);
 	}
 
-	/**
-	 * Scores the candidates of one scan held in memory (a scan being screened, outside any dataset) with some models
-	 * of a finished run, with the run's preprocessing and training mean.
-	 *
-	 * @param models model names of the run ({@code m0-densenet}); null or empty: all of them
-	 * @param table the scan's candidates (seriesuid {@code uid})
-	 * @return the scores per model, in the table's row order
-	 */
-	public static Map<String, float[]> scoreVolume(ExperimentRunner.Tools tools, Path runDir, List<String> models, String uid,
-			org.nodulab.volume.Volume volume, CandidateTable table, Boolean tta, Progress progress) throws Exception {
+	/** A finished run opened for scoring: its folder, its experiment and its recorded training mean. */
+	private record Finished(RunDirectory run, Experiment experiment, float mean) {
+	}
+
+	/** Opens a finished run whose backend is {@code tools}' and reads its experiment and training mean. */
+	private static Finished finished(ExperimentRunner.Tools tools, Path runDir) throws Exception {
 		RunDirectory run = RunDirectory.open(runDir);
 		if (!run.finished()) {
 			throw new IllegalStateException(runDir + " has not finished; resume it first (nodulab resume " + runDir + ")");
@@ -104,7 +93,38 @@ public final class RunPredictor {
 					+ tools.backend().id() + "'");
 		}
 		JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElseThrow();
-		float mean = (float) provenance.path("trainingMean").path("mean").asDouble(0);
+		return new Finished(run, e, (float) provenance.path("trainingMean").path("mean").asDouble(0));
+	}
+
+	/**
+	 * A model's entry in a finished run's summary.json (its best epoch and CPMs).
+	 *
+	 * @throws java.io.IOException when the summary has no result for it
+	 */
+	public static JsonNode summaryOf(RunDirectory run, String model) throws java.io.IOException {
+		JsonNode summary = run.readJson(RunDirectory.SUMMARY).orElseThrow(() -> new java.io.IOException(run.dir() + " has no " + RunDirectory.SUMMARY));
+		for (JsonNode x : summary.path("models")) {
+			if (x.path("model").asText().equals(model)) {
+				return x;
+			}
+		}
+		throw new java.io.IOException(run.dir() + ": no result for " + model + " in " + RunDirectory.SUMMARY);
+	}
+
+	/**
+	 * Scores the candidates of one scan held in memory (a scan being screened, outside any dataset) with some models
+	 * of a finished run, with the run's preprocessing and training mean.
+	 *
+	 * @param models model names of the run ({@code m0-densenet}); null or empty: all of them
+	 * @param table the scan's candidates (seriesuid {@code uid})
+	 * @return the scores per model, in the table's row order
+	 */
+	public static Map<String, float[]> scoreVolume(ExperimentRunner.Tools tools, Path runDir, List<String> models, String uid,
+			org.nodulab.volume.Volume volume, CandidateTable table, Boolean tta, Progress progress) throws Exception {
+		Finished f = finished(tools, runDir);
+		RunDirectory run = f.run();
+		Experiment e = f.experiment();
+		float mean = f.mean();
 		return score(tools, run, e, mean, models, CandidateSet.unlabelled(table), ScanVolumes.of(uid, volume), tta, progress);
 	}
 
@@ -126,7 +146,6 @@ public final class RunPredictor {
 		boolean useTta = tta != null ? tta : e.evaluation.testTimeAugmentation;
 		ExperimentRunner runner = new ExperimentRunner(tools, progress);
 		Map<String, float[]> out = new LinkedHashMap<>();
-		JsonNode summary = run.readJson(RunDirectory.SUMMARY).orElseThrow();
 		List<String> names = new ArrayList<>();
 		for (int i = 0; i < e.architectures.size(); i++) {
 			names.add(ExperimentRunner.modelName(e, i));
@@ -143,15 +162,7 @@ public final class RunPredictor {
 			if (only != null && !only.isEmpty() && !only.contains(model)) {
 				continue;
 			}
-			JsonNode m = null;
-			for (JsonNode x : summary.path("models")) {
-				if (x.path("model").asText().equals(model)) {
-					m = x;
-				}
-			}
-			if (m == null) {
-				throw new java.io.IOException(runDir + ": no result for " + model + " in " + RunDirectory.SUMMARY);
-			}
+			JsonNode m = summaryOf(run, model);
 			Checkpoints.Checkpoint c = run.checkpoints().atEpoch(model, m.path("bestEpoch").asInt())
 					.orElseThrow(() -> new java.io.IOException(runDir + ": the best checkpoint of " + model + " is missing"));
 			NetworkGraph graph = runner.graph(e, i);

@@ -44,11 +44,8 @@ public final class DetectCommand implements Callable<Integer> {
 	@Option(names = "--out", required = true, paramLabel = "FILE", description = "The candidate file to write (never overwritten).")
 	Path output;
 
-	@Option(names = "--detector", paramLabel = "ID", defaultValue = DetectorRegistry.DEFAULT, description = "The detector (default: ${DEFAULT-VALUE}; see nodulab list detectors).")
-	String detector;
-
-	@Option(names = { "-d", "--detector-option" }, paramLabel = "KEY=VALUE", description = "A detector setting, e.g. -d maxCandidates=200 (see nodulab list detectors --verbose).")
-	Map<String, String> detectorOptions = new LinkedHashMap<>();
+	@picocli.CommandLine.Mixin
+	DetectorOptions detection = new DetectorOptions();
 
 	@Option(names = { "-o", "--option" }, paramLabel = "KEY=VALUE", description = "A reader setting for a scan or series, e.g. -o series=1.2.3 for a folder with several DICOM series.")
 	Map<String, String> readerOptions = new LinkedHashMap<>();
@@ -68,7 +65,7 @@ public final class DetectCommand implements Callable<Integer> {
 		if (Files.exists(output)) {
 			throw new FileAlreadyExistsException(output.toString(), null, "exists; candidate files are never overwritten (choose a new --out)");
 		}
-		DetectorRegistry.Configured configured = services.get(DetectorRegistry.class).configure(detector, detectorOptions);
+		DetectorRegistry.Configured configured = services.get(DetectorRegistry.class).configure(detection.id, detection.options);
 		VolumeReaderRegistry readers = services.get(VolumeReaderRegistry.class);
 		PrintWriter out = spec.commandLine().getOut();
 		long start = System.nanoTime();

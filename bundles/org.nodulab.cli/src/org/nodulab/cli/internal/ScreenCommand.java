@@ -45,11 +45,8 @@ public final class ScreenCommand implements Callable<Integer>, DeviceWork {
 	@Option(names = "--fps", paramLabel = "N", defaultValue = "1", description = "Operating point: false positives per scan on the models' test scans (default: ${DEFAULT-VALUE}).")
 	double fps;
 
-	@Option(names = "--detector", paramLabel = "ID", defaultValue = DetectorRegistry.DEFAULT, description = "The candidate detector (default: ${DEFAULT-VALUE}).")
-	String detector;
-
-	@Option(names = { "-d", "--detector-option" }, paramLabel = "KEY=VALUE", description = "A detector setting, e.g. -d maxCandidates=200.")
-	Map<String, String> detectorOptions = new LinkedHashMap<>();
+	@picocli.CommandLine.Mixin
+	DetectorOptions detection = new DetectorOptions();
 
 	@Option(names = { "-o", "--option" }, paramLabel = "KEY=VALUE", description = "A reader setting, e.g. -o series=1.2.3 when the folder holds several series.")
 	Map<String, String> readerOptions = new LinkedHashMap<>();
@@ -97,7 +94,7 @@ public final class ScreenCommand implements Callable<Integer>, DeviceWork {
 			}
 			return t;
 		};
-		Screening.Result r = Screening.screen(volume, series, refs, new Screening.Options(detector, detectorOptions, tta, fps),
+		Screening.Result r = Screening.screen(volume, series, refs, new Screening.Options(detection.id, detection.options, tta, fps),
 				services.get(DetectorRegistry.class), factory, services.progress(out), line -> out.println("  " + line));
 		ScreenReport.write(r, dir, input, readerOptions);
 		out.printf(Locale.ROOT, "%d finding%s above the operating point (probability %.4f, %s false positives per scan on the test scans)%n",
