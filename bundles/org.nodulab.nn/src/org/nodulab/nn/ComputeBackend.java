@@ -60,6 +60,33 @@ public interface ComputeBackend {
 			throws BackendException, java.io.IOException;
 
 	/**
+	 * Whether this backend trains networks. An inference-only backend (ONNX Runtime) refuses {@link #create} and
+	 * predicts with weights trained on another backend, through {@link #inference}.
+	 */
+	default boolean trains() {
+		return true;
+	}
+
+	/**
+	 * A network for prediction with the given weights: every parameter and state array by name, in the names and
+	 * layouts of {@link TrainableNetwork#parameters()} (which both training backends share, so a model trained on one
+	 * predicts on another). The default compiles a fresh network and replaces its weights.
+	 *
+	 * @throws BackendException when the graph uses something this backend cannot run, or the weights do not fit it
+	 */
+	default TrainableNetwork inference(NetworkGraph graph, TrainingSettings training, Map<String, Tensor> weights)
+			throws BackendException {
+		TrainableNetwork net = create(graph, training, 0);
+		try {
+			net.setParameters(weights);
+			return net;
+		} catch (RuntimeException e) {
+			net.close();
+			throw new BackendException(id() + ": the weights do not fit network " + graph.name() + ": " + e.getMessage(), e);
+		}
+	}
+
+	/**
 	 * The single-precision peak this backend reaches on this machine, in GFLOP/s: the best of repeated
 	 * products of two random {@code n x n} float matrices ({@code 2 n^3} operations each) through the backend's
 	 * own library and threads, on the CPU, for about the given seconds after one warm-up product. The figure

@@ -58,14 +58,18 @@ public final class Throughput {
 		}
 		double train = samples / ((System.nanoTime() - start) / 1e9);
 		java.util.Map<String, Double> phases = new java.util.LinkedHashMap<>(net.stepPhases());
-		net.predict(inference);
-		start = System.nanoTime();
-		steps = 0;
-		while (steps < 2 || System.nanoTime() - start < seconds / 2 * 1e9) {
-			net.predict(inference);
+		return new Figures(train, inference(net, inference, seconds / 2), losses, phases);
+	}
+
+	/** Samples scored per second: {@code batch} predicted for about {@code seconds} (at least two calls) after one warm-up call. */
+	public static double inference(TrainableNetwork net, Batch batch, double seconds) {
+		net.predict(batch);
+		long start = System.nanoTime();
+		int steps = 0;
+		while (steps < 2 || System.nanoTime() - start < seconds * 1e9) {
+			net.predict(batch);
 			steps++;
 		}
-		double infer = (double) steps * inference.size() / ((System.nanoTime() - start) / 1e9);
-		return new Figures(train, infer, losses, phases);
+		return (double) steps * batch.size() / ((System.nanoTime() - start) / 1e9);
 	}
 }

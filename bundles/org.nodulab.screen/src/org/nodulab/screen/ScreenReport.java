@@ -132,6 +132,7 @@ public final class ScreenReport {
 		}
 		m.put("models", models);
 		m.put("tta", r.tta());
+		m.put("scoredOn", r.scoringBackend());
 		m.put("candidates", r.candidates().size());
 		m.put("findings", r.findings().size());
 		m.put("detector", r.detection().facts());

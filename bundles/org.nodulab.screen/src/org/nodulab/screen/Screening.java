@@ -59,8 +59,16 @@ public final class Screening {
 	 * @param tta test-time augmentation; null: as each run's experiment says
 	 * @param falsePositivesPerScan the operating point: findings are the candidates at or above the probability at
 	 *            which the models had this many false positives per scan on their test scans
+	 * @param scoringBackend the compute backend that scores the candidates (for example {@code onnxruntime}); null:
+	 *            each run's own
 	 */
-	public record Options(String detector, Map<String, String> detectorOptions, Boolean tta, double falsePositivesPerScan) {
+	public record Options(String detector, Map<String, String> detectorOptions, Boolean tta, double falsePositivesPerScan,
+			String scoringBackend) {
+
+		/** Scoring on each run's own backend. */
+		public Options(String detector, Map<String, String> detectorOptions, Boolean tta, double falsePositivesPerScan) {
+			this(detector, detectorOptions, tta, falsePositivesPerScan, null);
+		}
 
 		public Options {
 			if (!(falsePositivesPerScan > 0 && Double.isFinite(falsePositivesPerScan))) {
@@ -93,7 +101,7 @@ public final class Screening {
 
 	/** Everything the report shows. */
 	public record Result(String seriesUid, Volume volume, List<Model> models, OperatingPoint operatingPoint, DetectionResult detection,
-			List<Finding> candidates, List<Finding> findings, boolean tta, Map<String, Double> seconds) {
+			List<Finding> candidates, List<Finding> findings, boolean tta, String scoringBackend, Map<String, Double> seconds) {
 	}
 
 	private Screening() {
@@ -130,7 +138,7 @@ public final class Screening {
 			if (ref.model() != null && !names.contains(ref.model())) {
 				throw new IllegalArgumentException(ref.run() + " has no model '" + ref.model() + "'; its models: " + String.join(", ", names));
 			}
-			String sha = sha256(run.resolve(RunDirectory.EXPERIMENT));
+			String sha = org.nodulab.train.Checkpoints.sha256(run.resolve(RunDirectory.EXPERIMENT));
 			ExperimentRunner runner = new ExperimentRunner(t, Progress.NONE);
 			for (int i = 0; i < names.size(); i++) {
 				String name = names.get(i);
@@ -329,7 +337,9 @@ public final class Screening {
 			}
 			for (Map.Entry<Path, List<String>> r : byRun.entrySet()) {
 				ExperimentRunner.Tools t = tools.forBackend(RunPredictor.backendOf(r.getKey()));
-				Map<String, float[]> scores = RunPredictor.scoreVolume(t, r.getKey(), r.getValue(), seriesUid, volume, table, o.tta(), progress);
+				org.nodulab.nn.ComputeBackend compute = o.scoringBackend() == null ? null : tools.forBackend(o.scoringBackend()).backend();
+				Map<String, float[]> scores = RunPredictor.scoreVolume(t, r.getKey(), r.getValue(), seriesUid, volume, table, o.tta(), compute,
+						progress);
 				for (float[] s : scores.values()) {
 					for (int i = 0; i < s.length; i++) {
 						mean[i] += s[i];
@@ -361,15 +371,8 @@ public final class Screening {
 		}
 		List<Finding> findings = all.stream().filter(f -> f.probability() >= op.threshold()).toList();
 		seconds.put("total", (System.nanoTime() - t0) / 1e9);
-		return new Result(seriesUid, volume, models, op, detection, all, findings, tta, seconds);
+		return new Result(seriesUid, volume, models, op, detection, all, findings, tta,
+				o.scoringBackend() != null ? o.scoringBackend() : String.join(", ", models.stream().map(Model::backend).distinct().toList()), seconds);
 	}
 
-	static String sha256(Path file) throws IOException {
-		try {
-			java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-			return java.util.HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
-		} catch (java.security.NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
-	}
 }

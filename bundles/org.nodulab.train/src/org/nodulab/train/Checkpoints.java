@@ -216,6 +216,15 @@ public final class Checkpoints {
 		return deletions.read();
 	}
 
+	/** The SHA-256 of a file's content, in lower-case hexadecimal (read in a stream, whatever its size). */
+	public static String sha256(Path file) throws IOException {
+		MessageDigest digest = sha256();
+		try (java.io.InputStream in = new java.security.DigestInputStream(Files.newInputStream(file), digest)) {
+			in.transferTo(java.io.OutputStream.nullOutputStream());
+		}
+		return HexFormat.of().formatHex(digest.digest());
+	}
+
 	static MessageDigest sha256() {
 		try {
 			return MessageDigest.getInstance("SHA-256");

@@ -103,6 +103,9 @@ public final class ExperimentRunner {
 
 	/** Starts a new run of a validated experiment. */
 	public RunResult train(Experiment e, List<String> commandLine) throws Exception {
+		if (!tools.backend().trains()) {
+			throw new IllegalArgumentException("training.backend: " + tools.backend().id() + " predicts only; train on libtorch or dl4j");
+		}
 		RunDirectory run = create(e);
 		started(run.dir());
 		return execute(run, e, commandLine, true);

@@ -47,6 +47,15 @@ public final class RunPredictor {
 
 	public static Result predict(ExperimentRunner.Tools tools, Path runDir, Path candidates, Boolean tta, Progress progress)
 			throws Exception {
+		return predict(tools, runDir, candidates, tta, null, progress);
+	}
+
+	/**
+	 * @param compute the backend that scores (for example {@code onnxruntime}); null: the one the run trained on, whose
+	 *            {@code tools} load the checkpoints either way (the weights then move to {@code compute})
+	 */
+	public static Result predict(ExperimentRunner.Tools tools, Path runDir, Path candidates, Boolean tta,
+			org.nodulab.nn.ComputeBackend compute, Progress progress) throws Exception {
 		Finished f = finished(tools, runDir);
 		RunDirectory run = f.run();
 		Experiment e = f.experiment();
@@ -62,7 +71,7 @@ public final class RunPredictor {
 		// each model visits the scans one after another, every view of a scan before the next scan: 128 MiB of volumes
 		// on the heap at most (one scan at least), no mapping left open, so memory does not grow with the scans
 		ScanVolumes volumes = ScanVolumes.oneAfterAnother(dataset, tools.readers(), 2L * 64 << 20);
-		Map<String, float[]> scores = score(tools, run, e, mean, null, set, volumes, tta, progress);
+		Map<String, float[]> scores = score(tools, run, e, mean, null, set, volumes, tta, compute, progress);
 		Map<String, List<Prediction>> out = new LinkedHashMap<>();
 		List<double[]> all = new ArrayList<>();
 		for (Map.Entry<String, float[]> m : scores.entrySet()) {
@@ -120,12 +129,13 @@ public final class RunPredictor {
 	 * @return the scores per model, in the table's row order
 	 */
 	public static Map<String, float[]> scoreVolume(ExperimentRunner.Tools tools, Path runDir, List<String> models, String uid,
-			org.nodulab.volume.Volume volume, CandidateTable table, Boolean tta, Progress progress) throws Exception {
+			org.nodulab.volume.Volume volume, CandidateTable table, Boolean tta, org.nodulab.nn.ComputeBackend compute, Progress progress)
+			throws Exception {
 		Finished f = finished(tools, runDir);
 		RunDirectory run = f.run();
 		Experiment e = f.experiment();
 		float mean = f.mean();
-		return score(tools, run, e, mean, models, CandidateSet.unlabelled(table), ScanVolumes.of(uid, volume), tta, progress);
+		return score(tools, run, e, mean, models, CandidateSet.unlabelled(table), ScanVolumes.of(uid, volume), tta, compute, progress);
 	}
 
 	/** The model names of a run's experiment, in order ({@code m0-densenet}, ...). */
@@ -138,9 +148,13 @@ public final class RunPredictor {
 		return names;
 	}
 
-	/** Each model's (or each named model's) scores at its best epoch, checkpoint verified. */
+	/**
+	 * Each model's (or each named model's) scores at its best epoch, checkpoint verified; on {@code compute} when it is
+	 * another backend than the run's (the checkpoint's weights handed over by name).
+	 */
 	private static Map<String, float[]> score(ExperimentRunner.Tools tools, RunDirectory run, Experiment e, float mean,
-			List<String> only, CandidateSet set, ScanVolumes volumes, Boolean tta, Progress progress) throws Exception {
+			List<String> only, CandidateSet set, ScanVolumes volumes, Boolean tta, org.nodulab.nn.ComputeBackend compute,
+			Progress progress) throws Exception {
 		Path runDir = run.dir();
 		Preprocessing prep = Preprocessing.of(e.preprocessing, tools.windows(), mean);
 		boolean useTta = tta != null ? tta : e.evaluation.testTimeAugmentation;
@@ -166,8 +180,7 @@ public final class RunPredictor {
 			Checkpoints.Checkpoint c = run.checkpoints().atEpoch(model, m.path("bestEpoch").asInt())
 					.orElseThrow(() -> new java.io.IOException(runDir + ": the best checkpoint of " + model + " is missing"));
 			NetworkGraph graph = runner.graph(e, i);
-			try (InputStream in = Checkpoints.openVerified(c);
-					TrainableNetwork net = tools.backend().load(graph, e.forArchitecture(i).training, in)) {
+			try (TrainableNetwork net = open(tools, compute, graph, e.forArchitecture(i).training, c)) {
 				BatchSource source = new BatchSource(set, volumes, prep, Augmenter.none(), e.seed, ExperimentRunner.layouts(e, i, graph));
 				progress.begin(model + " predictions" + (useTta ? " (TTA x4)" : ""), 1);
 				out.put(model, Predictor.predict(net, source, e.forArchitecture(i).training.batchSize, useTta, e.sampling.workers, progress));
@@ -175,6 +188,107 @@ public final class RunPredictor {
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * A checkpoint loaded by the backend that wrote it ({@code tools}'), moved to {@code compute} when that is another
+	 * backend (null or the same: as loaded).
+	 */
+	static TrainableNetwork open(ExperimentRunner.Tools tools, org.nodulab.nn.ComputeBackend compute, NetworkGraph graph,
+			org.nodulab.core.experiment.TrainingSettings training, Checkpoints.Checkpoint c) throws Exception {
+		TrainableNetwork trained;
+		try (InputStream in = Checkpoints.openVerified(c)) {
+			trained = tools.backend().load(graph, training, in);
+		}
+		if (compute == null || compute.id().equals(tools.backend().id())) {
+			return trained;
+		}
+		try (TrainableNetwork from = trained) {
+			return compute.inference(graph, training, from.parameters());
+		}
+	}
+
+	/**
+	 * A model of a finished run loaded for export: the checkpoint (verified) on its own backend, its weights by name
+	 * and what a user needs to prepare its inputs.
+	 *
+	 * @param ref {@code <run>/<model>@<epoch>}, {@code <run>/<model>} (its best epoch) or a run (its best model)
+	 */
+	public static Exported export(ExperimentRunner.Tools tools, ModelRef ref) throws Exception {
+		RunDirectory run = RunDirectory.open(ref.run());
+		Experiment e = tools.validator().load(run.resolve(RunDirectory.EXPERIMENT));
+		if (!e.training.backend.equals(tools.backend().id())) {
+			throw new IllegalArgumentException(ref.run() + " was trained on backend '" + e.training.backend + "'; its checkpoints load there, not on '"
+					+ tools.backend().id() + "'");
+		}
+		Checkpoints.Checkpoint c = ref.resolve(run);
+		List<String> names = new ArrayList<>();
+		for (int i = 0; i < e.architectures.size(); i++) {
+			names.add(ExperimentRunner.modelName(e, i));
+		}
+		int index = names.indexOf(c.model());
+		if (index < 0) {
+			throw new IllegalArgumentException(ref.run() + " has no model '" + c.model() + "'; its models: " + String.join(", ", names));
+		}
+		if (!c.atEpochEnd()) {
+			throw new IllegalArgumentException(c.file() + " was written inside an epoch (a resume point), not at an epoch's end: export "
+					+ c.model() + "@<epoch> of a finished epoch");
+		}
+		NetworkGraph graph = new ExperimentRunner(tools, Progress.NONE).graph(e, index);
+		Map<String, org.nodulab.nn.Tensor> weights;
+		try (TrainableNetwork net = open(tools, null, graph, e.forArchitecture(index).training, c)) {
+			weights = net.parameters();
+		}
+		JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElse(null);
+		float mean = provenance == null ? 0f : (float) provenance.path("trainingMean").path("mean").asDouble(0);
+		Preprocessing prep = Preprocessing.of(e.preprocessing, tools.windows(), mean);
+		List<org.nodulab.preprocess.PatchLayout> layouts = ExperimentRunner.layouts(e, index, graph);
+		Map<String, String> meta = new LinkedHashMap<>();
+		meta.put("nodulab.model", run.name() + "/" + c.model() + "@" + c.epoch());
+		meta.put("nodulab.run", run.dir().toAbsolutePath().normalize().toString());
+		meta.put("nodulab.experiment", e.name);
+		meta.put("nodulab.experiment.sha256", Checkpoints.sha256(run.resolve(RunDirectory.EXPERIMENT)));
+		meta.put("nodulab.checkpoint.sha256", c.sha256());
+		meta.put("nodulab.architecture", e.architectures.get(index).id);
+		meta.put("nodulab.trained.backend", e.training.backend);
+		meta.put("nodulab.seed", String.valueOf(e.seed));
+		var window = prep.window();
+		meta.put("preprocessing.resample", String.valueOf(e.preprocessing.resample));
+		meta.put("preprocessing.spacing_mm", e.preprocessing.resample ? org.nodulab.luna16.Formats.shortest(e.preprocessing.spacing) : "the scan's own");
+		meta.put("preprocessing.window", window.id());
+		meta.put("preprocessing.window_hu", org.nodulab.luna16.Formats.shortest(window.min()) + ".." + org.nodulab.luna16.Formats.shortest(window.max()));
+		meta.put("preprocessing.training_mean", String.valueOf(e.preprocessing.meanSubtraction ? mean : 0f));
+		String low = window.min() < 0 ? "HU + " + org.nodulab.luna16.Formats.shortest(-window.min())
+				: "HU - " + org.nodulab.luna16.Formats.shortest(window.min());
+		meta.put("preprocessing.formula", "x = clip((" + low + ") / " + org.nodulab.luna16.Formats.shortest(window.max() - window.min())
+				+ ", 0, 1) - preprocessing.training_mean; HU by trilinear interpolation on the patch grid");
+		StringBuilder inputs = new StringBuilder();
+		for (int k = 0; k < graph.inputs().size(); k++) {
+			org.nodulab.preprocess.PatchLayout l = layouts.get(k);
+			var shape = graph.inputShapes().get(k);
+			inputs.append(k == 0 ? "" : "; ").append(graph.inputs().get(k).name()).append(": [batch, ").append(shape.channels()).append(", ")
+					.append(shape.depth()).append(", ").append(shape.height()).append(", ").append(shape.width()).append("]");
+			if (l.fieldOfView() != null) {
+				inputs.append(" field of view ").append(java.util.Arrays.toString(l.fieldOfView())).append(" mm (z, y, x)");
+			}
+			if (l.scales().length > 1 || l.scales()[0] != 1) {
+				inputs.append(" scales ").append(java.util.Arrays.toString(l.scales())).append(" as channels");
+			}
+		}
+		meta.put("inputs", inputs.toString());
+		meta.put("inputs.order", "one input per branch in this order; each patch [channels, z, y, x] (depth, height, width) on a grid "
+				+ "along the world axes: voxel (i, j, k) at world (x, y, z) = candidate + preprocessing.spacing_mm * ((i, j, k) - (size - 1) / 2)");
+		meta.put("preprocessing.padding_hu", org.nodulab.luna16.Formats.shortest(org.nodulab.dataset.ScanVolumes.PAD_HU)
+				+ " (outside the scan)");
+		meta.put("output", "probability [batch]: that each candidate is a nodule");
+		meta.put("tta", e.evaluation.testTimeAugmentation ? "the run averaged 4 rotations about z (0, 90, 180, 270 degrees) of each patch"
+				: "none");
+		return new Exported(run, c, graph, weights, meta);
+	}
+
+	/** A model ready to write in an exchange format: its checkpoint, graph, weights and metadata. */
+	public record Exported(RunDirectory run, Checkpoints.Checkpoint checkpoint, NetworkGraph graph,
+			Map<String, org.nodulab.nn.Tensor> weights, Map<String, String> metadata) {
 	}
 
 	/** Writes the result (the mean, or the single model) as a submission file; never over an existing file. */

@@ -61,6 +61,16 @@ public final class RunServices {
 		return new ExperimentRunner.Tools(validator, architectures, augmentations, windows, readers, evaluators, combiners, backend(backendId));
 	}
 
+	/** With the compute backend of this id, which must train (a predict-only backend such as onnxruntime is refused). */
+	public ExperimentRunner.Tools trainingTools(String backendId) {
+		ComputeBackend b = backend(backendId);
+		if (!b.trains()) {
+			throw new IllegalArgumentException("training.backend: " + b.id() + " predicts only (it scores finished runs with predict or screen --backend "
+					+ b.id() + "); the backends that train: " + backends().stream().filter(ComputeBackend::trains).map(ComputeBackend::id).toList());
+		}
+		return tools(backendId);
+	}
+
 	/** The backend of this id (null: the default). */
 	public ComputeBackend backend(String backendId) {
 		List<ComputeBackend> all = backends();
