@@ -83,7 +83,7 @@ public final class BenchExamplesCommand implements Callable<Integer> {
 			long t0 = System.nanoTime();
 			ExperimentRunner.Tools tools = RunTools.of(services);
 			Experiment e = RunTools.load(tools.validator(), file, root -> quick(root));
-			tools = RunTools.of(services, e.training.backend);
+			tools = RunTools.forTraining(services, e.training.backend);
 			out.printf(Locale.ROOT, "%s: %d model(s) on %s, test subsets %s%n", e.name, e.architectures.size(), tools.backend().id(),
 					e.dataset.split.test);
 			out.flush();

@@ -98,8 +98,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	record Figures(double train, double infer, double peakMiB, double peakGflops) {
 
 		void print(PrintWriter out, int round, String name) {
-			out.printf(Locale.ROOT, "  round %d %-10s train %6.2f samples/s, infer %6.2f samples/s, peak resident memory %,6.0f MiB%n",
-					round, name, train, infer, peakMiB);
+			out.printf(Locale.ROOT, "  round %d %-11s train %s samples/s, infer %6.2f samples/s, peak resident memory %,6.0f MiB%n",
+					round, name, rate(train, "%6.2f"), infer, peakMiB);
 		}
 	}
 
@@ -180,7 +180,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		nodulab.forEach((id, figures) -> {
 			Figures n = best(figures);
 			bests.put(id, n);
-			out.printf(Locale.ROOT, "  %s best: train %.2f samples/s, infer %.2f samples/s%n", id, n.train(), n.infer());
+			out.printf(Locale.ROOT, "  %s best: train %s samples/s, infer %.2f samples/s%n", id, rate(n.train(), "%.2f"), n.infer());
 		});
 		Figures torchBest = torch.isEmpty() ? null : best(torch);
 		if (torchBest != null && !Double.isNaN(torchBest.peakGflops())) {
@@ -193,15 +193,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			Figures t = torchBest;
 			out.printf(Locale.ROOT, "  pytorch best: train %.2f samples/s, infer %.2f samples/s%n", t.train(), t.infer());
 			share(out, "pytorch", t, flops, machinePeak);
-			bests.forEach((id, n) -> out.printf(Locale.ROOT, "  ratio %s / pytorch: training %.2fx, inference %.2fx%n", id,
-					n.train() / t.train(), n.infer() / t.infer()));
+			bests.forEach((id, n) -> out.printf(Locale.ROOT, "  ratio %s / pytorch: training %sx, inference %.2fx%n", id,
+					rate(n.train() / t.train(), "%.2f").strip(), n.infer() / t.infer()));
 		}
 		if (bests.size() > 1) {
 			List<String> ids = new ArrayList<>(bests.keySet());
 			Figures a = bests.get(ids.get(0));
 			for (String id : ids.subList(1, ids.size())) {
 				Figures b = bests.get(id);
-				out.printf(Locale.ROOT, "  ratio %s / %s: training %.2fx, inference %.2fx%n", id, ids.get(0), b.train() / a.train(),
+				out.printf(Locale.ROOT, "  ratio %s / %s: training %sx, inference %.2fx%n", id, ids.get(0), rate(b.train() / a.train(), "%.2f").strip(),
 						b.infer() / a.infer());
 			}
 		}
@@ -252,6 +252,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	private Figures measure(ComputeBackend backend, NetworkGraph graph, Supplier<Batch> batches,
 			PrintWriter out) throws Exception {
 		Batch b = org.nodulab.nn.Throughput.randomBatch(graph, batch, 1);
+		if (!backend.trains()) { // prediction only (onnxruntime): the weights of a fresh network of a training backend
+			ComputeBackend trainer = services.get(org.nodulab.train.RunServices.class).backends().stream().filter(ComputeBackend::trains).findFirst()
+					.orElseThrow(() -> new IllegalStateException("no training backend is installed to make " + backend.id() + "'s weights"));
+			java.util.Map<String, org.nodulab.nn.Tensor> weights;
+			try (TrainableNetwork source = trainer.create(graph, new TrainingSettings(), 1)) {
+				weights = source.parameters();
+			}
+			try (TrainableNetwork net = backend.inference(graph, new TrainingSettings(), weights)) {
+				double infer = org.nodulab.nn.Throughput.inference(net, b, seconds / 2);
+				out.println("  " + backend.id() + ": prediction only (the weights of a fresh " + trainer.id() + " network); no training figure");
+				return new Figures(Double.NaN, infer, peakResidentMiB(), Double.NaN);
+			}
+		}
 		try (TrainableNetwork net = backend.create(graph, new TrainingSettings(), 1)) {
 			org.nodulab.nn.Throughput.Figures f = org.nodulab.nn.Throughput.measure(net, batches != null ? batches : () -> b, b, seconds);
 			if (batches != null) {
@@ -336,12 +349,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	static void share(PrintWriter out, String id, Figures f, double flopsPerSample, double peak) {
 		double train = f.train() * 3 * flopsPerSample / 1e9;
 		double infer = f.infer() * flopsPerSample / 1e9;
-		if (Double.isNaN(peak) || peak <= 0) {
+		if (Double.isNaN(train) && !(Double.isNaN(peak) || peak <= 0)) { // a backend that predicts only
+			out.printf(Locale.ROOT, "  %s achieved: inference %.1f GFLOP/s (%.1f%% of the measured peak %.1f)%n", id, infer, 100 * infer / peak, peak);
+		} else if (Double.isNaN(peak) || peak <= 0) {
 			out.printf(Locale.ROOT, "  %s achieved: training %.1f GFLOP/s, inference %.1f GFLOP/s (peak not measured)%n", id, train, infer);
 		} else {
 			out.printf(Locale.ROOT, "  %s achieved: training %.1f GFLOP/s (%.1f%% of the measured peak %.1f), inference %.1f GFLOP/s (%.1f%%)%n", id,
 					train, 100 * train / peak, peak, infer, 100 * infer / peak);
 		}
+	}
+
+	/** A rate, or "-" where there is none (a backend that predicts only has no training rate). */
+	static String rate(double v, String format) {
+		return Double.isNaN(v) ? String.format(Locale.ROOT, "%" + String.format(Locale.ROOT, format, 0.0).length() + "s", "-")
+				: String.format(Locale.ROOT, format, v);
 	}
 
 	private static String fmt(double v) {

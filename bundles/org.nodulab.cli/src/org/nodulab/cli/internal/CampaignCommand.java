@@ -324,7 +324,7 @@ public final class CampaignCommand implements Runnable {
 			PrintWriter out = spec.commandLine().getOut();
 			CampaignService service = services.get(CampaignService.class);
 			CampaignFolder folder = CampaignFolder.open(dir);
-			CampaignTask.Outcome o = service.task(folder, run, e -> services.runner(RunTools.of(services, e.training.backend), out),
+			CampaignTask.Outcome o = service.task(folder, run, e -> services.runner(RunTools.forTraining(services, e.training.backend), out),
 					RunTools.commandLine(spec), out);
 			if (o.skipped()) {
 				out.println(run + ": finished already; " + o.run());

@@ -48,7 +48,7 @@ public final class CvCommand implements Callable<Integer>, DeviceWork, Checked {
 			spec.commandLine().getErr().println(x.getMessage());
 			return NodulabCommand.INVALID_INPUT;
 		}
-		tools = RunTools.of(services, e.training.backend);
+		tools = RunTools.forTraining(services, e.training.backend);
 		CrossValidation.Result r = CrossValidation.start(services.runner(tools, out), tools, e, folds,
 				RunTools.commandLine(spec));
 		services.result(result(r));
@@ -64,7 +64,7 @@ public final class CvCommand implements Callable<Integer>, DeviceWork, Checked {
 	public List<String> check() {
 		try {
 			Experiment e = RunTools.load(RunTools.of(services).validator(), file, null);
-			RunTools.of(services, e.training.backend);
+			RunTools.forTraining(services, e.training.backend);
 			e.dataset.path = e.resolve(e.dataset.path).toString();
 			CrossValidation.folds(e, folds);
 			return List.of();

@@ -241,17 +241,8 @@ public final class EnsembleCommand implements Callable<Integer>, Checked {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("file", file.toString());
 		m.put("rows", rows);
-		m.put("sha256", sha256(file));
+		m.put("sha256", org.nodulab.train.Checkpoints.sha256(file));
 		return m;
 	}
 
-	static String sha256(Path file) throws IOException {
-		try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-			MessageDigest digest = ((DigestInputStream) in).getMessageDigest();
-			in.transferTo(java.io.OutputStream.nullOutputStream());
-			return HexFormat.of().formatHex(digest.digest());
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
-	}
 }

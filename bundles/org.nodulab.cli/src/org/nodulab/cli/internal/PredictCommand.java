@@ -36,6 +36,9 @@ public final class PredictCommand implements Callable<Integer>, DeviceWork, Chec
 	@Option(names = "--tta", negatable = true, description = "Average over the 4 rotations about z (default: as the run's experiment).")
 	Boolean tta;
 
+	@Option(names = "--backend", paramLabel = "ID", description = "The compute backend that scores: the run's own (default), the other training backend, or onnxruntime (each model's weights written into its ONNX model in memory, run by ONNX Runtime).")
+	String backend;
+
 	public PredictCommand(Services services) {
 		this.services = services;
 	}
@@ -64,12 +67,22 @@ public final class PredictCommand implements Callable<Integer>, DeviceWork, Chec
 		if (services.device() != null) {
 			tools.backend().bind(services.device());
 		}
-		RunPredictor.Result r = RunPredictor.predict(tools, run, candidates, tta, services.progress(out));
+		org.nodulab.nn.ComputeBackend compute = null;
+		if (backend != null && !backend.equals(tools.backend().id())) {
+			compute = RunTools.of(services, backend).backend();
+			if (services.device() != null) {
+				compute.bind(services.device());
+			}
+		}
+		RunPredictor.Result r = RunPredictor.predict(tools, run, candidates, tta, compute, services.progress(out));
 		Path file = outFile != null ? outFile
 				: run.resolve("predictions/extra/" + candidates.getFileName().toString().replaceFirst("\\.csv$", "") + "-"
 						+ LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");
 		RunPredictor.write(r, file);
-		out.println("predicted " + r.mean().size() + " candidates with " + r.models().size() + " model(s) -> " + file);
+		String line = "predicted " + r.mean().size() + " candidates with " + r.models().size() + " model(s) on "
+				+ (compute != null ? compute.id() : tools.backend().id()) + " -> " + file;
+		out.println(line);
+		services.result(line);
 		return 0;
 	}
 }

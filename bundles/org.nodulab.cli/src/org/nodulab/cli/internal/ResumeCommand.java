@@ -53,7 +53,7 @@ public final class ResumeCommand implements Callable<Integer>, DeviceWork, Check
 		if (CrossValidation.isCrossValidation(dir)) {
 			ExperimentRunner.Tools tools = RunTools.of(services);
 			Experiment e = tools.validator().load(dir.resolve(CrossValidation.CV_FILE));
-			tools = RunTools.of(services, e.training.backend);
+			tools = RunTools.forTraining(services, e.training.backend);
 			CrossValidation.Result r = CrossValidation.continueIn(services.runner(tools, out), tools,
 					dir, args);
 			services.result(CvCommand.result(r));
@@ -61,7 +61,7 @@ public final class ResumeCommand implements Callable<Integer>, DeviceWork, Check
 		}
 		ExperimentRunner.Tools tools = RunTools.of(services);
 		Experiment e = tools.validator().load(RunDirectory.open(dir).resolve(RunDirectory.EXPERIMENT));
-		ExperimentRunner.RunResult r = services.runner(RunTools.of(services, e.training.backend), out).resume(dir, args);
+		ExperimentRunner.RunResult r = services.runner(RunTools.forTraining(services, e.training.backend), out).resume(dir, args);
 		services.result(TrainCommand.result(r));
 		return TrainCommand.summarize(out, r);
 	}

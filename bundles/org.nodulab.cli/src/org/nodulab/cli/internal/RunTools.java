@@ -38,6 +38,11 @@ final class RunTools {
 		return services.get(org.nodulab.train.RunServices.class).tools();
 	}
 
+	/** With the compute backend of this id, one that trains (see {@link org.nodulab.train.RunServices#trainingTools}). */
+	static ExperimentRunner.Tools forTraining(Services services, String backendId) {
+		return services.get(org.nodulab.train.RunServices.class).trainingTools(backendId);
+	}
+
 	/** With the compute backend of this id. */
 	static ExperimentRunner.Tools of(Services services, String backendId) {
 		return services.get(org.nodulab.train.RunServices.class).tools(backendId);

@@ -70,7 +70,7 @@ public final class TrainCommand implements Callable<Integer>, DeviceWork, Checke
 	public java.util.List<String> check() {
 		try {
 			Experiment e = load();
-			RunTools.of(services, e.training.backend);
+			RunTools.forTraining(services, e.training.backend);
 			return java.util.List.of();
 		} catch (SettingsException x) {
 			return x.problems().stream().map(p -> p.format(x.source())).toList();
@@ -87,7 +87,7 @@ public final class TrainCommand implements Callable<Integer>, DeviceWork, Checke
 			spec.commandLine().getErr().println(x.getMessage());
 			return NodulabCommand.INVALID_INPUT;
 		}
-		ExperimentRunner.RunResult r = services.runner(RunTools.of(services, e.training.backend), out).train(e, RunTools.commandLine(spec));
+		ExperimentRunner.RunResult r = services.runner(RunTools.forTraining(services, e.training.backend), out).train(e, RunTools.commandLine(spec));
 		services.result(result(r));
 		return summarize(out, r);
 	}
