@@ -142,6 +142,7 @@ public class RunsView extends ViewPart {
 		toolbar.add(ViewActions.action("Ensemble...", "Combine the selected runs' models (mean, weighted with a search on validation predictions, max) or merge folds", () -> work("Ensemble")));
 		toolbar.add(ViewActions.action("Evaluate...", "The official FROC of a submission file (the selected run's by default)", () -> work("Evaluate")));
 		toolbar.add(ViewActions.action("Screen...", "Screen a new scan (a DICOM series) with the selected runs' models: findings report", () -> work("Screen")));
+		toolbar.add(ViewActions.action("Export Model...", "Write one of the selected run's models as an ONNX file (preprocessing and provenance inside)", () -> work("Export Model")));
 		toolbar.add(ViewActions.action("Delete Model...", "Delete one checkpoint of the selected run, with a recorded reason", () -> work("Delete Model")));
 		MenuManager menu = new MenuManager();
 		menu.add(ViewActions.action("Open FROC", null, this::openFroc));
@@ -153,6 +154,8 @@ public class RunsView extends ViewPart {
 		menu.add(ViewActions.action("Predict candidates...", null, () -> work("Predict")));
 		menu.add(ViewActions.action("Ensemble of the selected runs...", null, () -> work("Ensemble")));
 		menu.add(ViewActions.action("Evaluate a submission...", null, () -> work("Evaluate")));
+		menu.add(ViewActions.action("Screen a scan...", null, () -> work("Screen")));
+		menu.add(ViewActions.action("Export model...", null, () -> work("Export Model")));
 		menu.add(ViewActions.action("Delete model...", null, () -> work("Delete Model")));
 		viewer.getTable().setMenu(menu.createContextMenu(viewer.getTable()));
 		getViewSite().getActionBars().updateActionBars();
@@ -291,6 +294,7 @@ public class RunsView extends ViewPart {
 			case "Predict" -> new WorkForm.Predict(selected.get(0).dir());
 			case "Ensemble" -> new WorkForm.Ensemble(selected.stream().map(RunCatalog.Entry::dir).toList());
 			case "Delete Model" -> new WorkForm.DeleteModel(selected.get(0).dir());
+			case "Export Model" -> new WorkForm.ExportModel(selected.get(0).dir());
 			case "Screen" -> new WorkForm.Screen(selected.get(0).dir()).set("models",
 					String.join(";", selected.stream().map(e -> e.dir().toString()).toList()));
 			case "Evaluate" -> {

@@ -183,6 +183,7 @@ public abstract class WorkForm {
 			field("fps", "False positives per scan", Kind.NUMBER, "1", null,
 					"the operating point, on the models' own test scans");
 			field("series", "Series", Kind.TEXT, "", null, "SeriesInstanceUID when the folder holds several series");
+			field("backend", "Scored on", Kind.CHOICE, RUN_BACKEND, BACKENDS, "onnxruntime: the models as ONNX, run by ONNX Runtime");
 			field("out", "Report folder", Kind.NEW_FOLDER,
 					(run == null ? Path.of(System.getProperty("user.home")) : RunOutputs.outputs(run)).resolve("screening-" + stamp()).toString(),
 					null, "findings.csv, candidates.csv, report.html; never overwritten");
@@ -218,6 +219,7 @@ public abstract class WorkForm {
 				c.add("-o");
 				c.add("series=" + get("series"));
 			}
+			backend(c, get("backend"));
 			return c;
 		}
 
@@ -248,6 +250,7 @@ public abstract class WorkForm {
 					RunOutputs.outputs(run).resolve(run.getFileName() + "-predicted-" + stamp() + ".csv").toString(), null,
 					"never overwritten; runs stay as they finished, so outputs go beside them in outputs/");
 			field("tta", "Test-time augmentation", Kind.CHOICE, "as the run", List.of("as the run", "on", "off"), "average over 4 rotations about z");
+			field("backend", "Scored on", Kind.CHOICE, RUN_BACKEND, BACKENDS, "onnxruntime: the models as ONNX, run by ONNX Runtime");
 		}
 
 		@Override
@@ -268,6 +271,7 @@ public abstract class WorkForm {
 			} else if (get("tta").equals("off")) {
 				c.add("--no-tta");
 			}
+			backend(c, get("backend"));
 			return c;
 		}
 
@@ -409,6 +413,70 @@ public abstract class WorkForm {
 		@Override
 		public String jobTitle() {
 			return get("combine") + " ensemble of " + members.size() + " models";
+		}
+	}
+
+	/** The choice of a form's scoring backend that leaves it to each run. */
+	static final String RUN_BACKEND = "each run's own";
+
+	/** The backends a form offers for scoring. */
+	static final List<String> BACKENDS = List.of(RUN_BACKEND, "onnxruntime", "libtorch", "dl4j");
+
+	private static void backend(List<String> command, String choice) {
+		if (!choice.isEmpty() && !choice.equals(RUN_BACKEND)) {
+			command.add("--backend");
+			command.add(choice);
+		}
+	}
+
+	/**
+	 * {@code nodulab models export <run>/<model>@<epoch> --format onnx --out F}: one model as a self-describing ONNX file
+	 * for Python, a PACS plug-in or any ONNX runtime.
+	 */
+	public static final class ExportModel extends WorkForm {
+		/** The choice that exports the run's best model at its best epoch. */
+		static final String BEST = "best model, best epoch";
+
+		private final Path run;
+
+		public ExportModel(Path run) throws IOException {
+			this.run = run;
+			List<String> names = new ArrayList<>(List.of(BEST));
+			for (Checkpoints.Checkpoint c : RunDirectory.open(run).checkpoints().list()) {
+				if (c.atEpochEnd() && !names.contains(c.model() + "@" + c.epoch())) {
+					names.add(c.model() + "@" + c.epoch());
+				}
+			}
+			if (names.size() == 1) {
+				throw new IOException(run + " has no checkpoint at an epoch's end to export");
+			}
+			field("model", "Model", Kind.CHOICE, BEST, names, "<model>@<epoch>");
+			field("format", "Format", Kind.CHOICE, "onnx", List.of("onnx"), "ONNX opset 17 with the preprocessing and provenance as metadata");
+			field("out", "File to write", Kind.NEW_FILE,
+					RunOutputs.outputs(run).resolve(run.getFileName() + "-" + stamp() + ".onnx").toString(), null,
+					"never overwritten; runs stay as they finished, so exports go beside them in outputs/");
+		}
+
+		@Override
+		public String title() {
+			return "Export Model";
+		}
+
+		@Override
+		public String description() {
+			return "Writes one model of " + run.getFileName() + " (checkpoint verified) as an ONNX file that names its inputs, preprocessing, "
+					+ "run, experiment and checkpoint hashes; ONNX Runtime scores it as the run does.";
+		}
+
+		@Override
+		public List<String> command() {
+			String model = get("model").equals(BEST) ? run.toString() : run + "/" + get("model");
+			return List.of("models", "export", model, "--format", get("format"), "--out", get("out"));
+		}
+
+		@Override
+		public String jobTitle() {
+			return "export " + run.getFileName() + (get("model").equals(BEST) ? "" : "/" + get("model"));
 		}
 	}
 
