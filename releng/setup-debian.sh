@@ -8,8 +8,9 @@ set -euo pipefail
 # libpixelmed-java libpixelmed-imageio-java: PixelMed (DICOM), embedded in the DICOM reader bundle at build time
 # python3-vtk9 python3-numpy: ITK's MetaIO (vtkMetaImageReader) cross-checks nodulab volume convert in the smoke test
 # slurm-wlm munge: the Slurm campaign executor's tests start a one-node cluster (releng/slurm/cluster.sh)
+# python3-onnx: onnx.checker on every exported architecture (OnnxExportTest)
 # libjemalloc2: NODULAB_MALLOC=jemalloc (libtorch trains ~1.2x faster than on the launchers' glibc settings, 4x plain glibc; docs/performance.md)
-packages=(xvfb xauth libgtk-3-0 libwebkit2gtk-4.1-0 fontconfig fonts-dejavu-core libpixelmed-java libpixelmed-imageio-java python3-vtk9 python3-numpy libjemalloc2 slurm-wlm munge)
+packages=(xvfb xauth libgtk-3-0 libwebkit2gtk-4.1-0 fontconfig fonts-dejavu-core libpixelmed-java libpixelmed-imageio-java python3-vtk9 python3-numpy python3-onnx libjemalloc2 slurm-wlm munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

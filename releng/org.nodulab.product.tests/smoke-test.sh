@@ -240,9 +240,23 @@ check "the dl4j run records its backend" contains "$run_t/provenance.json" '"id"
 check "and writes its test predictions" test -s "$run_t/predictions/m0-vgg-test.csv"
 ./nodulab predict "$run_t" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted-dl4j.csv" >"$OUT/predict-dl4j.txt" 2>&1
 check "nodulab predict on the dl4j run loads its model on dl4j" test "$(wc -l <"$OUT/predicted-dl4j.csv")" -eq "$(wc -l <"$OUT/synth/candidates_V2.csv")"
-./nodulab bench train --arch vgg --size 16 --batch 4 --seconds 2 --rounds 1 --backend dl4j,libtorch --no-pytorch >"$OUT/bench-backends.txt" 2>&1
-check "nodulab bench train --backend dl4j,libtorch exits 0" test $? -eq 0
+# ONNX (issue 21): the dl4j run's model exported, scored by ONNX Runtime as by dl4j; a predict-only backend refuses to train
+rm -f "$OUT/smoke-dl4j.onnx"
+./nodulab models export "$run_t" --out "$OUT/smoke-dl4j.onnx" >"$OUT/export.txt" 2>&1
+check "nodulab models export <dl4j run> exits 0" test $? -eq 0
+check "export: an ONNX opset 17 model" contains "$OUT/export.txt" "as ONNX opset 17 -> $OUT/smoke-dl4j.onnx"
+check "export: the checkpoint's SHA-256 in its metadata" grep -qF "$(grep '^m0-vgg,' "$run_t/checkpoints.csv" | tail -n 1 | cut -d, -f8)" "$OUT/smoke-dl4j.onnx"
+./nodulab models export "$run_t" --out "$OUT/smoke-dl4j.onnx" >"$OUT/export-again.txt" 2>&1
+check "models export never overwrites" contains "$OUT/export-again.txt" "exists already"
+./nodulab predict "$run_t" "$OUT/synth/candidates_V2.csv" --backend onnxruntime --out "$OUT/predicted-ort.csv" >"$OUT/predict-ort.txt" 2>&1
+check "nodulab predict --backend onnxruntime scores on ONNX Runtime" contains "$OUT/predict-ort.txt" "model(s) on onnxruntime"
+check "and gives the dl4j scores within 1e-5" awk -F, 'NR == FNR { p[FNR] = $5; next } FNR > 1 { d = $5 - p[FNR]; if (d < 0) d = -d; if (d > 1e-5) bad = 1 } END { exit bad }' "$OUT/predicted-dl4j.csv" "$OUT/predicted-ort.csv"
+./nodulab train "$OUT/smoke-dl4j.yaml" --backend onnxruntime >"$OUT/train-ort.txt" 2>&1
+check "nodulab train --backend onnxruntime is refused: it predicts only" contains "$OUT/train-ort.txt" "onnxruntime predicts only"
+./nodulab bench train --arch vgg --size 16 --batch 4 --seconds 2 --rounds 1 --backend dl4j,libtorch,onnxruntime --no-pytorch >"$OUT/bench-backends.txt" 2>&1
+check "nodulab bench train --backend dl4j,libtorch,onnxruntime exits 0" test $? -eq 0
 check "bench train: compares the two backends" contains "$OUT/bench-backends.txt" "ratio libtorch / dl4j: training"
+check "bench train: ONNX Runtime's inference beside them" grep -qE "ratio onnxruntime / dl4j: training -, inference [0-9.]+x" "$OUT/bench-backends.txt"
 check "bench train: glibc malloc by default" contains "$OUT/bench-backends.txt" "native allocator glibc malloc"
 check "bench train: the work per sample, from the graph" contains "$OUT/bench-backends.txt" "GFLOP per sample forward (from the graph)"
 check "bench train: each backend times the machine's peak" grep -qE "peak: dl4j [0-9.]+ GFLOP/s" "$OUT/bench-backends.txt"

@@ -388,6 +388,88 @@ class TrainCommandsTest {
 		assertTrue((cross.err() + cross.out()).contains("libtorch checkpoint"), cross.err() + cross.out());
 	}
 
+	/**
+	 * Issue 21: a two-branch model exported as ONNX carries its provenance and preprocessing; ONNX Runtime scores a
+	 * candidate file as the run's own backend does; an existing file, another format and a missing epoch are refused.
+	 */
+	@Test
+	void modelsExportWritesAnOnnxModelThatOnnxRuntimeScoresAsTheRunDoes() throws Exception {
+		Path file = dir.resolve("onnx.yaml");
+		Files.writeString(file, """
+				name: onnx
+				seed: 5
+				dataset:
+				  path: data/synthetic
+				  split: {mode: subsets, train: [0, 1, 2, 3, 4, 5], validation: [6], test: [7, 8]}
+				sampling: {positiveFactor: 108, epochSize: 0.1}
+				augmentations: [{id: translate}, {id: rotate90}]
+				architectures:
+				  - id: vgg
+				    settings: {branches: [{size: [12, 12, 12]}, {size: [16, 16, 16]}], filters: [4, 8], convsPerStage: 1, batchNorm: true, denseUnits: 8, dropout: 0.3}
+				training: {epochs: 1, batchSize: 8}
+				evaluation: {testTimeAugmentation: true, bootstrap: 0}
+				output: {runs: onnx-runs}
+				""");
+		Result trained = run("train", file.toString());
+		assertEquals(0, trained.code(), trained.err() + trained.out());
+		Path runDir;
+		try (Stream<Path> s = Files.list(dir.resolve("onnx-runs"))) {
+			runDir = s.findFirst().orElseThrow();
+		}
+		String sha = Files.readAllLines(runDir.resolve("checkpoints.csv")).stream().filter(l -> l.startsWith("m0-vgg,0,1,0,")).findFirst()
+				.orElseThrow().split(",")[7];
+		Path onnx = dir.resolve("exported/m0.onnx");
+		Files.createDirectories(onnx.getParent());
+		Result x = run("models", "export", runDir + "/m0-vgg@1", "--out", onnx.toString());
+		assertEquals(0, x.code(), x.err());
+		assertTrue(x.out().contains("exported " + runDir.getFileName() + "/m0-vgg@1 (") && x.out().contains("as ONNX opset 17 -> " + onnx),
+				x.out());
+		String bytes = new String(Files.readAllBytes(onnx), java.nio.charset.StandardCharsets.ISO_8859_1);
+		for (String expected : List.of("nodulab.checkpoint.sha256", sha, "nodulab.trained.backend", "libtorch", "preprocessing.window_hu",
+				"-1000..400", "x = clip((HU + 1000) / 1400, 0, 1) - preprocessing.training_mean", "probability")) {
+			assertTrue(bytes.contains(expected), "the ONNX model's metadata holds " + expected);
+		}
+		Result again = run("models", "export", runDir + "/m0-vgg@1", "--out", onnx.toString());
+		assertEquals(1, again.code());
+		assertTrue(again.err().contains(onnx + ": exists already (exports are never overwritten)"), again.err());
+		Result format = run("models", "export", runDir + "/m0-vgg@1", "--format", "tflite", "--out", dir.resolve("m0.tflite").toString());
+		assertEquals(1, format.code());
+		assertTrue(format.err().contains("--format tflite: the exchange format is onnx"), format.err());
+		assertTrue(Files.notExists(dir.resolve("m0.tflite")));
+		Result epoch = run("models", "export", runDir + "/m0-vgg@7", "--out", dir.resolve("m7.onnx").toString());
+		assertEquals(1, epoch.code());
+		assertTrue(epoch.err().contains("m0-vgg@7"), epoch.err());
+		Result best = run("models", "export", runDir.toString(), "--out", dir.resolve("exported/best.onnx").toString());
+		assertEquals(0, best.code(), best.err());
+		assertTrue(best.out().contains("/m0-vgg@1 ("), best.out());
+
+		Path candidates = data.resolve("candidates_stage2.csv");
+		Path own = dir.resolve("onnx-own.csv");
+		Path ort = dir.resolve("onnx-ort.csv");
+		assertEquals(0, run("predict", runDir.toString(), candidates.toString(), "--out", own.toString()).code());
+		Result p = run("predict", runDir.toString(), candidates.toString(), "--backend", "onnxruntime", "--out", ort.toString());
+		assertEquals(0, p.code(), p.err());
+		assertTrue(p.out().contains(" on onnxruntime -> " + ort), p.out());
+		List<String> a = Files.readAllLines(own);
+		List<String> b = Files.readAllLines(ort);
+		assertEquals(a.size(), b.size());
+		assertEquals(Files.readAllLines(candidates).size(), a.size());
+		double worst = 0;
+		for (int i = 1; i < a.size(); i++) {
+			String[] fa = a.get(i).split(",");
+			String[] fb = b.get(i).split(",");
+			assertEquals(fa[0] + fa[1] + fa[2] + fa[3], fb[0] + fb[1] + fb[2] + fb[3]);
+			worst = Math.max(worst, Math.abs(Double.parseDouble(fa[4]) - Double.parseDouble(fb[4])));
+		}
+		assertTrue(worst < 1e-5, "ONNX Runtime and libtorch differ by " + worst);
+		Result unknown = run("predict", runDir.toString(), candidates.toString(), "--backend", "tensorflow", "--out",
+				dir.resolve("onnx-tf.csv").toString());
+		assertTrue(unknown.code() != 0 && unknown.err().contains("tensorflow"), unknown.err());
+		assertTrue(Files.notExists(dir.resolve("onnx-tf.csv")));
+		Result train = run("train", file.toString(), "--backend", "onnxruntime", "--epochs", "1");
+		assertTrue(train.code() != 0 && (train.err() + train.out()).contains("predicts only"), train.err() + train.out());
+	}
+
 	@Test
 	void jobsQueueRunsHeadlessInPriorityOrder() throws Exception {
 		Path file = dir.resolve("queued.yaml");

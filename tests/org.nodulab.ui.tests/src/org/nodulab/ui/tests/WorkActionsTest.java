@@ -154,7 +154,7 @@ class WorkActionsTest {
 		RunsView view = runsView(run);
 		List<String> labels = Arrays.stream(view.getViewSite().getActionBars().getToolBarManager().getItems())
 				.filter(i -> i instanceof ActionContributionItem).map(i -> ((ActionContributionItem) i).getAction().getText()).toList();
-		assertTrue(labels.containsAll(List.of("Predict...", "Ensemble...", "Evaluate...", "Delete Model...", "Report")), labels.toString());
+		assertTrue(labels.containsAll(List.of("Predict...", "Ensemble...", "Evaluate...", "Screen...", "Export Model...", "Delete Model...", "Report")), labels.toString());
 	}
 
 	/** Issue 20: screening a scan from the Runs view; the findings in their view, each opening the slice viewer. */
@@ -284,8 +284,46 @@ class WorkActionsTest {
 		assertTrue(Files.isRegularFile(out.resolveSibling(out.getFileName() + ".ensemble.yaml")), "the ensemble's report beside it");
 	}
 
+	/** Issue 21: a model of the run exported as ONNX from the Runs view, then the run's candidates scored by ONNX Runtime. */
 	@Test
 	@Order(7)
+	void aModelIsExportedAsOnnxAndScoredByOnnxRuntime() throws Exception {
+		RunsView view = runsView(run);
+		WorkForm.ExportModel form = assertInstanceOf(WorkForm.ExportModel.class, view.workForm("Export Model"));
+		assertEquals(List.of("best model, best epoch", "m0-vgg@1", "m0-vgg@2"),
+				form.fields().stream().filter(f -> f.key().equals("model")).findFirst().orElseThrow().choices());
+		WorkDialog d = open(form);
+		Path existing = Files.writeString(work.resolve("taken.onnx"), "someone's file");
+		d.type("out", existing.toString());
+		d.pressQueue();
+		assertNull(d.queued(), "nothing is queued over an existing file");
+		assertTrue(d.shownProblems().stream().anyMatch(p -> p.contains("taken.onnx: exists already")), d.shownProblems().toString());
+		assertEquals("someone's file", Files.readString(existing));
+		Path out = runs.resolve("outputs/actions-m0-vgg@2.onnx");
+		d.type("model", "m0-vgg@2");
+		d.type("out", out.toString());
+		assertEquals("nodulab models export " + run + "/m0-vgg@2 --format onnx --out " + out, d.shownCommandLine());
+		screenshot("export-model", d);
+		d.pressQueue();
+		JobRecord done = finished(d.queued(), 300);
+		assertTrue(done.message().contains(out.toString()), done.message());
+		String sha = org.nodulab.train.RunDirectory.open(run).checkpoints().atEpoch("m0-vgg", 2).orElseThrow().sha256();
+		String bytes = new String(Files.readAllBytes(out), java.nio.charset.StandardCharsets.ISO_8859_1);
+		assertTrue(bytes.contains("nodulab.checkpoint.sha256") && bytes.contains(sha), "the file names the checkpoint it holds");
+
+		WorkForm.Predict predict = assertInstanceOf(WorkForm.Predict.class, view.workForm("Predict"));
+		WorkDialog p = open(predict);
+		p.type("candidates", dataset.resolve("candidates_stage2.csv").toString());
+		p.type("backend", "onnxruntime");
+		assertTrue(p.shownCommandLine().endsWith(" --backend onnxruntime"), p.shownCommandLine());
+		p.pressQueue();
+		JobRecord scored = finished(p.queued(), 600);
+		assertTrue(scored.message().contains(" on onnxruntime"), scored.message());
+		assertEquals(Files.readAllLines(dataset.resolve("candidates_stage2.csv")).size(), Files.readAllLines(Path.of(predict.get("out"))).size());
+	}
+
+	@Test
+	@Order(8)
 	void aModelIsDeletedWithARecordedReason() throws Exception {
 		RunsView view = runsView(run);
 		WorkForm.DeleteModel form = assertInstanceOf(WorkForm.DeleteModel.class, view.workForm("Delete Model"));
@@ -304,7 +342,7 @@ class WorkActionsTest {
 	}
 
 	@Test
-	@Order(8)
+	@Order(9)
 	void theRunsReportOpensInsideTheWorkbench() throws Exception {
 		RunsView view = runsView(run);
 		List<ReportView> reports = view.openReport();

@@ -27,6 +27,7 @@ import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Node;
 import org.nodulab.nn.graph.Op;
 import org.nodulab.nn.graph.Shape;
+import org.nodulab.test.architectures.EveryOp;
 import org.nodulab.test.support.Osgi;
 
 /**

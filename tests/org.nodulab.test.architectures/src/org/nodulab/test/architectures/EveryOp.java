@@ -1,4 +1,4 @@
-package org.nodulab.nn.backend.libtorch.tests;
+package org.nodulab.test.architectures;
 
 import static org.nodulab.nn.graph.GraphBuilder.cube;
 
@@ -7,17 +7,17 @@ import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Node;
 import org.nodulab.nn.graph.Op;
 
-/** A small graph with every op the graph builder offers, on two inputs. */
-final class EveryOp {
+/** A small graph with every op the graph builder offers, on two inputs (the backends' and the ONNX export's cross-checks). */
+public final class EveryOp {
 
 	private EveryOp() {
 	}
 
-	static NetworkGraph graph(Op.Classifier.Output output) {
+	public static NetworkGraph graph(Op.Classifier.Output output) {
 		return graph(output, 0.3);
 	}
 
-	static NetworkGraph graph(Op.Classifier.Output output, double dropout) {
+	public static NetworkGraph graph(Op.Classifier.Output output, double dropout) {
 		GraphBuilder g = new GraphBuilder("every-op");
 		Node a = g.input("a", 1, 12, 12, 12);
 		Node b = g.input("b", 1, 8, 8, 8);
