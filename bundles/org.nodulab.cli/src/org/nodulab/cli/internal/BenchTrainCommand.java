@@ -193,15 +193,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			Figures t = torchBest;
 			out.printf(Locale.ROOT, "  pytorch best: train %.2f samples/s, infer %.2f samples/s%n", t.train(), t.infer());
 			share(out, "pytorch", t, flops, machinePeak);
-			bests.forEach((id, n) -> out.printf(Locale.ROOT, "  ratio %s / pytorch: training %sx, inference %.2fx%n", id,
-					rate(n.train() / t.train(), "%.2f").strip(), n.infer() / t.infer()));
+			bests.forEach((id, n) -> out.printf(Locale.ROOT, "  ratio %s / pytorch: training %s, inference %.2fx%n", id,
+					ratio(n.train() / t.train()), n.infer() / t.infer()));
 		}
 		if (bests.size() > 1) {
 			List<String> ids = new ArrayList<>(bests.keySet());
 			Figures a = bests.get(ids.get(0));
 			for (String id : ids.subList(1, ids.size())) {
 				Figures b = bests.get(id);
-				out.printf(Locale.ROOT, "  ratio %s / %s: training %sx, inference %.2fx%n", id, ids.get(0), rate(b.train() / a.train(), "%.2f").strip(),
+				out.printf(Locale.ROOT, "  ratio %s / %s: training %s, inference %.2fx%n", id, ids.get(0), ratio(b.train() / a.train()),
 						b.infer() / a.infer());
 			}
 		}
@@ -363,6 +363,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	static String rate(double v, String format) {
 		return Double.isNaN(v) ? String.format(Locale.ROOT, "%" + String.format(Locale.ROOT, format, 0.0).length() + "s", "-")
 				: String.format(Locale.ROOT, format, v);
+	}
+
+	/** A ratio as {@code 1.23x}, or {@code -} where one side has no figure (a backend that only predicts). */
+	static String ratio(double v) {
+		return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2fx", v);
 	}
 
 	private static String fmt(double v) {
