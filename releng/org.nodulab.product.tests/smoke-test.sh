@@ -53,6 +53,7 @@ check "validate: quickstart" contains "$OUT/validate.txt" "valid experiment 'vgg
 check "bench startup: times --help in both configurations" grep -qE "^  nodulab --help +[0-9.]+ +[0-9.]+" "$OUT/bench-startup.txt"
 check "bench startup: times validate on an experiment whose data exist" grep -qE "^  nodulab validate .*vgg-quickstart.yaml +[0-9.]+" "$OUT/bench-startup.txt"
 check "bench startup: the floor, a bare JVM" contains "$OUT/bench-startup.txt" "floor: a bare JVM (java -version)"
+check "bench startup: times --help through a resident process" grep -qE "^    the same, through the resident process \(nodulab daemon\) +[0-9.]+ +[0-9.]+" "$OUT/bench-startup.txt"
 if [ -n "${DISPLAY:-}" ]; then
   check "bench startup: the workbench's time to its first window" grep -qE "nodulab-workbench to its first window \(JVM\) +[0-9.]+" "$OUT/bench-startup.txt"
 fi
@@ -93,6 +94,31 @@ if [ -d "$ref" ]; then
   check "eval: FROC plot written" test -s "$OUT/eval/froc_results_example.png"
   ./nodulab list evaluators >"$OUT/evaluators.txt" 2>&1
   check "list evaluators: froc" contains "$OUT/evaluators.txt" "froc             LUNA16 FROC / CPM"
+  # the resident process: short commands answer through it as they do in a process of their own
+  ./nodulab daemon start --idle 5 >"$OUT/daemon-start.txt" 2>&1
+  check "daemon start exits 0" test $? -eq 0
+  check "daemon start: it answers" contains "$OUT/daemon-start.txt" "nodulab daemon: started: pid"
+  NODULAB_DAEMON=off ./nodulab list architectures >"$OUT/list-direct.txt" 2>&1
+  ./nodulab list architectures >"$OUT/list-daemon.txt" 2>&1
+  check "daemon: list architectures prints what a process of its own prints" cmp -s "$OUT/list-direct.txt" "$OUT/list-daemon.txt"
+  ./nodulab list nothing >"$OUT/list-bad-daemon.txt" 2>&1
+  check "daemon: list <unknown> exits 1 there too" test $? -eq 1
+  check "daemon: the same refusal" cmp -s "$OUT/list-bad.txt" "$OUT/list-bad-daemon.txt"
+  mkdir -p "$OUT/daemon-eval"
+  (cd "$OUT/daemon-eval" && "$ROOT/nodulab" eval "$ref/annotations.csv" "$ref/annotations_excluded.csv" "$ref/seriesuids.csv" \
+    "$ref/results_example.csv" out --bootstrap-indices "$ref/out_seeded/bootstrap_indices_seed12345.txt" >eval.txt 2>&1)
+  check "daemon: eval with a relative output folder exits 0" test $? -eq 0
+  for f in CADAnalysis.txt froc_results_example_bootstrapping.csv; do
+    check "daemon: eval's $f, in the caller's folder, identical to the official script's" cmp -s "$ref/out_seeded/$f" "$OUT/daemon-eval/out/$f"
+  done
+  check "daemon: eval prints what a process of its own prints" cmp -s <(grep -v "files written to" "$OUT/eval.txt") <(grep -v "files written to" "$OUT/daemon-eval/eval.txt")
+  check "daemon: eval wrote to the folder it was typed in" contains "$OUT/daemon-eval/eval.txt" "files written to $OUT/daemon-eval/out in"
+  ./nodulab daemon >"$OUT/daemon-status.txt" 2>&1
+  check "daemon status: the commands it served" grep -qE "nodulab daemon: running: pid [0-9]+, up [0-9]+h[0-9]+m, [3-9] command\(s\) served" "$OUT/daemon-status.txt"
+  ./nodulab daemon stop >"$OUT/daemon-stop.txt" 2>&1
+  check "daemon stop" contains "$OUT/daemon-stop.txt" "nodulab daemon: stopping"
+  ./nodulab daemon >"$OUT/daemon-status2.txt" 2>&1
+  check "daemon status after stop: not running" contains "$OUT/daemon-status2.txt" "nodulab daemon: not running"
 else
   echo "  skip  nodulab eval (no shared data at $ref)"
 fi

@@ -82,6 +82,35 @@ nodulab_configuration_args() {
     mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
   fi
   NODULAB_CONFIGURATION_ARGS=(-configuration "$dir")
+  # the resident process's socket (nodulab daemon start): one per user state folder, product location and build
+  NODULAB_DAEMON_SOCKET="$NODULAB_STATE/daemon/d-$sum-$(printf '%s' "$NODULAB_PRODUCT" | cksum | cut -d' ' -f1).sock"
+}
+
+# Short commands that run in the resident process while one runs (nodulab daemon start; docs/performance.md):
+# they only read files and write results atomically, print, and return, as in a process of their own.
+nodulab_served() {
+  case "${1-}" in
+    ""|--help|-h|--version|-V|help|list|validate|info|eval|runs) return 0 ;;
+    dataset|volume) [ "${2-}" = info ] ;;
+    *) return 1 ;;
+  esac
+}
+
+# Runs the command line in the resident process when one answers on NODULAB_DAEMON_SOCKET, and exits with its
+# exit code; returns when there is none (the caller then starts the command's own JVM). NODULAB_DAEMON=off never
+# uses it. The client is one class of the command-line bundle in a small plain JVM (no OSGi), with a class-data
+# archive of its own written on its first run.
+nodulab_try_daemon() {
+  [ "${NODULAB_DAEMON:-use}" != off ] || return 0
+  [ -n "${NODULAB_DAEMON_SOCKET:-}" ] && [ -S "$NODULAB_DAEMON_SOCKET" ] || return 0
+  nodulab_served "$@" || return 0
+  local jars=("$NODULAB_PRODUCT"/plugins/org.nodulab.cli_*.jar)
+  [ -r "${jars[0]}" ] || return 0
+  local rc=0
+  "$JAVA" -Xlog:disable -Xlog:all=error:stderr -Xshare:auto -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="${NODULAB_DAEMON_SOCKET%.sock}-client.jsa" \
+    -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -XX:-UsePerfData \
+    -cp "${jars[0]}" org.nodulab.cli.resident.Client "$NODULAB_DAEMON_SOCKET" "$@" || rc=$?
+  [ "$rc" -eq 222 ] || exit "$rc"
 }
 
 JAVA="$(nodulab_java)" || exit 1

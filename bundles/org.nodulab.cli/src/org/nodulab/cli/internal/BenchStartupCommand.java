@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * start as the floor; the cases alternate, and each figure is the median.
  */
 @Command(name = "startup", description = {
-		"Times short commands from a fresh process each (nodulab --help, list architectures, validate, info --no-backends), as `time` would: in the command line's headless configuration (the default) and in the product's full one (NODULAB_CONFIGURATION=full), alternating, with a bare JVM (java -version) as the floor; where there is a DISPLAY, also the workbench's time to its first window. Prints the median and the fastest of --runs for each." })
+		"Times short commands from a fresh process each (nodulab --help, list architectures, validate, info --no-backends; with --eval-marks also eval at full scale), as `time` would: in the command line's headless configuration (the default), in the product's full one (NODULAB_CONFIGURATION=full) and through a resident process (nodulab daemon, started for the benchmark in a state folder of its own and stopped after it), alternating, with a bare JVM (java -version) as the floor; where there is a DISPLAY, also the workbench's time to its first window. Prints the median and the fastest of --runs for each." })
 public final class BenchStartupCommand implements Callable<Integer> {
 
 	@Spec
@@ -37,6 +37,19 @@ public final class BenchStartupCommand implements Callable<Integer> {
 
 	@Option(names = "--experiment", paramLabel = "FILE", description = "What `validate` checks (default: ${DEFAULT-VALUE}).", defaultValue = "experiments/vgg-quickstart.yaml")
 	Path experiment;
+
+	@Option(names = "--eval-marks", paramLabel = "FILE", description = "Also time `nodulab eval` on LUNA16's annotations (--luna16) with these marks, all 888 scans and 1000 bootstraps: the bench_marks.csv that `bench eval --work DIR` keeps.")
+	Path evalMarks;
+
+	@Option(names = "--luna16", paramLabel = "DIR", description = "Folder with annotations.csv, annotations_excluded.csv, seriesuids.csv for --eval-marks (default: ${DEFAULT-VALUE}).", defaultValue = "../shared/data/luna16")
+	Path luna16;
+
+	@Option(names = "--no-daemon", description = "Do not time the commands through a resident process.")
+	boolean noDaemon;
+
+	/** How a command is started: its configuration and whether it goes through the benchmark's daemon. */
+	private record Way(String label, Map<String, String> environment) {
+	}
 
 	@Override
 	public Integer call() throws Exception {
@@ -66,31 +79,76 @@ public final class BenchStartupCommand implements Callable<Integer> {
 			}
 		}
 		commands.put("nodulab info --no-backends", List.of(script.toString(), "info", "--no-backends"));
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		out.printf(Locale.ROOT, "bench startup: %d run(s) of each command in each configuration, alternating; %s; Java %s, %d cores%n", runs,
-				script, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-		// one untimed run of each fills the page cache and writes the headless configuration
-		for (List<String> command : commands.values()) {
-			time(command, "headless");
-			time(command, "full");
-		}
-		double[] floor = new double[runs];
-		for (int i = 0; i < runs; i++) {
-			floor[i] = time(List.of(java, "-version"), null);
-		}
-		out.printf(Locale.ROOT, "  %-46s %9s %9s%n", "", "median s", "fastest s");
-		out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f%n", "floor: a bare JVM (java -version)", median(floor), min(floor));
-		for (Map.Entry<String, List<String>> e : commands.entrySet()) {
-			double[] headless = new double[runs];
-			double[] full = new double[runs];
-			for (int i = 0; i < runs; i++) {
-				headless[i] = time(e.getValue(), "headless");
-				full[i] = time(e.getValue(), "full");
+		Path scratch = Files.createTempDirectory("nodulab-bench-startup-");
+		try {
+			if (evalMarks != null) {
+				if (!Files.isRegularFile(evalMarks)) {
+					throw new IllegalArgumentException("--eval-marks: no file " + evalMarks + " (bench eval --work DIR keeps DIR/bench_marks.csv)");
+				}
+				List<String> eval = new java.util.ArrayList<>(List.of(script.toString(), "eval"));
+				for (String f : List.of("annotations.csv", "annotations_excluded.csv", "seriesuids.csv")) {
+					eval.add(luna16.resolve(f).toAbsolutePath().toString());
+				}
+				eval.add(evalMarks.toAbsolutePath().toString());
+				eval.add(OUT_FOLDER); // each run writes a new folder: results are never overwritten
+				commands.put("nodulab eval (full scale, 1000 bootstraps)", eval);
 			}
-			out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f%n", e.getKey(), median(headless), min(headless));
-			out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f   (headless %.2fx faster)%n", "  the same, every bundle (NODULAB_CONFIGURATION=full)",
-					median(full), min(full), median(full) / median(headless));
-			out.flush();
+			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+			List<Way> ways = new java.util.ArrayList<>();
+			ways.add(new Way("headless", Map.of("NODULAB_CONFIGURATION", "headless", "NODULAB_DAEMON", "off")));
+			ways.add(new Way("full", Map.of("NODULAB_CONFIGURATION", "full", "NODULAB_DAEMON", "off")));
+			Path state = scratch.resolve("state");
+			if (!noDaemon) {
+				ways.add(new Way("daemon", Map.of("NODULAB_CONFIGURATION", "headless", "NODULAB_DAEMON", "use", "NODULAB_STATE", state.toString())));
+				String started = run(List.of(script.toString(), "daemon", "start", "--idle", "10"), ways.get(2).environment());
+				// timed once warm, as a daemon started earlier in the day is
+				String status = started;
+				for (int i = 0; i < 120 && !status.contains("warmed up") && !status.contains("warm-up failed"); i++) {
+					TimeUnit.SECONDS.sleep(1);
+					status = run(List.of(script.toString(), "daemon"), ways.get(2).environment());
+				}
+				out.println("  " + status.lines().findFirst().orElse("").strip());
+			}
+			try {
+				out.printf(Locale.ROOT, "bench startup: %d run(s) of each command each way (%s), alternating; %s; Java %s, %d cores%n", runs,
+						String.join(", ", ways.stream().map(Way::label).toList()), script, System.getProperty("java.version"),
+						Runtime.getRuntime().availableProcessors());
+				int[] counter = { 0 };
+				// one untimed run of each fills the page cache, writes the headless configuration and the client's class archive
+				for (List<String> command : commands.values()) {
+					for (Way way : ways) {
+						time(command, way, scratch, counter);
+					}
+				}
+				double[] floor = new double[runs];
+				for (int i = 0; i < runs; i++) {
+					floor[i] = time(List.of(java, "-version"), null, scratch, counter);
+				}
+				out.printf(Locale.ROOT, "  %-58s %9s %9s%n", "", "median s", "fastest s");
+				out.printf(Locale.ROOT, "  %-58s %9.2f %9.2f%n", "floor: a bare JVM (java -version)", median(floor), min(floor));
+				for (Map.Entry<String, List<String>> e : commands.entrySet()) {
+					double[][] t = new double[ways.size()][runs];
+					for (int i = 0; i < runs; i++) {
+						for (int w = 0; w < ways.size(); w++) {
+							t[w][i] = time(e.getValue(), ways.get(w), scratch, counter);
+						}
+					}
+					out.printf(Locale.ROOT, "  %-58s %9.2f %9.2f%n", e.getKey(), median(t[0]), min(t[0]));
+					out.printf(Locale.ROOT, "  %-58s %9.2f %9.2f   (headless %.2fx faster)%n", "  the same, every bundle (NODULAB_CONFIGURATION=full)",
+							median(t[1]), min(t[1]), median(t[1]) / median(t[0]));
+					if (ways.size() > 2) {
+						out.printf(Locale.ROOT, "  %-58s %9.2f %9.2f   (%.1fx faster than headless)%n", "  the same, through the resident process (nodulab daemon)",
+								median(t[2]), min(t[2]), median(t[0]) / median(t[2]));
+					}
+					out.flush();
+				}
+			} finally {
+				if (!noDaemon) {
+					run(List.of(script.toString(), "daemon", "stop"), ways.get(2).environment());
+				}
+			}
+		} finally {
+			delete(scratch);
 		}
 		workbench(script, out);
 		return 0;
@@ -134,11 +192,7 @@ public final class BenchStartupCommand implements Callable<Integer> {
 			out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f%n", "nodulab-workbench to its first window (JVM)", median(window), min(window));
 			out.printf(Locale.ROOT, "  %-46s %9.2f %9.2f%n", "  the whole process, opened and closed", median(wall), min(wall));
 		} finally {
-			try (var walk = Files.walk(state)) {
-				for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-					Files.deleteIfExists(p);
-				}
-			}
+			delete(state);
 		}
 	}
 
@@ -157,24 +211,48 @@ public final class BenchStartupCommand implements Callable<Integer> {
 		return command.get(command.size() - 1) + " exits " + p.exitValue() + (first.isEmpty() ? "" : ": " + first.strip());
 	}
 
+	/** Stands for a new output folder in the command line (a fresh one in the scratch folder at each run). */
+	private static final String OUT_FOLDER = "\u0000out";
+
 	/** Seconds from starting the command to its end; its output is discarded, a failure ends the benchmark. */
-	private static double time(List<String> command, String configuration) throws IOException, InterruptedException {
-		ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-		if (configuration != null) {
-			pb.environment().put("NODULAB_CONFIGURATION", configuration);
+	private static double time(List<String> command, Way way, Path scratch, int[] counter) throws IOException, InterruptedException {
+		List<String> line = command.stream().map(a -> a.equals(OUT_FOLDER) ? scratch.resolve("out-" + counter[0]++).toString() : a).toList();
+		ProcessBuilder pb = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+		if (way != null) {
+			pb.environment().putAll(way.environment());
 		}
 		long t0 = System.nanoTime();
 		Process p = pb.start();
 		if (!p.waitFor(5, TimeUnit.MINUTES)) {
 			p.destroyForcibly();
-			throw new IllegalStateException(String.join(" ", command) + ": still running after 5 minutes");
+			throw new IllegalStateException(String.join(" ", line) + ": still running after 5 minutes");
 		}
 		double seconds = (System.nanoTime() - t0) / 1e9;
 		if (p.exitValue() != 0) {
-			throw new IllegalStateException(String.join(" ", command) + (configuration == null ? "" : " (" + configuration + ")")
-					+ ": exit code " + p.exitValue());
+			throw new IllegalStateException(String.join(" ", line) + (way == null ? "" : " (" + way.label() + ")") + ": exit code " + p.exitValue());
 		}
 		return seconds;
+	}
+
+	/** What a command prints; a failure ends the benchmark with it. */
+	private static String run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
+		ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+		pb.environment().putAll(environment);
+		Process p = pb.start();
+		String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
+			p.destroyForcibly();
+			throw new IllegalStateException(String.join(" ", command) + ": " + text.strip());
+		}
+		return text;
+	}
+
+	private static void delete(Path folder) throws IOException {
+		try (var walk = Files.walk(folder)) {
+			for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(p);
+			}
+		}
 	}
 
 	private static double median(double[] v) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.IFactory;
 		subcommands = { InfoCommand.class, ListCommand.class, ValidateCommand.class, VolumeCommand.class,
 				DatasetCommand.class, SynthCommand.class, DetectCommand.class, ScreenCommand.class, DemoCommand.class, TrainCommand.class, CvCommand.class,
 				ResumeCommand.class, PredictCommand.class, RunsCommand.class, ModelsCommand.class, EvalCommand.class,
-				EnsembleCommand.class, JobsCommand.class, CampaignCommand.class, NewCommand.class, BenchCommand.class,
+				EnsembleCommand.class, JobsCommand.class, CampaignCommand.class, NewCommand.class, BenchCommand.class, DaemonCommand.class,
 				CommandLine.HelpCommand.class })
 public final class NodulabCommand implements Runnable {
 

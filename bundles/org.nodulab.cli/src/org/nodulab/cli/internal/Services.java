@@ -66,6 +66,11 @@ public final class Services implements AutoCloseable {
 		return result;
 	}
 
+	/** This bundle's context (the framework the commands run in). */
+	org.osgi.framework.BundleContext bundleContext() {
+		return context;
+	}
+
 	/** The folder relative paths resolve against, or null for the process's own. */
 	java.nio.file.Path directory() {
 		return directory;
