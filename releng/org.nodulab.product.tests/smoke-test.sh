@@ -211,6 +211,10 @@ check "nodulab runs lists both runs as finished" test "$(grep -c ' finished ' "$
 check "nodulab runs compare: no setting differs" contains "$OUT/compare.txt" "  none"
 ./nodulab predict "$run_a" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted.csv" >"$OUT/predict.txt" 2>&1
 check "nodulab predict writes a submission" test "$(wc -l <"$OUT/predicted.csv")" -eq "$(wc -l <"$OUT/synth/candidates_V2.csv")"
+./nodulab bench startup --runs 1 --no-daemon --predict "$run_a" "$OUT/synth/candidates_V2.csv" --train "$OUT/smoke.yaml" >"$OUT/bench-first.txt" 2>&1
+check "bench startup --predict: how soon predict scores its first batch" grep -qE "^  nodulab predict: first scored batch +[0-9.]+ +[0-9.]+" "$OUT/bench-first.txt"
+check "bench startup --train: how soon train computes its first step" grep -qE "^  nodulab train: first training step +[0-9.]+ +[0-9.]+" "$OUT/bench-first.txt"
+check "bench startup --train: the user's runs folder is untouched" test "$(ls -d "$OUT"/runs/smoke-* | wc -l)" -eq 2
 # screening a scan written as a DICOM series, with a marker in its patient tags that must appear nowhere
 scan1=$(ls "$OUT"/synth/subset1/*.mhd | head -n 1)
 rm -rf "$OUT/screen-series" "$OUT/screening"

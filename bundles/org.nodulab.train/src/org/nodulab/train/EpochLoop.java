@@ -91,6 +91,7 @@ final class EpochLoop {
 				waited += System.nanoTime() - w0;
 				net.reseed(seeds.applyAsLong(b));
 				double loss = net.fit(batch);
+				FirstCompute.trainingStep();
 				if (!Double.isFinite(loss)) {
 					throw new IllegalStateException(name + ": the loss became " + loss + " in epoch " + (epoch + 1) + " batch " + b
 							+ "; lower the learning rate");

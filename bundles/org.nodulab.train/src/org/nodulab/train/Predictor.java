@@ -69,6 +69,7 @@ public final class Predictor {
 			for (int b = 0; b < total; b++) {
 				Batch batch = pipeline.next();
 				float[] p = net.predict(batch);
+				FirstCompute.scoredBatch();
 				int from = (b / views) * batchSize;
 				for (int i = 0; i < p.length; i++) {
 					sum[from + i] += p[i];

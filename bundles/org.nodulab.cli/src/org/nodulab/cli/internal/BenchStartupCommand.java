@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * start as the floor; the cases alternate, and each figure is the median.
  */
 @Command(name = "startup", description = {
-		"Times short commands from a fresh process each (nodulab --help, list architectures, validate, info --no-backends; with --eval-marks also eval at full scale), as `time` would: in the command line's headless configuration (the default), in the product's full one (NODULAB_CONFIGURATION=full) and through a resident process (nodulab daemon, started for the benchmark in a state folder of its own and stopped after it), alternating, with a bare JVM (java -version) as the floor; where there is a DISPLAY, also the workbench's time to its first window. Prints the median and the fastest of --runs for each." })
+		"Times short commands from a fresh process each (nodulab --help, list architectures, validate, info --no-backends; with --eval-marks also eval at full scale), as `time` would: in the command line's headless configuration (the default), in the product's full one (NODULAB_CONFIGURATION=full) and through a resident process (nodulab daemon, started for the benchmark in a state folder of its own and stopped after it), alternating, with a bare JVM (java -version) as the floor; where there is a DISPLAY, also the workbench's time to its first window; with --predict and --train, how soon those commands compute their first batch from a fresh process. Prints the median and the fastest of --runs for each." })
 public final class BenchStartupCommand implements Callable<Integer> {
 
 	@Spec
@@ -46,6 +46,18 @@ public final class BenchStartupCommand implements Callable<Integer> {
 
 	@Option(names = "--no-daemon", description = "Do not time the commands through a resident process.")
 	boolean noDaemon;
+
+	@Option(names = "--predict", arity = "2", paramLabel = "RUN CANDIDATES", description = "Also time how soon `nodulab predict RUN CANDIDATES` scores its first batch (into a scratch file), from the process's start.")
+	List<Path> predict;
+
+	@Option(names = "--train", paramLabel = "EXPERIMENT", description = "Also time how soon `nodulab train` computes its first training step on a copy of this experiment (1 epoch, its runs in a scratch folder), from the process's start.")
+	Path train;
+
+	private final Services services;
+
+	public BenchStartupCommand(Services services) {
+		this.services = services;
+	}
 
 	/** How a command is started: its configuration and whether it goes through the benchmark's daemon. */
 	private record Way(String label, Map<String, String> environment) {
@@ -147,6 +159,7 @@ public final class BenchStartupCommand implements Callable<Integer> {
 					run(List.of(script.toString(), "daemon", "stop"), ways.get(2).environment());
 				}
 			}
+			firstCompute(script, scratch, out);
 		} finally {
 			delete(scratch);
 		}
@@ -209,6 +222,81 @@ public final class BenchStartupCommand implements Callable<Integer> {
 		}
 		String first = text.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("");
 		return command.get(command.size() - 1) + " exits " + p.exitValue() + (first.isEmpty() ? "" : ": " + first.strip());
+	}
+
+	/**
+	 * How soon {@code predict} and {@code train} compute, from a fresh process each (no daemon serves them): the
+	 * seconds from the process's start to its first scored batch or training step, as the process reports them
+	 * ({@link org.nodulab.train.FirstCompute}); the process is then killed (a run survives that, in a scratch folder).
+	 */
+	private void firstCompute(Path script, Path scratch, PrintWriter out) throws Exception {
+		Map<String, List<String>> commands = new LinkedHashMap<>();
+		if (predict != null) {
+			commands.put("nodulab predict: first scored batch", List.of(script.toString(), "predict", predict.get(0).toAbsolutePath().toString(),
+					predict.get(1).toAbsolutePath().toString(), "--out", OUT_FOLDER));
+		}
+		if (train != null) {
+			org.nodulab.core.experiment.ExperimentValidator validator = services.get(org.nodulab.core.experiment.ExperimentValidator.class);
+			org.nodulab.core.experiment.Experiment e = validator.load(train);
+			e.dataset.path = e.resolve(e.dataset.path).toString();
+			if (e.training.initFrom != null && !e.training.initFrom.isBlank()) {
+				e.training.initFrom = e.resolve(e.training.initFrom).toString();
+			}
+			e.output.runs = scratch.resolve("runs").toString();
+			e.training.epochs = 1;
+			Path copy = scratch.resolve("train-" + train.getFileName());
+			Files.writeString(copy, validator.codec().toYaml(e));
+			validator.load(copy); // the copy must be the same experiment, valid
+			commands.put("nodulab train: first training step", List.of(script.toString(), "train", copy.toString()));
+		}
+		if (commands.isEmpty()) {
+			return;
+		}
+		Map<String, String> env = Map.of("NODULAB_DAEMON", "off", "NODULAB_JAVA_OPTS",
+				(System.getenv().getOrDefault("NODULAB_JAVA_OPTS", "") + " -D" + org.nodulab.train.FirstCompute.PROPERTY + "=true").trim());
+		int[] counter = { 1000 };
+		out.printf(Locale.ROOT, "  %-58s %9s %9s%n", "from a fresh process each (target: 1 s)", "median s", "fastest s");
+		for (Map.Entry<String, List<String>> c : commands.entrySet()) {
+			double[] t = new double[runs];
+			for (int i = -1; i < runs; i++) { // the first run (i = -1) fills the page cache and is not counted
+				double s = firstComputed(c.getValue().stream()
+						.map(a -> a.equals(OUT_FOLDER) ? scratch.resolve("predictions-" + counter[0]++ + ".csv").toString() : a).toList(), env);
+				if (i >= 0) {
+					t[i] = s;
+				}
+			}
+			out.printf(Locale.ROOT, "  %-58s %9.2f %9.2f%n", c.getKey(), median(t), min(t));
+			out.flush();
+		}
+	}
+
+	/** The seconds the process reports at its first computation; it is killed then. */
+	private static double firstComputed(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
+		ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+		pb.environment().putAll(environment);
+		Process p = pb.start();
+		StringBuilder seen = new StringBuilder();
+		try (java.io.BufferedReader in = p.inputReader(java.nio.charset.StandardCharsets.UTF_8)) {
+			String line;
+			while ((line = in.readLine()) != null) {
+				int at = line.indexOf(org.nodulab.train.FirstCompute.PREFIX);
+				if (at >= 0) {
+					java.util.regex.Matcher m = java.util.regex.Pattern.compile("computed ([0-9.]+) s after").matcher(line);
+					if (m.find()) {
+						return Double.parseDouble(m.group(1));
+					}
+				}
+				if (seen.length() < 4000) {
+					seen.append(line).append('\n');
+				}
+			}
+		} finally {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
+			p.destroyForcibly();
+			p.waitFor(1, TimeUnit.MINUTES);
+		}
+		throw new IllegalStateException(String.join(" ", command) + ": ended (exit code " + p.exitValue()
+				+ ") before its first computation:\n" + seen.toString().strip());
 	}
 
 	/** Stands for a new output folder in the command line (a fresh one in the scratch folder at each run). */
