@@ -335,9 +335,9 @@ public final class Screening {
 			for (Model m : models) {
 				byRun.computeIfAbsent(m.run(), k -> new ArrayList<>()).add(m.name());
 			}
+			org.nodulab.nn.ComputeBackend compute = o.scoringBackend() == null ? null : tools.forBackend(o.scoringBackend()).backend();
 			for (Map.Entry<Path, List<String>> r : byRun.entrySet()) {
 				ExperimentRunner.Tools t = tools.forBackend(RunPredictor.backendOf(r.getKey()));
-				org.nodulab.nn.ComputeBackend compute = o.scoringBackend() == null ? null : tools.forBackend(o.scoringBackend()).backend();
 				Map<String, float[]> scores = RunPredictor.scoreVolume(t, r.getKey(), r.getValue(), seriesUid, volume, table, o.tta(), compute,
 						progress);
 				for (float[] s : scores.values()) {

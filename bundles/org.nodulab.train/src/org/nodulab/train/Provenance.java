@@ -1,14 +1,11 @@
 package org.nodulab.train;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,15 +81,8 @@ public final class Provenance {
 	}
 
 	static InputFile describe(Path root, Path file) throws IOException {
-		MessageDigest sha = Checkpoints.sha256();
-		byte[] buffer = new byte[1 << 20];
-		try (InputStream in = Files.newInputStream(file)) {
-			for (int n; (n = in.read(buffer)) > 0;) {
-				sha.update(buffer, 0, n);
-			}
-		}
 		String path = file.startsWith(root) ? root.relativize(file).toString() : file.toString();
-		return new InputFile(path, Files.size(file), HexFormat.of().formatHex(sha.digest()));
+		return new InputFile(path, Files.size(file), Checkpoints.sha256(file));
 	}
 
 	private static String hostName() {
