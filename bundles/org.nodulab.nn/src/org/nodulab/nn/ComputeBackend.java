@@ -24,6 +24,42 @@ public interface ComputeBackend {
 	 */
 	Map<String, String> describe() throws BackendException;
 
+	/**
+	 * Loads what this backend needs before its first network (its native libraries), so that a command can have it
+	 * done on a thread of its own while it reads its inputs ({@link #prepareInBackground}). Safe to call from any
+	 * thread and more than once; a failure is remembered and reported, the same, to every later call that needs the
+	 * backend. The default does nothing.
+	 */
+	default void prepare() throws BackendException {
+	}
+
+	/**
+	 * {@code -Dnodulab.prepareInBackground=false}: {@link #prepareInBackground} does nothing, and the backend loads
+	 * when the first network needs it (how {@code nodulab bench startup} times the difference).
+	 */
+	String PREPARE_IN_BACKGROUND = "nodulab.prepareInBackground";
+
+	/**
+	 * Starts {@link #prepare} on a daemon thread of its own and returns at once; whoever then needs the backend waits
+	 * for it (the backends' start is synchronised) and gets its failure, if any. Commands call it as soon as they know
+	 * the backend, so that loading libtorch (2.5 s on a cold start) overlaps reading the run, the candidates or the
+	 * dataset.
+	 */
+	static void prepareInBackground(ComputeBackend backend) {
+		if ("false".equals(System.getProperty(PREPARE_IN_BACKGROUND))) {
+			return;
+		}
+		Thread t = new Thread(() -> {
+			try {
+				backend.prepare();
+			} catch (BackendException | RuntimeException | LinkageError e) {
+				// remembered by the backend and reported to the thread that needs it
+			}
+		}, "nodulab-" + backend.id() + "-prepare");
+		t.setDaemon(true);
+		t.start();
+	}
+
 	/** Compute devices this backend can use, e.g. {@code cpu} or {@code cuda:0}. */
 	List<String> devices() throws BackendException;
 

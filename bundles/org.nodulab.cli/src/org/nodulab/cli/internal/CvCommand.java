@@ -48,7 +48,7 @@ public final class CvCommand implements Callable<Integer>, DeviceWork, Checked {
 			spec.commandLine().getErr().println(x.getMessage());
 			return NodulabCommand.INVALID_INPUT;
 		}
-		tools = RunTools.forTraining(services, e.training.backend);
+		tools = RunTools.training(services, e.training.backend);
 		CrossValidation.Result r = CrossValidation.start(services.runner(tools, out), tools, e, folds,
 				RunTools.commandLine(spec));
 		services.result(result(r));

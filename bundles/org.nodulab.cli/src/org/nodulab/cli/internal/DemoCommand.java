@@ -95,7 +95,7 @@ public final class DemoCommand implements Callable<Integer>, DeviceWork {
 						RunTools.setTraining(root, "backend", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(backend));
 					}
 				});
-		tools = RunTools.forTraining(services, e.training.backend);
+		tools = RunTools.training(services, e.training.backend);
 		out.println("nodulab demo: compute backend " + tools.backend().id() + " (" + tools.backend().name() + "; --backend dl4j trains on Deeplearning4j)");
 		ExperimentRunner.RunResult r = services.runner(tools, out).train(e, RunTools.commandLine(spec));
 		if (r.stopped()) {

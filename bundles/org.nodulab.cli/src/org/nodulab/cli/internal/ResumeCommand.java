@@ -61,7 +61,7 @@ public final class ResumeCommand implements Callable<Integer>, DeviceWork, Check
 		}
 		ExperimentRunner.Tools tools = RunTools.of(services);
 		Experiment e = tools.validator().load(RunDirectory.open(dir).resolve(RunDirectory.EXPERIMENT));
-		ExperimentRunner.RunResult r = services.runner(RunTools.forTraining(services, e.training.backend), out).resume(dir, args);
+		ExperimentRunner.RunResult r = services.runner(RunTools.training(services, e.training.backend), out).resume(dir, args);
 		services.result(TrainCommand.result(r));
 		return TrainCommand.summarize(out, r);
 	}

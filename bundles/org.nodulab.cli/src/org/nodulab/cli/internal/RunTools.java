@@ -43,6 +43,22 @@ final class RunTools {
 		return services.get(org.nodulab.train.RunServices.class).trainingTools(backendId);
 	}
 
+	/**
+	 * {@link #forTraining}, for a command about to train: the backend starts loading its native libraries on a thread
+	 * of its own now, while the command reads its inputs (not from {@code check()}, which only validates).
+	 */
+	static ExperimentRunner.Tools training(Services services, String backendId) {
+		ExperimentRunner.Tools tools = forTraining(services, backendId);
+		org.nodulab.nn.ComputeBackend.prepareInBackground(tools.backend());
+		return tools;
+	}
+
+	/** The backend, loading its native libraries on a thread of its own from now on; for a command about to compute. */
+	static org.nodulab.nn.ComputeBackend preparing(org.nodulab.nn.ComputeBackend backend) {
+		org.nodulab.nn.ComputeBackend.prepareInBackground(backend);
+		return backend;
+	}
+
 	/** With the compute backend of this id. */
 	static ExperimentRunner.Tools of(Services services, String backendId) {
 		return services.get(org.nodulab.train.RunServices.class).tools(backendId);

@@ -80,6 +80,7 @@ public final class ScreenCommand implements Callable<Integer>, DeviceWork {
 			refs.add(ModelRef.parse(m, null));
 		}
 		PrintWriter out = spec.commandLine().getOut();
+		prepareScoring(refs);
 		VolumeReaderRegistry readers = services.get(VolumeReaderRegistry.class);
 		Volume volume = readers.read(input, readerOptions);
 		String series = uid != null ? uid : DetectCommand.seriesUid(volume, input);
@@ -114,5 +115,20 @@ public final class ScreenCommand implements Callable<Integer>, DeviceWork {
 	private static String shortUid(String uid) {
 		String s = uid.replaceAll("[^A-Za-z0-9.]", "_");
 		return s.length() > 24 ? s.substring(s.length() - 24) : s;
+	}
+
+	/**
+	 * Starts loading the backend that will score (--backend, or the first model's run's) while the scan is read and
+	 * searched; a run that cannot be read is reported later, where screening reads it.
+	 */
+	private void prepareScoring(List<ModelRef> refs) {
+		try {
+			String id = backend != null ? backend : refs.isEmpty() ? null : org.nodulab.train.RunPredictor.backendOf(refs.get(0).run());
+			if (id != null) {
+				RunTools.preparing(RunTools.of(services, id).backend());
+			}
+		} catch (java.io.IOException | RuntimeException e) {
+			// screening names the run or the backend when it gets to them
+		}
 	}
 }

@@ -87,7 +87,7 @@ public final class TrainCommand implements Callable<Integer>, DeviceWork, Checke
 			spec.commandLine().getErr().println(x.getMessage());
 			return NodulabCommand.INVALID_INPUT;
 		}
-		ExperimentRunner.RunResult r = services.runner(RunTools.forTraining(services, e.training.backend), out).train(e, RunTools.commandLine(spec));
+		ExperimentRunner.RunResult r = services.runner(RunTools.training(services, e.training.backend), out).train(e, RunTools.commandLine(spec));
 		services.result(result(r));
 		return summarize(out, r);
 	}

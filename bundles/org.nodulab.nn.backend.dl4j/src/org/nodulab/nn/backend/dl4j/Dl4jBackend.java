@@ -42,6 +42,12 @@ public class Dl4jBackend implements ComputeBackend {
 		return "Deeplearning4j " + libraryVersion();
 	}
 
+	/** Loads ND4J and its native backend ({@link #start}). */
+	@Override
+	public void prepare() throws BackendException {
+		start();
+	}
+
 	@Override
 	public Map<String, String> describe() throws BackendException {
 		start();
@@ -163,6 +169,21 @@ public class Dl4jBackend implements ComputeBackend {
 		if (started) {
 			return;
 		}
+		if (failure != null) { // a second try of a half-started ND4J would only say "could not initialize class"
+			throw new BackendException(failure.getMessage(), failure);
+		}
+		try {
+			load();
+		} catch (BackendException e) {
+			failure = e;
+			throw e;
+		}
+		started = true;
+	}
+
+	private static BackendException failure;
+
+	private static void load() throws BackendException {
 		// this JavaCPP's own cache folder (javacpp-1.5.7/), never the one libtorch's JavaCPP 1.5.13 fills
 		NativeLibraries.pinCache(JAVACPP_VERSION, org.bytedeco.javacpp.Loader::getCacheDir);
 		ND4JClassLoading.setNd4jClassloader(Nd4j.class.getClassLoader());
@@ -178,7 +199,6 @@ public class Dl4jBackend implements ComputeBackend {
 					+ " the JavaCPP cache (org.bytedeco.javacpp.cachedir), which must be writable.", e);
 		}
 		NativeLibraries.requireOwn("dl4j");
-		started = true;
 	}
 
 	private static boolean started;

@@ -34,6 +34,12 @@ public final class TorchBackend implements ComputeBackend {
 		return TorchRuntime.describe();
 	}
 
+	/** Extracts and loads libtorch's native libraries ({@link TorchRuntime#start}). */
+	@Override
+	public void prepare() throws BackendException {
+		TorchRuntime.start();
+	}
+
 	@Override
 	public List<String> devices() throws BackendException {
 		TorchRuntime.start();

@@ -27,15 +27,34 @@ public final class TorchRuntime {
 	/** The JavaCPP of the embedded presets; its native libraries are cached in a folder of this name. */
 	static final String JAVACPP_VERSION = "1.5.13";
 	private static volatile boolean started;
+	/** Why the first start failed: every later call reports it again (a second load of half-loaded libraries would not). */
+	private static BackendException failure;
 
 	private TorchRuntime() {
 	}
 
-	/** Extracts and loads libtorch once; names the cause when the natives are missing. */
+	/**
+	 * Extracts and loads libtorch once; names the cause when the natives are missing. Any thread may start it
+	 * ({@link TorchBackend#prepare} on a thread of its own): libtorch applies the thread count to each thread that
+	 * computes when it first does.
+	 */
 	public static synchronized void start() throws BackendException {
 		if (started) {
 			return;
 		}
+		if (failure != null) {
+			throw new BackendException(failure.getMessage(), failure);
+		}
+		try {
+			load();
+		} catch (BackendException e) {
+			failure = e;
+			throw e;
+		}
+		started = true;
+	}
+
+	private static void load() throws BackendException {
 		// libtorch counts physical cores from the CPU's topology and takes 1 thread on this 2-core VM (so does
 		// PyTorch here); a training process should use every core the JVM is given (-Dnodulab.torch.threads=N)
 		int threads;
@@ -68,6 +87,7 @@ public final class TorchRuntime {
 					Loader.loadLibrary(torch.class, new java.net.URL[] { file.toURI().toURL() }, name);
 				}
 			}
+			markNotShipped(torch.class);
 			Loader.load(torch.class);
 			// oneDNN's 3D convolutions are right here on channels-last tensors only (see TorchOps); the backend keeps
 			// its activations and weights channels-last. -Dnodulab.torch.onednn=false falls back to libtorch's own
@@ -83,7 +103,6 @@ public final class TorchRuntime {
 					+ "-gpu.jar, which also needs the CUDA 13.1 and cuDNN 9 libraries on the library path); see docs/performance.md", e);
 		}
 		NativeLibraries.requireOwn("libtorch");
-		started = true;
 	}
 
 	/**
@@ -97,7 +116,11 @@ public final class TorchRuntime {
 		names.addAll(p.get("platform.link"));
 		names.addAll(p.get("platform.library"));
 		java.util.Map<String, java.io.File> out = new java.util.LinkedHashMap<>();
+		java.util.Set<String> shipped = shippedFiles(preset);
 		for (String name : names) {
+			if (shipped != null && !shipped(name, shipped)) {
+				continue; // not in this build (the CUDA libraries of the CPU build): finding that out costs 10-30 ms a name
+			}
 			for (java.net.URL url : Loader.findLibrary(preset, p, name, false)) {
 				if (!"file".equals(url.getProtocol())) { // a resource of the natives jar, not a file on the machine
 					out.putIfAbsent(name, Loader.cacheResource(url));
@@ -105,6 +128,76 @@ public final class TorchRuntime {
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * The file names of the native libraries the bundle holding this preset ships for this platform (both the CPU
+	 * and the {@code -gpu} folders), listed once through its wiring; null outside OSGi or where it cannot say.
+	 */
+	private static java.util.Set<String> shippedFiles(Class<?> preset) {
+		org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(preset);
+		org.osgi.framework.wiring.BundleWiring wiring = bundle == null ? null : bundle.adapt(org.osgi.framework.wiring.BundleWiring.class);
+		if (wiring == null) {
+			return null;
+		}
+		String[] parts = preset.getName().split("\\.");
+		java.util.Set<String> files = new java.util.HashSet<>();
+		for (String folder : java.util.List.of(PLATFORM, PLATFORM + "-gpu")) {
+			String path = parts[0] + "/" + parts[1] + "/" + parts[2] + "/" + folder;
+			for (String resource : wiring.listResources(path, "*", org.osgi.framework.wiring.BundleWiring.LISTRESOURCES_LOCAL)) {
+				files.add(resource.substring(resource.lastIndexOf('/') + 1));
+			}
+		}
+		return files.isEmpty() ? null : files;
+	}
+
+	/**
+	 * Whether the bundle ships a file {@link Loader#findLibrary} could take for a JavaCPP library name: for
+	 * {@code gomp@.1} {@code libgomp.so.1}, {@code libgomp.1.so} or {@code libgomp.so}; in
+	 * {@code openblas@.0#openblas_nolapack@.0} the part before {@code #} is the file. A name with an explicit path
+	 * ({@code :}) is always looked for.
+	 */
+	static boolean shipped(String name, java.util.Set<String> files) {
+		String n = name.endsWith("!") ? name.substring(0, name.length() - 1) : name;
+		if (n.contains(":")) {
+			return true;
+		}
+		n = n.contains("#") ? n.substring(0, n.indexOf('#')) : n;
+		String[] parts = n.split("@");
+		String base = parts[0];
+		String version = parts.length > 1 ? parts[parts.length - 1] : "";
+		return files.contains("lib" + base + ".so" + version) || files.contains("lib" + base + version + ".so") || files.contains("lib" + base + ".so");
+	}
+
+	/**
+	 * Tells JavaCPP's loader which of the preset's libraries this build does not ship (the CPU build: the CUDA and cuDNN
+	 * ones), so that {@link Loader#load} does not search the bundle and the system's library folders for each of them
+	 * (0.3-0.4 s of every start). It keeps what it found per library name in {@code Loader.foundLibraries} and skips
+	 * a name found before with no file. Only speed depends on it: where that field is not there (another JavaCPP),
+	 * the loader searches as before. Never for the CUDA build, whose CUDA libraries come from the machine.
+	 */
+	private static void markNotShipped(Class<?> preset) {
+		java.util.Set<String> files = shippedFiles(preset);
+		if (files == null || gpuBuild()) {
+			return;
+		}
+		try {
+			java.lang.reflect.Field field = Loader.class.getDeclaredField("foundLibraries");
+			field.setAccessible(true);
+			@SuppressWarnings("unchecked")
+			java.util.Map<String, java.net.URL[]> found = (java.util.Map<String, java.net.URL[]>) field.get(null);
+			org.bytedeco.javacpp.ClassProperties p = Loader.loadProperties(preset, Loader.loadProperties(), true);
+			java.util.List<String> names = new java.util.ArrayList<>(p.get("platform.preload"));
+			names.addAll(p.get("platform.link"));
+			for (String name : names) {
+				String key = name.endsWith("!") ? name.substring(0, name.length() - 1) : name;
+				if (!shipped(name, files)) {
+					found.putIfAbsent(key, new java.net.URL[0]);
+				}
+			}
+		} catch (ReflectiveOperationException | RuntimeException e) {
+			// another JavaCPP: its loader searches for them, only slower
+		}
 	}
 
 	/** Whether the torch libraries bundle embeds libtorch's CUDA build (-Pcuda). */

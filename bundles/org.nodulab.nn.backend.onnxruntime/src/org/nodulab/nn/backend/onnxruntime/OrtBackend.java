@@ -35,6 +35,12 @@ public final class OrtBackend implements ComputeBackend {
 		return "ONNX Runtime 1.23.2 (CPU, prediction only)";
 	}
 
+	/** Loads ONNX Runtime's native library and its environment. */
+	@Override
+	public void prepare() throws BackendException {
+		OrtRuntime.start();
+	}
+
 	@Override
 	public Map<String, String> describe() throws BackendException {
 		return OrtRuntime.describe();

@@ -55,6 +55,51 @@ class TorchInOsgiTest {
 	}
 
 	/**
+	 * Commands load libtorch on a thread of their own while they read their inputs
+	 * ({@link ComputeBackend#prepareInBackground}); the threads that then compute, which never started it, still
+	 * compute on the configured number of threads (libtorch applies it to each thread when it first computes), and
+	 * their results do not depend on which thread loaded it.
+	 */
+	@Test
+	void aBackendPreparedOnAnotherThreadComputesWithTheConfiguredThreadsOnEveryThread() throws Exception {
+		ComputeBackend torch = Osgi.services(ComputeBackend.class).stream().filter(b -> b.id().equals("libtorch")).findFirst().orElseThrow();
+		Thread loader = new Thread(() -> {
+			try {
+				torch.prepare();
+			} catch (Exception e) {
+				throw new IllegalStateException(e);
+			}
+		}, "loads libtorch");
+		loader.start();
+		loader.join();
+		int configured = Integer.parseInt(System.getProperty("nodulab.torch.threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+		int[] seen = new int[1];
+		float[][] outputs = new float[2][];
+		Thread computer = new Thread(() -> {
+			seen[0] = org.bytedeco.pytorch.global.torch.get_num_threads();
+			outputs[0] = convolution();
+		}, "computes");
+		computer.start();
+		computer.join();
+		assertEquals(configured, seen[0], "threads of a thread that did not load libtorch");
+		outputs[1] = convolution();
+		assertEquals(configured, org.bytedeco.pytorch.global.torch.get_num_threads(), "threads of the test's thread");
+		assertEquals(2 * 8 * 16 * 16 * 16, outputs[0].length);
+		assertTrue(Arrays.equals(outputs[0], outputs[1]), "the same bits on either thread");
+	}
+
+	private static float[] convolution() {
+		manual_seed(7);
+		Tensor x = randn(2, 3, 16, 16, 16);
+		Tensor w = randn(8, 3, 3, 3, 3);
+		Tensor y = conv3d(x, w, new TensorOptional(), new long[] { 1, 1, 1 }, "same", new long[] { 1, 1, 1 }, 1);
+		Tensor c = y.contiguous();
+		float[] out = new float[(int) c.numel()];
+		c.data_ptr_float().get(out, 0, out.length);
+		return out;
+	}
+
+	/**
 	 * Both backends time the machine's peak through their own library: a plausible figure for this machine's
 	 * cores (a product not computed, or timed wrongly, gives an absurd one: above 1,000 GFLOP/s per core).
 	 */
