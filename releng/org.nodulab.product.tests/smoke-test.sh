@@ -211,6 +211,15 @@ check "nodulab runs lists both runs as finished" test "$(grep -c ' finished ' "$
 check "nodulab runs compare: no setting differs" contains "$OUT/compare.txt" "  none"
 ./nodulab predict "$run_a" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted.csv" >"$OUT/predict.txt" 2>&1
 check "nodulab predict writes a submission" test "$(wc -l <"$OUT/predicted.csv")" -eq "$(wc -l <"$OUT/synth/candidates_V2.csv")"
+# predict through the resident process (libtorch loaded there once): the same file, in the folder it was typed in
+./nodulab daemon start --idle 5 >"$OUT/daemon-start-predict.txt" 2>&1
+check "daemon start for predict" contains "$OUT/daemon-start-predict.txt" "nodulab daemon: started: pid"
+mkdir -p "$OUT/daemon-predict"
+(cd "$OUT/daemon-predict" && "$ROOT/nodulab" predict "$run_a" "$OUT/synth/candidates_V2.csv" --out served.csv >predict.txt 2>&1)
+check "daemon: predict exits 0 and writes in the caller's folder the file a process of its own writes" cmp -s "$OUT/predicted.csv" "$OUT/daemon-predict/served.csv"
+./nodulab daemon >"$OUT/daemon-status-predict.txt" 2>&1
+check "daemon: it served the prediction" grep -qE "nodulab daemon: running: pid [0-9]+, up [0-9]+h[0-9]+m, [1-9] command\(s\) served" "$OUT/daemon-status-predict.txt"
+./nodulab daemon stop >/dev/null 2>&1
 ./nodulab bench startup --runs 1 --no-daemon --predict "$run_a" "$OUT/synth/candidates_V2.csv" --train "$OUT/smoke.yaml" >"$OUT/bench-first.txt" 2>&1
 check "bench startup --predict: how soon predict scores its first batch" grep -qE "^  nodulab predict: first scored batch +[0-9.]+ +[0-9.]+" "$OUT/bench-first.txt"
 check "bench startup --train: how soon train computes its first step" grep -qE "^  nodulab train: first training step +[0-9.]+ +[0-9.]+" "$OUT/bench-first.txt"

@@ -90,7 +90,7 @@ nodulab_configuration_args() {
 # they only read files and write results atomically, print, and return, as in a process of their own.
 nodulab_served() {
   case "${1-}" in
-    ""|--help|-h|--version|-V|help|list|validate|info|eval|runs) return 0 ;;
+    ""|--help|-h|--version|-V|help|list|validate|info|eval|runs|predict) return 0 ;;
     dataset|volume) [ "${2-}" = info ] ;;
     *) return 1 ;;
   esac

@@ -67,6 +67,9 @@ public final class Predictor {
 			return source.predictionBatch(indices, from, Math.min(batchSize, n - from), t);
 		}, 0, total, workers, 2 * workers)) {
 			for (int b = 0; b < total; b++) {
+				if (Thread.currentThread().isInterrupted()) { // Ctrl-C on a command the resident process runs
+					throw new InterruptedException("prediction interrupted after " + b + " of " + total + " batches; nothing was written");
+				}
 				Batch batch = pipeline.next();
 				float[] p = net.predict(batch);
 				FirstCompute.scoredBatch();

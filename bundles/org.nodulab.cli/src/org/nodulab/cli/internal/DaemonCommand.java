@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * product build) and sends the short commands there.
  */
 @Command(name = "daemon", description = {
-		"A resident Nodulab process for short commands (--help, list, validate, info, eval, runs, dataset info, volume info): while it runs, ./nodulab sends those to it and they answer without starting a JVM and the OSGi framework (docs/performance.md). Started only on request; it stops after --idle minutes without a command, when the product is rebuilt, or on `nodulab daemon stop`. Training, prediction and every other command still run in a process of their own.",
+		"A resident Nodulab process for short commands (--help, list, validate, info, eval, runs, dataset info, volume info) and predict: while it runs, ./nodulab sends those to it and they answer without starting a JVM and the OSGi framework, with libtorch already loaded (docs/performance.md). Started only on request; it stops after --idle minutes without a command, when the product is rebuilt, or on `nodulab daemon stop`. Training, screening, campaigns and every other command still run in a process of their own.",
 		"Without a subcommand: its status." }, subcommands = { DaemonCommand.Start.class, DaemonCommand.Stop.class,
 				DaemonCommand.Serve.class })
 public final class DaemonCommand implements Callable<Integer> {

@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
 
 /**
  * What a fresh resident process runs once, in the background, so that the first commands sent to it find their
- * classes loaded and their hot loops compiled, as they are after a few runs: the command tree, a listing, and two
- * evaluations of a generated case (200 scans, 20,000 marks, 1000 bootstraps: the FROC, the bootstrap and the plot of
+ * classes loaded and their hot loops compiled, as they are after a few runs: the default compute backend's native
+ * libraries (for {@code predict}), the command tree, a listing, and two evaluations of a generated case (200 scans, 20,000 marks, 1000 bootstraps: the FROC, the bootstrap and the plot of
  * {@code nodulab eval}). Its files live in a temporary folder that is removed after it; nothing it prints is kept.
  */
 final class WarmUp {
@@ -24,6 +24,8 @@ final class WarmUp {
 	/** Runs the warm-up; returns its seconds. */
 	static double run(Services services) throws IOException {
 		long start = System.nanoTime();
+		// prediction runs here too: the default backend's native libraries load beside the rest of the warm-up
+		org.nodulab.nn.ComputeBackend.prepareInBackground(services.get(org.nodulab.train.RunServices.class).backend(null));
 		Path dir = Files.createTempDirectory("nodulab-daemon-warm-up-");
 		try (PrintStream none = new PrintStream(OutputStream.nullOutputStream())) {
 			NodulabCommand.run(services, new String[] { "--help" }, none, none);

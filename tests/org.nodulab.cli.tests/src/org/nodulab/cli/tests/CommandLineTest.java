@@ -37,6 +37,11 @@ class CommandLineTest {
 		services.close();
 	}
 
+	/** The services {@link #run} runs commands with (for a resident process in a test). */
+	static Services services() {
+		return services;
+	}
+
 	static Result run(String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -378,6 +378,22 @@ class TrainCommandsTest {
 		Result p = run("predict", runDirs.get(0).toString(), data.resolve("candidates_stage2.csv").toString(), "--out", out.toString());
 		assertEquals(0, p.code(), p.err());
 		assertEquals(Files.readAllLines(data.resolve("candidates_stage2.csv")).size(), Files.readAllLines(out).size());
+		// the resident process serves predict (libtorch loaded once): the same file, written in the client's folder
+		Path client = Files.createDirectories(dir.resolve("client"));
+		Path socket = dir.resolve("d.sock");
+		org.nodulab.cli.internal.Resident resident = new org.nodulab.cli.internal.Resident(CommandLineTest.services(), socket,
+				java.time.Duration.ofMinutes(5), null, err -> {
+				});
+		java.util.concurrent.Future<String> served = ResidentTest.serve(resident);
+		try {
+			ResidentTest.Answer viaDaemon = ResidentTest.run(socket, client, "predict", runDirs.get(0).toString(),
+					data.resolve("candidates_stage2.csv").toString(), "--out", "served.csv");
+			assertEquals(0, viaDaemon.code(), viaDaemon.err());
+			assertEquals(Files.readString(out), Files.readString(client.resolve("served.csv")), "the daemon's prediction is the process's");
+		} finally {
+			org.nodulab.cli.resident.Client.stop(socket);
+			served.get(60, java.util.concurrent.TimeUnit.SECONDS);
+		}
 		Result info = run("info");
 		assertTrue(info.out().contains("libtorch: libtorch 2.10.0") && info.out().contains("dl4j: "), info.out());
 		// a DL4J run fine-tuned from a libtorch model: refused with the reason

@@ -105,4 +105,32 @@ class PredictorOrderTest {
 			Files.deleteIfExists(file);
 		}
 	}
+
+	/**
+	 * A prediction whose thread is interrupted (Ctrl-C on a command the resident process runs for a client) stops before
+	 * its next batch instead of scoring the rest for nobody.
+	 */
+	@Test
+	void anInterruptedPredictionStopsBeforeItsNextBatch() throws Exception {
+		Luna16Dataset d = Luna16Dataset.open(TinyData.dataset());
+		CandidateSet set = CandidateSet.of(d, d.candidates("candidates_V2.csv"), d.scans().stream().map(Luna16Dataset.Scan::uid).toList());
+		ScanVolumes volumes = ScanVolumes.oneAfterAnother(d, Osgi.service(VolumeReaderRegistry.class), 1);
+		Preprocessing prep = Preprocessing.of(new PreprocessingSettings(), Osgi.service(WindowRegistry.class), 0.25f);
+		BatchSource source = new BatchSource(set, volumes, prep, List.of(new int[] { SIZE, SIZE, SIZE }), Augmenter.none(), 1);
+		int[] batches = { 0 };
+		TrainableNetwork net = fingerprint();
+		TrainableNetwork counting = (TrainableNetwork) Proxy.newProxyInstance(TrainableNetwork.class.getClassLoader(),
+				new Class<?>[] { TrainableNetwork.class }, (proxy, method, args) -> {
+					if (method.getName().equals("predict") && ++batches[0] == 2) {
+						Thread.currentThread().interrupt(); // as the resident process does when its client hangs up
+					}
+					return method.invoke(net, args);
+				});
+		assertTrue(set.size() > 3 * 2, "several batches of 2");
+		InterruptedException stopped = org.junit.jupiter.api.Assertions.assertThrows(InterruptedException.class,
+				() -> Predictor.predict(counting, source, 2, true, 1, null));
+		assertTrue(stopped.getMessage().contains("interrupted after 2 of "), stopped.getMessage());
+		assertEquals(2, batches[0], "no batch scored after the interrupt");
+		assertTrue(Thread.interrupted(), "the interrupt is left set for the caller (and cleared here for the next test)");
+	}
 }
