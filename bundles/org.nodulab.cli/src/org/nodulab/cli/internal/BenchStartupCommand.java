@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * start as the floor; the cases alternate, and each figure is the median.
  */
 @Command(name = "startup", description = {
-		"Times short commands from a fresh process each (nodulab --help, list architectures, validate, info --no-backends; with --eval-marks also eval at full scale), as `time` would: in the command line's headless configuration (the default), in the product's full one (NODULAB_CONFIGURATION=full) and through a resident process (nodulab daemon, started for the benchmark in a state folder of its own and stopped after it), alternating, with a bare JVM (java -version) as the floor; where there is a DISPLAY, also the workbench's time to its first window; with --predict and --train, how soon those commands compute their first batch from a fresh process. Prints the median and the fastest of --runs for each." })
+		"Times short commands from a fresh process each (nodulab --help, list architectures, validate, info --no-backends; with --eval-marks also eval at full scale), as `time` would: in the command line's headless configuration (the default), in the product's full one (NODULAB_CONFIGURATION=full) and through a resident process (nodulab daemon, started for the benchmark in a state folder of its own and stopped after it), alternating, with a bare JVM (java -version) as the floor; where there is a DISPLAY, also the workbench's time to its first window; with --predict and --train, how soon those commands compute their first batch from a fresh process (and, for predict, through the resident process). Prints the median and the fastest of --runs for each." })
 public final class BenchStartupCommand implements Callable<Integer> {
 
 	@Spec
@@ -154,12 +154,12 @@ public final class BenchStartupCommand implements Callable<Integer> {
 					}
 					out.flush();
 				}
+				firstCompute(script, scratch, noDaemon ? null : ways.get(2), out);
 			} finally {
 				if (!noDaemon) {
 					run(List.of(script.toString(), "daemon", "stop"), ways.get(2).environment());
 				}
 			}
-			firstCompute(script, scratch, out);
 		} finally {
 			delete(scratch);
 		}
@@ -229,7 +229,7 @@ public final class BenchStartupCommand implements Callable<Integer> {
 	 * seconds from the process's start to its first scored batch or training step, as the process reports them
 	 * ({@link org.nodulab.train.FirstCompute}); the process is then killed (a run survives that, in a scratch folder).
 	 */
-	private void firstCompute(Path script, Path scratch, PrintWriter out) throws Exception {
+	private void firstCompute(Path script, Path scratch, Way daemon, PrintWriter out) throws Exception {
 		Map<String, List<String>> commands = new LinkedHashMap<>();
 		if (predict != null) {
 			commands.put("nodulab predict: first scored batch", List.of(script.toString(), "predict", predict.get(0).toAbsolutePath().toString(),
@@ -252,20 +252,44 @@ public final class BenchStartupCommand implements Callable<Integer> {
 		if (commands.isEmpty()) {
 			return;
 		}
-		Map<String, String> env = Map.of("NODULAB_DAEMON", "off", "NODULAB_JAVA_OPTS",
-				(System.getenv().getOrDefault("NODULAB_JAVA_OPTS", "") + " -D" + org.nodulab.train.FirstCompute.PROPERTY + "=true").trim());
+		String opts = (System.getenv().getOrDefault("NODULAB_JAVA_OPTS", "") + " -D" + org.nodulab.train.FirstCompute.PROPERTY + "=true").trim();
+		// the backend's native libraries loaded on a thread of their own while the command reads its inputs (the
+		// default), and, alternating with it in the same invocation, in order when the first network needs them
+		List<Map<String, String>> ways = List.of(Map.of("NODULAB_DAEMON", "off", "NODULAB_JAVA_OPTS", opts),
+				Map.of("NODULAB_DAEMON", "off", "NODULAB_JAVA_OPTS", opts + " -D" + org.nodulab.nn.ComputeBackend.PREPARE_IN_BACKGROUND + "=false"));
 		int[] counter = { 1000 };
 		out.printf(Locale.ROOT, "  %-58s %9s %9s%n", "from a fresh process each (target: 1 s)", "median s", "fastest s");
 		for (Map.Entry<String, List<String>> c : commands.entrySet()) {
-			double[] t = new double[runs];
+			double[][] t = new double[ways.size()][runs];
 			for (int i = -1; i < runs; i++) { // the first run (i = -1) fills the page cache and is not counted
-				double s = firstComputed(c.getValue().stream()
-						.map(a -> a.equals(OUT_FOLDER) ? scratch.resolve("predictions-" + counter[0]++ + ".csv").toString() : a).toList(), env);
+				for (int w = 0; w < ways.size(); w++) {
+					double s = firstComputed(c.getValue().stream()
+							.map(a -> a.equals(OUT_FOLDER) ? scratch.resolve("predictions-" + counter[0]++ + ".csv").toString() : a).toList(), ways.get(w));
+					if (i >= 0) {
+						t[w][i] = s;
+					}
+				}
+			}
+			out.printf(Locale.ROOT, "  %-58s %9.2f %9.2f%n", c.getKey(), median(t[0]), min(t[0]));
+			out.printf(Locale.ROOT, "  %-58s %9.2f %9.2f%n", "  the backend loaded only when the first network needs it", median(t[1]), min(t[1]));
+			out.flush();
+		}
+		if (predict != null && daemon != null) {
+			// the resident process serves predict with libtorch loaded: the whole of a command that scores one batch
+			// (the first 16 candidates, no TTA), timed from the client's start to its end, bounds its first computation
+			List<String> lines = Files.readAllLines(predict.get(1).toAbsolutePath());
+			Path first = scratch.resolve("first-batch.csv");
+			Files.write(first, lines.subList(0, Math.min(lines.size(), 17)));
+			List<String> command = List.of(script.toString(), "predict", predict.get(0).toAbsolutePath().toString(), first.toString(), "--no-tta",
+					"--out", OUT_FOLDER);
+			double[] t = new double[runs];
+			for (int i = -1; i < runs; i++) { // the first run (i = -1) loads the run's classes in the daemon and is not counted
+				double s = time(command, daemon, scratch, counter); // each run writes a new file
 				if (i >= 0) {
 					t[i] = s;
 				}
 			}
-			out.printf(Locale.ROOT, "  %-58s %9.2f %9.2f%n", c.getKey(), median(t), min(t));
+			out.printf(Locale.ROOT, "  %-58s %9.2f %9.2f%n", "nodulab predict through the daemon: one batch, whole command", median(t), min(t));
 			out.flush();
 		}
 	}
