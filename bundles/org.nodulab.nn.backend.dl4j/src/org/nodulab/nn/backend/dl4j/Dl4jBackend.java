@@ -165,23 +165,11 @@ public class Dl4jBackend implements ComputeBackend {
 	 * thread when it was first loaded; inside OSGi that must be the library bundle's own class loader,
 	 * which also sees the native fragment, whatever thread happens to start ND4J.
 	 */
-	static synchronized void start() throws BackendException {
-		if (started) {
-			return;
-		}
-		if (failure != null) { // a second try of a half-started ND4J would only say "could not initialize class"
-			throw new BackendException(failure.getMessage(), failure);
-		}
-		try {
-			load();
-		} catch (BackendException e) {
-			failure = e;
-			throw e;
-		}
-		started = true;
+	static void start() throws BackendException {
+		START.run();
 	}
 
-	private static BackendException failure;
+	private static final org.nodulab.nn.BackendStart START = new org.nodulab.nn.BackendStart(Dl4jBackend::load);
 
 	private static void load() throws BackendException {
 		// this JavaCPP's own cache folder (javacpp-1.5.7/), never the one libtorch's JavaCPP 1.5.13 fills
@@ -200,8 +188,6 @@ public class Dl4jBackend implements ComputeBackend {
 		}
 		NativeLibraries.requireOwn("dl4j");
 	}
-
-	private static boolean started;
 
 	private static Bundle nativesFragment() {
 		Bundle self = FrameworkUtil.getBundle(Dl4jBackend.class);

@@ -26,9 +26,7 @@ public final class TorchRuntime {
 	public static final String LIBTORCH_VERSION = "2.10.0";
 	/** The JavaCPP of the embedded presets; its native libraries are cached in a folder of this name. */
 	static final String JAVACPP_VERSION = "1.5.13";
-	private static volatile boolean started;
-	/** Why the first start failed: every later call reports it again (a second load of half-loaded libraries would not). */
-	private static BackendException failure;
+	private static final org.nodulab.nn.BackendStart START = new org.nodulab.nn.BackendStart(TorchRuntime::load);
 
 	private TorchRuntime() {
 	}
@@ -38,20 +36,8 @@ public final class TorchRuntime {
 	 * ({@link TorchBackend#prepare} on a thread of its own): libtorch applies the thread count to each thread that
 	 * computes when it first does.
 	 */
-	public static synchronized void start() throws BackendException {
-		if (started) {
-			return;
-		}
-		if (failure != null) {
-			throw new BackendException(failure.getMessage(), failure);
-		}
-		try {
-			load();
-		} catch (BackendException e) {
-			failure = e;
-			throw e;
-		}
-		started = true;
+	public static void start() throws BackendException {
+		START.run();
 	}
 
 	private static void load() throws BackendException {
