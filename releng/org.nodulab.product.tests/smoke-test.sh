@@ -119,6 +119,16 @@ if [ -d "$ref" ]; then
   check "daemon stop" contains "$OUT/daemon-stop.txt" "nodulab daemon: stopping"
   ./nodulab daemon >"$OUT/daemon-status2.txt" 2>&1
   check "daemon status after stop: not running" contains "$OUT/daemon-status2.txt" "nodulab daemon: not running"
+  # NODULAB_DAEMON=auto: a short command that finds no daemon runs in a process of its own and starts one
+  NODULAB_DAEMON=auto ./nodulab list architectures >"$OUT/list-auto.txt" 2>&1
+  check "NODULAB_DAEMON=auto: the command itself prints what it prints without a daemon" cmp -s "$OUT/list-direct.txt" "$OUT/list-auto.txt"
+  for _ in $(seq 1 60); do ./nodulab daemon 2>&1 | grep -q "nodulab daemon: running" && break; sleep 1; done
+  ./nodulab daemon >"$OUT/daemon-auto.txt" 2>&1
+  check "NODULAB_DAEMON=auto: and a daemon was started in the background" contains "$OUT/daemon-auto.txt" "nodulab daemon: running: pid"
+  ./nodulab daemon stop >/dev/null 2>&1
+  for _ in $(seq 1 30); do ./nodulab daemon 2>&1 | grep -q "nodulab daemon: not running" && break; sleep 1; done
+  NODULAB_DAEMON=sometimes ./nodulab list architectures >"$OUT/daemon-bad-mode.txt" 2>&1
+  check "NODULAB_DAEMON with an unknown value is refused by name" contains "$OUT/daemon-bad-mode.txt" "NODULAB_DAEMON must be use, auto or off, got 'sometimes'"
 else
   echo "  skip  nodulab eval (no shared data at $ref)"
 fi

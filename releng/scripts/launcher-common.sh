@@ -100,17 +100,30 @@ nodulab_served() {
 # exit code; returns when there is none (the caller then starts the command's own JVM). NODULAB_DAEMON=off never
 # uses it. The client is one class of the command-line bundle in a small plain JVM (no OSGi), with a class-data
 # archive of its own written on its first run.
+# NODULAB_DAEMON=auto also starts one, in the background, when a short command finds none (the command itself then
+# runs in a process of its own, as without a daemon): the next short commands answer through it.
 nodulab_try_daemon() {
-  [ "${NODULAB_DAEMON:-use}" != off ] || return 0
-  [ -n "${NODULAB_DAEMON_SOCKET:-}" ] && [ -S "$NODULAB_DAEMON_SOCKET" ] || return 0
+  case "${NODULAB_DAEMON:-use}" in
+    use|auto) ;;
+    off) return 0 ;;
+    *) echo "nodulab: NODULAB_DAEMON must be use, auto or off, got '${NODULAB_DAEMON}'" >&2; exit 2 ;;
+  esac
+  [ -n "${NODULAB_DAEMON_SOCKET:-}" ] || return 0
   nodulab_served "$@" || return 0
   local jars=("$NODULAB_PRODUCT"/plugins/org.nodulab.cli_*.jar)
   [ -r "${jars[0]}" ] || return 0
-  local rc=0
-  "$JAVA" -Xlog:disable -Xlog:all=error:stderr -Xshare:auto -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="${NODULAB_DAEMON_SOCKET%.sock}-client.jsa" \
-    -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -XX:-UsePerfData \
-    -cp "${jars[0]}" org.nodulab.cli.resident.Client "$NODULAB_DAEMON_SOCKET" "$@" || rc=$?
+  local rc=222
+  if [ -S "$NODULAB_DAEMON_SOCKET" ]; then
+    rc=0
+    "$JAVA" -Xlog:disable -Xlog:all=error:stderr -Xshare:auto -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="${NODULAB_DAEMON_SOCKET%.sock}-client.jsa" \
+      -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -XX:-UsePerfData \
+      -cp "${jars[0]}" org.nodulab.cli.resident.Client "$NODULAB_DAEMON_SOCKET" "$@" || rc=$?
+  fi
   [ "$rc" -eq 222 ] || exit "$rc"
+  if [ "${NODULAB_DAEMON:-use}" = auto ]; then
+    # detached, its output in the daemon's log; a second one started meanwhile finds the first and ends
+    (NODULAB_DAEMON=off setsid "$(readlink -f "$0")" daemon start </dev/null >/dev/null 2>&1 &)
+  fi
 }
 
 JAVA="$(nodulab_java)" || exit 1
