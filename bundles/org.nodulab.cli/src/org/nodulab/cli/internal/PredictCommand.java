@@ -69,13 +69,12 @@ public final class PredictCommand implements Callable<Integer>, DeviceWork, Chec
 		}
 		org.nodulab.nn.ComputeBackend compute = null;
 		if (backend != null && !backend.equals(tools.backend().id())) {
-			compute = RunTools.preparing(RunTools.of(services, backend).backend());
+			compute = RunTools.of(services, backend).backend();
 			if (services.device() != null) {
 				compute.bind(services.device());
 			}
-		} else {
-			RunTools.preparing(tools.backend());
 		}
+		RunTools.preparing(compute != null ? compute : tools.backend());
 		RunPredictor.Result r = RunPredictor.predict(tools, run, candidates, tta, compute, services.progress(out));
 		Path file = outFile != null ? outFile
 				: run.resolve("predictions/extra/" + candidates.getFileName().toString().replaceFirst("\\.csv$", "") + "-"

@@ -49,7 +49,7 @@ final class RunTools {
 	 */
 	static ExperimentRunner.Tools training(Services services, String backendId) {
 		ExperimentRunner.Tools tools = forTraining(services, backendId);
-		org.nodulab.nn.ComputeBackend.prepareInBackground(tools.backend());
+		preparing(tools.backend());
 		return tools;
 	}
 

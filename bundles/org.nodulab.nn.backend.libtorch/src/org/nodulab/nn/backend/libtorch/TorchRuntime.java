@@ -59,9 +59,12 @@ public final class TorchRuntime {
 			// every library each preset loads is extracted before any is loaded: libtorch.so (a stub) comes before
 			// libtorch_cpu.so in the preload order, and where its neighbour is not yet in the cache the dynamic linker
 			// takes the system's libtorch_cpu.so (Debian's libtorch-dev) instead
-			extract(org.bytedeco.javacpp.presets.javacpp.class);
-			extract(org.bytedeco.openblas.global.openblas_nolapack.class);
-			java.util.Map<String, java.io.File> libraries = extract(torch.class);
+			java.util.List<Class<?>> presets = java.util.List.of(org.bytedeco.javacpp.presets.javacpp.class,
+					org.bytedeco.openblas.global.openblas_nolapack.class, torch.class);
+			java.util.Set<String> shipped = shippedFiles(presets);
+			extract(presets.get(0), shipped);
+			extract(presets.get(1), shipped);
+			java.util.Map<String, java.io.File> libraries = extract(torch.class, shipped);
 			// then loaded in the order of their dependencies (OpenBLAS, libgomp, libc10, libtorch_cpu, the libtorch stub
 			// last), so that every library a later one needs is already in the process under its own name: the dynamic
 			// linker searches LD_LIBRARY_PATH before the libraries' own folder ($ORIGIN, a RUNPATH), and a libtorch or
@@ -73,7 +76,7 @@ public final class TorchRuntime {
 					Loader.loadLibrary(torch.class, new java.net.URL[] { file.toURI().toURL() }, name);
 				}
 			}
-			markNotShipped(torch.class);
+			markNotShipped(torch.class, shipped);
 			Loader.load(torch.class);
 			// oneDNN's 3D convolutions are right here on channels-last tensors only (see TorchOps); the backend keeps
 			// its activations and weights channels-last. -Dnodulab.torch.onednn=false falls back to libtorch's own
@@ -96,13 +99,12 @@ public final class TorchRuntime {
 	 * {@link Loader#load} then finds it (found the way {@code Loader} finds them: {@link Loader#findLibrary}
 	 * among the class's resources only, never the system's library paths).
 	 */
-	private static java.util.Map<String, java.io.File> extract(Class<?> preset) throws java.io.IOException {
+	private static java.util.Map<String, java.io.File> extract(Class<?> preset, java.util.Set<String> shipped) throws java.io.IOException {
 		org.bytedeco.javacpp.ClassProperties p = Loader.loadProperties(preset, Loader.loadProperties(), true);
 		java.util.List<String> names = new java.util.ArrayList<>(p.get("platform.preload"));
 		names.addAll(p.get("platform.link"));
 		names.addAll(p.get("platform.library"));
 		java.util.Map<String, java.io.File> out = new java.util.LinkedHashMap<>();
-		java.util.Set<String> shipped = shippedFiles(preset);
 		for (String name : names) {
 			if (shipped != null && !shipped(name, shipped)) {
 				continue; // not in this build (the CUDA libraries of the CPU build): finding that out costs 10-30 ms a name
@@ -117,21 +119,26 @@ public final class TorchRuntime {
 	}
 
 	/**
-	 * The file names of the native libraries the bundle holding this preset ships for this platform (both the CPU
-	 * and the {@code -gpu} folders), listed once through its wiring; null outside OSGi or where it cannot say.
+	 * The file names of the native libraries the bundles holding these presets ship for this platform (the CPU and
+	 * the {@code -gpu} folders of every preset's package), listed once through their wiring; null outside OSGi or
+	 * where they cannot say. One set for all of them: JavaCPP keeps what it found by library name across presets, so
+	 * a name one preset does not ship but another does (OpenBLAS's {@code gcc_s@.1} in libtorch's list) counts as
+	 * shipped.
 	 */
-	private static java.util.Set<String> shippedFiles(Class<?> preset) {
-		org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(preset);
-		org.osgi.framework.wiring.BundleWiring wiring = bundle == null ? null : bundle.adapt(org.osgi.framework.wiring.BundleWiring.class);
-		if (wiring == null) {
-			return null;
-		}
-		String[] parts = preset.getName().split("\\.");
+	private static java.util.Set<String> shippedFiles(java.util.List<Class<?>> presets) {
 		java.util.Set<String> files = new java.util.HashSet<>();
-		for (String folder : java.util.List.of(PLATFORM, PLATFORM + "-gpu")) {
-			String path = parts[0] + "/" + parts[1] + "/" + parts[2] + "/" + folder;
-			for (String resource : wiring.listResources(path, "*", org.osgi.framework.wiring.BundleWiring.LISTRESOURCES_LOCAL)) {
-				files.add(resource.substring(resource.lastIndexOf('/') + 1));
+		for (Class<?> preset : presets) {
+			org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(preset);
+			org.osgi.framework.wiring.BundleWiring wiring = bundle == null ? null : bundle.adapt(org.osgi.framework.wiring.BundleWiring.class);
+			if (wiring == null) {
+				return null;
+			}
+			String[] parts = preset.getName().split("\\.");
+			for (String folder : java.util.List.of(PLATFORM, PLATFORM + "-gpu")) {
+				String path = parts[0] + "/" + parts[1] + "/" + parts[2] + "/" + folder;
+				for (String resource : wiring.listResources(path, "*", org.osgi.framework.wiring.BundleWiring.LISTRESOURCES_LOCAL)) {
+					files.add(resource.substring(resource.lastIndexOf('/') + 1));
+				}
 			}
 		}
 		return files.isEmpty() ? null : files;
@@ -162,8 +169,7 @@ public final class TorchRuntime {
 	 * a name found before with no file. Only speed depends on it: where that field is not there (another JavaCPP),
 	 * the loader searches as before. Never for the CUDA build, whose CUDA libraries come from the machine.
 	 */
-	private static void markNotShipped(Class<?> preset) {
-		java.util.Set<String> files = shippedFiles(preset);
+	private static void markNotShipped(Class<?> preset, java.util.Set<String> files) {
 		if (files == null || gpuBuild()) {
 			return;
 		}
