@@ -23,6 +23,18 @@ public interface TrainableNetwork extends AutoCloseable {
 	float[] predict(Batch batch);
 
 	/**
+	 * Makes {@link #predict} compute in the given precision from now on ({@link Precision#FLOAT32} until then); training
+	 * is not affected. The default offers single precision only.
+	 *
+	 * @throws BackendException when this backend or this machine cannot predict in that precision
+	 */
+	default void predictIn(Precision precision) throws BackendException {
+		if (precision != Precision.FLOAT32) {
+			throw new BackendException("this backend predicts in float32 only, not " + precision + " (the libtorch backend offers bfloat16)");
+		}
+	}
+
+	/**
 	 * Where the training steps so far spent their time: seconds per phase of {@link #fit} (for example copying the
 	 * batch in, the forward pass, the loss, the backward pass, the optimiser's update), in the order they run; empty
 	 * where a backend does not time them. {@code nodulab bench train} prints the shares.

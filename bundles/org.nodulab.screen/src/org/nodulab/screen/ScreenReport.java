@@ -133,6 +133,7 @@ public final class ScreenReport {
 		m.put("models", models);
 		m.put("tta", r.tta());
 		m.put("scoredOn", r.scoringBackend());
+		m.put("precision", r.precision().id());
 		m.put("candidates", r.candidates().size());
 		m.put("findings", r.findings().size());
 		m.put("detector", r.detection().facts());
@@ -260,7 +261,9 @@ public final class ScreenReport {
 						+ "the detector were scored%s.</p>\n",
 				r.findings().size(), r.findings().size() == 1 ? "" : "s", op.threshold(), r.models().size() == 1 ? "" : "s (averaged)",
 				op.testFalsePositivesPerScan(), Formats.shortest(op.falsePositivesPerScan()), 100 * op.testSensitivity(), op.testNodules(),
-				op.testScans(), r.candidates().size(), r.tta() ? " with test-time augmentation (4 rotations)" : ""));
+				op.testScans(), r.candidates().size(), (r.tta() ? " with test-time augmentation (4 rotations)" : "")
+						+ (r.precision() == org.nodulab.nn.Precision.FLOAT32 ? ""
+								: " in " + r.precision() + " (the operating point was chosen on float32 scores)")));
 		b.append("<img src=\"images/overview.png\" alt=\"overview: the scan from the front, findings circled\">\n");
 		if (!r.findings().isEmpty()) {
 			b.append("<table><tr><th>#</th><th>x, y, z (mm)</th><th>voxel (x, y, z)</th><th>slice</th><th>diameter (mm)</th>"

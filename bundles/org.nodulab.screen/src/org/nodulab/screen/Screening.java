@@ -61,16 +61,24 @@ public final class Screening {
 	 *            which the models had this many false positives per scan on their test scans
 	 * @param scoringBackend the compute backend that scores the candidates (for example {@code onnxruntime}); null:
 	 *            each run's own
+	 * @param precision what the networks compute in: {@link org.nodulab.nn.Precision#FLOAT32} (the runs' own scores, and
+	 *            the ones the operating point was chosen on) or a narrower type the backend offers
 	 */
 	public record Options(String detector, Map<String, String> detectorOptions, Boolean tta, double falsePositivesPerScan,
-			String scoringBackend) {
+			String scoringBackend, org.nodulab.nn.Precision precision) {
 
 		/** Scoring on each run's own backend. */
 		public Options(String detector, Map<String, String> detectorOptions, Boolean tta, double falsePositivesPerScan) {
 			this(detector, detectorOptions, tta, falsePositivesPerScan, null);
 		}
 
+		/** Scoring in single precision. */
+		public Options(String detector, Map<String, String> detectorOptions, Boolean tta, double falsePositivesPerScan, String scoringBackend) {
+			this(detector, detectorOptions, tta, falsePositivesPerScan, scoringBackend, org.nodulab.nn.Precision.FLOAT32);
+		}
+
 		public Options {
+			java.util.Objects.requireNonNull(precision, "precision");
 			if (!(falsePositivesPerScan > 0 && Double.isFinite(falsePositivesPerScan))) {
 				throw new IllegalArgumentException("the operating point must be a positive number of false positives per scan, got "
 						+ falsePositivesPerScan);
@@ -101,7 +109,8 @@ public final class Screening {
 
 	/** Everything the report shows. */
 	public record Result(String seriesUid, Volume volume, List<Model> models, OperatingPoint operatingPoint, DetectionResult detection,
-			List<Finding> candidates, List<Finding> findings, boolean tta, String scoringBackend, Map<String, Double> seconds) {
+			List<Finding> candidates, List<Finding> findings, boolean tta, String scoringBackend, org.nodulab.nn.Precision precision,
+			Map<String, Double> seconds) {
 	}
 
 	private Screening() {
@@ -338,7 +347,7 @@ public final class Screening {
 			org.nodulab.nn.ComputeBackend compute = o.scoringBackend() == null ? null : tools.forBackend(o.scoringBackend()).backend();
 			for (Map.Entry<Path, List<String>> r : byRun.entrySet()) {
 				ExperimentRunner.Tools t = tools.forBackend(RunPredictor.backendOf(r.getKey()));
-				Map<String, float[]> scores = RunPredictor.scoreVolume(t, r.getKey(), r.getValue(), seriesUid, volume, table, o.tta(), compute,
+				Map<String, float[]> scores = RunPredictor.scoreVolume(t, r.getKey(), r.getValue(), seriesUid, volume, table, o.tta(), compute, o.precision(),
 						progress);
 				for (float[] s : scores.values()) {
 					for (int i = 0; i < s.length; i++) {
@@ -372,7 +381,7 @@ public final class Screening {
 		List<Finding> findings = all.stream().filter(f -> f.probability() >= op.threshold()).toList();
 		seconds.put("total", (System.nanoTime() - t0) / 1e9);
 		return new Result(seriesUid, volume, models, op, detection, all, findings, tta,
-				o.scoringBackend() != null ? o.scoringBackend() : String.join(", ", models.stream().map(Model::backend).distinct().toList()), seconds);
+				o.scoringBackend() != null ? o.scoringBackend() : String.join(", ", models.stream().map(Model::backend).distinct().toList()), o.precision(), seconds);
 	}
 
 }

@@ -14,6 +14,7 @@ import org.nodulab.dataset.Luna16Dataset;
 import org.nodulab.dataset.ScanVolumes;
 import org.nodulab.luna16.Prediction;
 import org.nodulab.luna16.Luna16Csv;
+import org.nodulab.nn.Precision;
 import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.preprocess.Preprocessing;
@@ -47,15 +48,17 @@ public final class RunPredictor {
 
 	public static Result predict(ExperimentRunner.Tools tools, Path runDir, Path candidates, Boolean tta, Progress progress)
 			throws Exception {
-		return predict(tools, runDir, candidates, tta, null, progress);
+		return predict(tools, runDir, candidates, tta, null, Precision.FLOAT32, progress);
 	}
 
 	/**
 	 * @param compute the backend that scores (for example {@code onnxruntime}); null: the one the run trained on, whose
 	 *            {@code tools} load the checkpoints either way (the weights then move to {@code compute})
+	 * @param precision what the networks compute in ({@link Precision#FLOAT32}: the run's own scores); a backend that
+	 *            does not offer it is refused before anything is scored
 	 */
 	public static Result predict(ExperimentRunner.Tools tools, Path runDir, Path candidates, Boolean tta,
-			org.nodulab.nn.ComputeBackend compute, Progress progress) throws Exception {
+			org.nodulab.nn.ComputeBackend compute, Precision precision, Progress progress) throws Exception {
 		Finished f = finished(tools, runDir);
 		RunDirectory run = f.run();
 		Experiment e = f.experiment();
@@ -71,7 +74,7 @@ public final class RunPredictor {
 		// each model visits the scans one after another, every view of a scan before the next scan: 128 MiB of volumes
 		// on the heap at most (one scan at least), no mapping left open, so memory does not grow with the scans
 		ScanVolumes volumes = ScanVolumes.oneAfterAnother(dataset, tools.readers(), 2L * 64 << 20);
-		Map<String, float[]> scores = score(tools, run, e, mean, null, set, volumes, tta, compute, progress);
+		Map<String, float[]> scores = score(tools, run, e, mean, null, set, volumes, tta, compute, precision, progress);
 		Map<String, List<Prediction>> out = new LinkedHashMap<>();
 		List<double[]> all = new ArrayList<>();
 		for (Map.Entry<String, float[]> m : scores.entrySet()) {
@@ -129,13 +132,13 @@ public final class RunPredictor {
 	 * @return the scores per model, in the table's row order
 	 */
 	public static Map<String, float[]> scoreVolume(ExperimentRunner.Tools tools, Path runDir, List<String> models, String uid,
-			org.nodulab.volume.Volume volume, CandidateTable table, Boolean tta, org.nodulab.nn.ComputeBackend compute, Progress progress)
-			throws Exception {
+			org.nodulab.volume.Volume volume, CandidateTable table, Boolean tta, org.nodulab.nn.ComputeBackend compute, Precision precision,
+			Progress progress) throws Exception {
 		Finished f = finished(tools, runDir);
 		RunDirectory run = f.run();
 		Experiment e = f.experiment();
 		float mean = f.mean();
-		return score(tools, run, e, mean, models, CandidateSet.unlabelled(table), ScanVolumes.of(uid, volume), tta, compute, progress);
+		return score(tools, run, e, mean, models, CandidateSet.unlabelled(table), ScanVolumes.of(uid, volume), tta, compute, precision, progress);
 	}
 
 	/** The model names of a run's experiment, in order ({@code m0-densenet}, ...). */
@@ -154,7 +157,7 @@ public final class RunPredictor {
 	 */
 	private static Map<String, float[]> score(ExperimentRunner.Tools tools, RunDirectory run, Experiment e, float mean,
 			List<String> only, CandidateSet set, ScanVolumes volumes, Boolean tta, org.nodulab.nn.ComputeBackend compute,
-			Progress progress) throws Exception {
+			Precision precision, Progress progress) throws Exception {
 		Path runDir = run.dir();
 		Preprocessing prep = Preprocessing.of(e.preprocessing, tools.windows(), mean);
 		boolean useTta = tta != null ? tta : e.evaluation.testTimeAugmentation;
@@ -180,9 +183,9 @@ public final class RunPredictor {
 			Checkpoints.Checkpoint c = run.checkpoints().atEpoch(model, m.path("bestEpoch").asInt())
 					.orElseThrow(() -> new java.io.IOException(runDir + ": the best checkpoint of " + model + " is missing"));
 			NetworkGraph graph = runner.graph(e, i);
-			try (TrainableNetwork net = open(tools, compute, graph, e.forArchitecture(i).training, c)) {
+			try (TrainableNetwork net = open(tools, compute, graph, e.forArchitecture(i).training, c, precision)) {
 				BatchSource source = new BatchSource(set, volumes, prep, Augmenter.none(), e.seed, ExperimentRunner.layouts(e, i, graph));
-				progress.begin(model + " predictions" + (useTta ? " (TTA x4)" : ""), 1);
+				progress.begin(model + " predictions" + (useTta ? " (TTA x4)" : "") + (precision == Precision.FLOAT32 ? "" : " in " + precision), 1);
 				out.put(model, Predictor.predict(net, source, e.forArchitecture(i).training.batchSize, useTta, e.sampling.workers, progress));
 				progress.end("");
 			}
@@ -195,16 +198,33 @@ public final class RunPredictor {
 	 * backend (null or the same: as loaded).
 	 */
 	static TrainableNetwork open(ExperimentRunner.Tools tools, org.nodulab.nn.ComputeBackend compute, NetworkGraph graph,
-			org.nodulab.core.experiment.TrainingSettings training, Checkpoints.Checkpoint c) throws Exception {
+			org.nodulab.core.experiment.TrainingSettings training, Checkpoints.Checkpoint c, Precision precision) throws Exception {
 		TrainableNetwork trained;
 		try (InputStream in = Checkpoints.openVerified(c)) {
 			trained = tools.backend().load(graph, training, in);
 		}
 		if (compute == null || compute.id().equals(tools.backend().id())) {
-			return trained;
+			return inPrecision(trained, tools.backend(), precision);
 		}
+		TrainableNetwork moved;
 		try (TrainableNetwork from = trained) {
-			return compute.inference(graph, training, from.parameters());
+			moved = compute.inference(graph, training, from.parameters());
+		}
+		return inPrecision(moved, compute, precision);
+	}
+
+	/** The network set to predict in {@code precision}, or closed and refused with the backend's name. */
+	private static TrainableNetwork inPrecision(TrainableNetwork net, org.nodulab.nn.ComputeBackend backend, Precision precision)
+			throws org.nodulab.nn.BackendException {
+		if (precision == Precision.FLOAT32) {
+			return net;
+		}
+		try {
+			net.predictIn(precision);
+			return net;
+		} catch (org.nodulab.nn.BackendException e) {
+			net.close();
+			throw new org.nodulab.nn.BackendException("backend '" + backend.id() + "' cannot predict in " + precision + ": " + e.getMessage(), e);
 		}
 	}
 
@@ -236,7 +256,7 @@ public final class RunPredictor {
 		}
 		NetworkGraph graph = new ExperimentRunner(tools, Progress.NONE).graph(e, index);
 		Map<String, org.nodulab.nn.Tensor> weights;
-		try (TrainableNetwork net = open(tools, null, graph, e.forArchitecture(index).training, c)) {
+		try (TrainableNetwork net = open(tools, null, graph, e.forArchitecture(index).training, c, Precision.FLOAT32)) {
 			weights = net.parameters();
 		}
 		JsonNode provenance = run.readJson(RunDirectory.PROVENANCE).orElse(null);

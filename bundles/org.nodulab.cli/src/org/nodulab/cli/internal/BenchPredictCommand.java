@@ -18,6 +18,10 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.nodulab.dataset.Luna16Dataset;
+import org.nodulab.eval.froc.Luna16Evaluation;
+import org.nodulab.luna16.Prediction;
+import org.nodulab.nn.Precision;
 import org.nodulab.train.ExperimentRunner;
 import org.nodulab.train.RunDirectory;
 import org.nodulab.train.RunPredictor;
@@ -58,6 +62,11 @@ public final class BenchPredictCommand implements Callable<Integer> {
 	@Option(names = "--tta", negatable = true, description = "Average over the 4 rotations about z (default: ${DEFAULT-VALUE}, as LUNA16 systems are scored).", defaultValue = "true")
 	boolean tta;
 
+	@Option(names = "--precision", split = ",", paramLabel = "TYPE", defaultValue = "float32", converter = PrecisionConverter.class,
+			description = "What the networks compute in (float32, bfloat16); several, comma-separated, alternate in one invocation, each "
+					+ "compared with the first: rate, how far its scores are from the first's, and both CPMs on the scans' annotations.")
+	List<Precision> precisions;
+
 	public BenchPredictCommand(Services services) {
 		this.services = services;
 	}
@@ -87,29 +96,43 @@ public final class BenchPredictCommand implements Callable<Integer> {
 			throw new IllegalArgumentException(file + ": candidates on " + uids.size() + " scan(s); the benchmark needs 2 or more");
 		}
 		ExperimentRunner.Tools tools = RunTools.of(services, RunPredictor.backendOf(run));
-		out.printf(Locale.ROOT, "bench predict: %s on %s (%d scans), TTA %s, backend %s; Java %s, %d cores%n", run, file, uids.size(),
-				tta ? "x4" : "off", tools.backend().id(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+		out.printf(Locale.ROOT, "bench predict: %s on %s (%d scans), TTA %s, backend %s, %s; Java %s, %d cores%n", run, file, uids.size(),
+				tta ? "x4" : "off", tools.backend().id(), precisions.stream().map(Precision::id).collect(java.util.stream.Collectors.joining(" and ")),
+				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
 		Path dir = Files.createTempDirectory("nodulab-bench-predict-");
 		try {
 			// warm-up, untimed: the backend, the checkpoint's first load and the JIT
 			Path first = dir.resolve("warm-up.csv");
 			subset(file, Set.of(uids.get(0)), first);
-			RunPredictor.predict(tools, run, first, tta, org.nodulab.train.Progress.NONE);
+			for (Precision p : precisions) {
+				RunPredictor.predict(tools, run, first, tta, null, p, org.nodulab.train.Progress.NONE);
+			}
 			double rate = 0;
 			for (List<String> part : List.of(uids.subList(0, uids.size() / 2), uids)) {
 				Path subset = dir.resolve("candidates-" + part.size() + ".csv");
 				int rows = subset(file, Set.copyOf(part), subset);
-				long t0 = System.nanoTime();
-				RunPredictor.Result r = RunPredictor.predict(tools, run, subset, tta, org.nodulab.train.Progress.NONE);
-				double seconds = (System.nanoTime() - t0) / 1e9;
-				rate = rows / seconds;
-				out.printf(Locale.ROOT, "  %3d scans, %,7d candidates, %d model(s): %7.1f s, %7.1f candidates/s; peak resident memory %,6.0f MiB%n",
-						part.size(), rows, r.models().size(), seconds, rate, BenchTrainCommand.peakResidentMiB());
-				out.println("      now: " + residentNow());
-				out.flush();
+				List<RunPredictor.Result> results = new ArrayList<>();
+				List<Double> rates = new ArrayList<>();
+				for (Precision p : precisions) {
+					long t0 = System.nanoTime();
+					RunPredictor.Result r = RunPredictor.predict(tools, run, subset, tta, null, p, org.nodulab.train.Progress.NONE);
+					double seconds = (System.nanoTime() - t0) / 1e9;
+					results.add(r);
+					rates.add(rows / seconds);
+					out.printf(Locale.ROOT, "  %3d scans, %,7d candidates, %d model(s)%s: %7.1f s, %7.1f candidates/s; peak resident memory %,6.0f MiB%n",
+							part.size(), rows, r.models().size(), precisions.size() > 1 ? ", " + p : "", seconds, rows / seconds,
+							BenchTrainCommand.peakResidentMiB());
+					out.println("      now: " + residentNow());
+					out.flush();
+				}
+				for (int k = 1; k < precisions.size(); k++) {
+					out.println("      " + agreement(precisions.get(k), rates.get(k) / rates.get(0), results.get(k).mean(), precisions.get(0),
+							results.get(0).mean(), part));
+				}
+				rate = rates.get(rates.size() - 1);
 			}
-			out.printf(Locale.ROOT, "  LUNA16's %,d candidates at %.1f candidates/s: %.1f hours%n", LUNA16_CANDIDATES, rate,
-					LUNA16_CANDIDATES / rate / 3600);
+			out.printf(Locale.ROOT, "  LUNA16's %,d candidates at %.1f candidates/s%s: %.1f hours%n", LUNA16_CANDIDATES, rate,
+					precisions.size() > 1 ? " (" + precisions.get(precisions.size() - 1) + ")" : "", LUNA16_CANDIDATES / rate / 3600);
 		} finally {
 			try (var files = Files.list(dir)) {
 				for (Path p : files.toList()) {
@@ -119,6 +142,34 @@ public final class BenchPredictCommand implements Callable<Integer> {
 			Files.deleteIfExists(dir);
 		}
 		return 0;
+	}
+
+	/**
+	 * How {@code scores} (in {@code precision}) compare with {@code reference} (in {@code against}): the rate ratio, the
+	 * largest and mean difference of the ensemble's probabilities, and the official CPM of each on these scans where
+	 * the run's dataset has annotations on them.
+	 */
+	private String agreement(Precision precision, double speedup, List<Prediction> scores, Precision against, List<Prediction> reference,
+			List<String> scans) throws IOException {
+		double max = 0;
+		double sum = 0;
+		for (int i = 0; i < scores.size(); i++) {
+			double d = Math.abs(scores.get(i).probability() - reference.get(i).probability());
+			max = Math.max(max, d);
+			sum += d;
+		}
+		String line = String.format(Locale.ROOT, "%s / %s: %.2fx the rate; probabilities differ by %.2g at most, %.2g on average", precision,
+				against, speedup, max, sum / Math.max(1, scores.size()));
+		Luna16Dataset dataset = Luna16Dataset.open(Path.of(RunDirectory.experimentTree(run).path("dataset").path("path").asText("")));
+		Set<String> on = Set.copyOf(scans);
+		long nodules = dataset.annotations().stream().filter(a -> on.contains(a.seriesuid())).count();
+		if (nodules == 0) {
+			return line + " (no annotations on these scans for a CPM)";
+		}
+		double a = Luna16Evaluation.evaluate(scans, dataset.annotations(), dataset.excluded(), scores, Luna16Evaluation.Options.of(precision.id())).cpm();
+		double b = Luna16Evaluation.evaluate(scans, dataset.annotations(), dataset.excluded(), reference, Luna16Evaluation.Options.of(against.id()))
+				.cpm();
+		return line + String.format(Locale.ROOT, "; CPM %.4f against %.4f (%d nodules)", a, b, nodules);
 	}
 
 	/** The file's scans in their first-seen order. */

@@ -39,6 +39,9 @@ public final class PredictCommand implements Callable<Integer>, DeviceWork, Chec
 	@Option(names = "--backend", paramLabel = "ID", description = "The compute backend that scores: the run's own (default), the other training backend, or onnxruntime (each model's weights written into its ONNX model in memory, run by ONNX Runtime).")
 	String backend;
 
+	@Option(names = "--precision", paramLabel = "TYPE", defaultValue = "float32", converter = PrecisionConverter.class, description = PrecisionConverter.DESCRIPTION)
+	org.nodulab.nn.Precision precision;
+
 	public PredictCommand(Services services) {
 		this.services = services;
 	}
@@ -75,13 +78,14 @@ public final class PredictCommand implements Callable<Integer>, DeviceWork, Chec
 			}
 		}
 		RunTools.preparing(compute != null ? compute : tools.backend());
-		RunPredictor.Result r = RunPredictor.predict(tools, run, candidates, tta, compute, services.progress(out));
+		RunPredictor.Result r = RunPredictor.predict(tools, run, candidates, tta, compute, precision, services.progress(out));
 		Path file = outFile != null ? outFile
 				: run.resolve("predictions/extra/" + candidates.getFileName().toString().replaceFirst("\\.csv$", "") + "-"
 						+ LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");
 		RunPredictor.write(r, file);
 		String line = "predicted " + r.mean().size() + " candidates with " + r.models().size() + " model(s) on "
-				+ (compute != null ? compute.id() : tools.backend().id()) + " -> " + file;
+				+ (compute != null ? compute.id() : tools.backend().id()) + (precision == org.nodulab.nn.Precision.FLOAT32 ? "" : " in " + precision)
+				+ " -> " + file;
 		out.println(line);
 		services.result(line);
 		return 0;

@@ -57,6 +57,9 @@ public final class ScreenCommand implements Callable<Integer>, DeviceWork {
 	@Option(names = "--backend", paramLabel = "ID", description = "The compute backend that scores the candidates: each run's own (default), or onnxruntime (the models' weights in their ONNX models, run by ONNX Runtime).")
 	String backend;
 
+	@Option(names = "--precision", paramLabel = "TYPE", defaultValue = "float32", converter = PrecisionConverter.class, description = PrecisionConverter.DESCRIPTION)
+	org.nodulab.nn.Precision precision;
+
 	@Option(names = "--uid", paramLabel = "SERIESUID", description = "The seriesuid in the files (default: the DICOM series UID, or the file name).")
 	String uid;
 
@@ -98,7 +101,7 @@ public final class ScreenCommand implements Callable<Integer>, DeviceWork {
 			}
 			return t;
 		};
-		Screening.Result r = Screening.screen(volume, series, refs, new Screening.Options(detection.id, detection.options, tta, fps, backend),
+		Screening.Result r = Screening.screen(volume, series, refs, new Screening.Options(detection.id, detection.options, tta, fps, backend, precision),
 				services.get(DetectorRegistry.class), factory, services.progress(out), line -> out.println("  " + line));
 		ScreenReport.write(r, dir, input, readerOptions);
 		out.printf(Locale.ROOT, "%d finding%s above the operating point (probability %.4f, %s false positives per scan on the test scans)%n",

@@ -184,6 +184,8 @@ public abstract class WorkForm {
 					"the operating point, on the models' own test scans");
 			field("series", "Series", Kind.TEXT, "", null, "SeriesInstanceUID when the folder holds several series");
 			field("backend", "Scored on", Kind.CHOICE, RUN_BACKEND, BACKENDS, "onnxruntime: the models as ONNX, run by ONNX Runtime");
+			field("precision", "Precision", Kind.CHOICE, "float32", PRECISIONS,
+					"bfloat16: libtorch on the CPU, 1.6-2.1x faster with AVX-512 BF16, probabilities within about 3e-3 of float32's");
 			field("out", "Report folder", Kind.NEW_FOLDER,
 					(run == null ? Path.of(System.getProperty("user.home")) : RunOutputs.outputs(run)).resolve("screening-" + stamp()).toString(),
 					null, "findings.csv, candidates.csv, report.html; never overwritten");
@@ -220,6 +222,7 @@ public abstract class WorkForm {
 				c.add("series=" + get("series"));
 			}
 			backend(c, get("backend"));
+			precision(c, get("precision"));
 			return c;
 		}
 
@@ -251,6 +254,8 @@ public abstract class WorkForm {
 					"never overwritten; runs stay as they finished, so outputs go beside them in outputs/");
 			field("tta", "Test-time augmentation", Kind.CHOICE, "as the run", List.of("as the run", "on", "off"), "average over 4 rotations about z");
 			field("backend", "Scored on", Kind.CHOICE, RUN_BACKEND, BACKENDS, "onnxruntime: the models as ONNX, run by ONNX Runtime");
+			field("precision", "Precision", Kind.CHOICE, "float32", PRECISIONS,
+					"bfloat16: libtorch on the CPU, 1.6-2.1x faster with AVX-512 BF16, probabilities within about 3e-3 of float32's");
 		}
 
 		@Override
@@ -272,6 +277,7 @@ public abstract class WorkForm {
 				c.add("--no-tta");
 			}
 			backend(c, get("backend"));
+			precision(c, get("precision"));
 			return c;
 		}
 
@@ -421,6 +427,16 @@ public abstract class WorkForm {
 
 	/** The backends a form offers for scoring. */
 	static final List<String> BACKENDS = List.of(RUN_BACKEND, "onnxruntime", "libtorch", "dl4j");
+
+	/** What the networks compute in ({@code --precision}); float32 is the default and is not written. */
+	static final List<String> PRECISIONS = List.of("float32", "bfloat16");
+
+	private static void precision(List<String> command, String choice) {
+		if (!choice.isEmpty() && !choice.equals(PRECISIONS.get(0))) {
+			command.add("--precision");
+			command.add(choice);
+		}
+	}
 
 	private static void backend(List<String> command, String choice) {
 		if (!choice.isEmpty() && !choice.equals(RUN_BACKEND)) {

@@ -478,6 +478,28 @@ class TrainCommandsTest {
 			worst = Math.max(worst, Math.abs(Double.parseDouble(fa[4]) - Double.parseDouble(fb[4])));
 		}
 		assertTrue(worst < 1e-5, "ONNX Runtime and libtorch differ by " + worst);
+		// bfloat16 prediction (libtorch on the CPU): the same candidates, scores close to float32's but not the same; onnxruntime
+		// and unknown precisions refused by name, nothing written
+		Path narrow = dir.resolve("bf16.csv");
+		Result bf = run("predict", runDir.toString(), candidates.toString(), "--precision", "bfloat16", "--out", narrow.toString());
+		assertEquals(0, bf.code(), bf.err());
+		assertTrue(bf.out().contains(" on libtorch in bfloat16 -> " + narrow), bf.out());
+		List<String> c = Files.readAllLines(narrow);
+		assertEquals(a.size(), c.size());
+		double farthest = 0;
+		for (int i = 1; i < a.size(); i++) {
+			String[] fa = a.get(i).split(",");
+			String[] fc = c.get(i).split(",");
+			assertEquals(fa[0] + fa[1] + fa[2] + fa[3], fc[0] + fc[1] + fc[2] + fc[3]);
+			farthest = Math.max(farthest, Math.abs(Double.parseDouble(fa[4]) - Double.parseDouble(fc[4])));
+		}
+		assertTrue(farthest > 0 && farthest < 0.02, "bfloat16 and float32 scores differ by " + farthest);
+		Result ortNarrow = run("predict", runDir.toString(), candidates.toString(), "--backend", "onnxruntime", "--precision", "bfloat16",
+				"--out", dir.resolve("ort-bf16.csv").toString());
+		assertTrue(ortNarrow.code() != 0 && ortNarrow.err().contains("backend 'onnxruntime' cannot predict in bfloat16"), ortNarrow.err());
+		assertTrue(Files.notExists(dir.resolve("ort-bf16.csv")));
+		Result half = run("predict", runDir.toString(), candidates.toString(), "--precision", "half", "--out", dir.resolve("half.csv").toString());
+		assertTrue(half.code() == 2 && half.err().contains("unknown precision 'half'; known: float32, bfloat16"), half.err());
 		Result unknown = run("predict", runDir.toString(), candidates.toString(), "--backend", "tensorflow", "--out",
 				dir.resolve("onnx-tf.csv").toString());
 		assertTrue(unknown.code() != 0 && unknown.err().contains("tensorflow"), unknown.err());

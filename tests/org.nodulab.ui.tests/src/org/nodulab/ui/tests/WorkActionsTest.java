@@ -314,6 +314,9 @@ class WorkActionsTest {
 		WorkForm.Predict predict = assertInstanceOf(WorkForm.Predict.class, view.workForm("Predict"));
 		WorkDialog p = open(predict);
 		p.type("candidates", dataset.resolve("candidates_stage2.csv").toString());
+		p.type("precision", "bfloat16");
+		assertTrue(p.shownCommandLine().endsWith(" --precision bfloat16"), p.shownCommandLine());
+		p.type("precision", "float32");
 		p.type("backend", "onnxruntime");
 		assertTrue(p.shownCommandLine().endsWith(" --backend onnxruntime"), p.shownCommandLine());
 		p.pressQueue();

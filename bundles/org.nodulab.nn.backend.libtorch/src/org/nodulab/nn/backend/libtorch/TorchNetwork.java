@@ -34,6 +34,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.Batch;
 import org.nodulab.nn.BackendException;
+import org.nodulab.nn.Precision;
 import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Node;
@@ -172,6 +173,11 @@ final class TorchNetwork implements TrainableNetwork {
 
 	/** The classifier's pre-activation (logits) of a batch. */
 	private org.bytedeco.pytorch.Tensor forward(List<org.bytedeco.pytorch.Tensor> inputs, boolean train) {
+		return forward(inputs, train, params);
+	}
+
+	/** The logits of a batch computed with the given parameters (this network's, or their bfloat16 copies). */
+	private org.bytedeco.pytorch.Tensor forward(List<org.bytedeco.pytorch.Tensor> inputs, boolean train, Map<String, org.bytedeco.pytorch.Tensor> params) {
 		Map<Node, org.bytedeco.pytorch.Tensor> out = new HashMap<>();
 		int input = 0;
 		for (Node n : graph.nodes()) {
@@ -184,6 +190,9 @@ final class TorchNetwork implements TrainableNetwork {
 			org.bytedeco.pytorch.Tensor y = switch (n.op()) {
 			case Op.Input i -> inputs.get(input++);
 			case Op.Conv3d c -> {
+				if (params != this.params && x.sizes().get(1) == 1) { // widened as narrow() widened its weights
+					x = cat(new TensorVector(x, zeros_like(x)), 1);
+				}
 				long[][] pads = c.padding() == Op.Padding.SAME ? same(x, c.kernel(), c.stride(), c.dilation()) : new long[3][2];
 				yield TorchOps.conv3d(x, params.get(name + "_W"), params.get(name + "_b"), longs(c.stride()), longs(c.dilation()), pads);
 			}
@@ -204,7 +213,7 @@ final class TorchNetwork implements TrainableNetwork {
 				}
 				yield sum;
 			}
-			case Op.BatchNorm b -> batchNorm(name, x, b, train);
+			case Op.BatchNorm b -> params != this.params && folded.contains(n) ? x : batchNorm(name, x, b, train, params);
 			case Op.PRelu p -> {
 				yield prelu(x, params.get(name + "_W").reshape(n.shape().channels()));
 			}
@@ -219,16 +228,16 @@ final class TorchNetwork implements TrainableNetwork {
 				r = windows(r, 3, Op.CentralPool.bins(s.height(), p.output()[1]));
 				yield windows(r, 2, Op.CentralPool.bins(s.depth(), p.output()[0]));
 			}
-			case Op.Dense d -> linear(name, x);
+			case Op.Dense d -> linear(name, x, params);
 			case Op.Dropout d -> train && d.rate() > 0 ? dropout(x, d.rate(), true) : x;
-			case Op.Classifier c -> linear(name, x);
+			case Op.Classifier c -> linear(name, x, params);
 			};
 			out.put(n, y);
 		}
 		return out.get(graph.output());
 	}
 
-	private org.bytedeco.pytorch.Tensor linear(String name, org.bytedeco.pytorch.Tensor x) {
+	private static org.bytedeco.pytorch.Tensor linear(String name, org.bytedeco.pytorch.Tensor x, Map<String, org.bytedeco.pytorch.Tensor> params) {
 		org.bytedeco.pytorch.Tensor y = x.matmul(params.get(name + "_W"));
 		org.bytedeco.pytorch.Tensor b = params.get(name + "_b");
 		return b == null ? y : y.add(b);
@@ -243,7 +252,8 @@ final class TorchNetwork implements TrainableNetwork {
 		return cat(new TensorVector(parts), axis);
 	}
 
-	private org.bytedeco.pytorch.Tensor batchNorm(String name, org.bytedeco.pytorch.Tensor x, Op.BatchNorm b, boolean train) {
+	private static org.bytedeco.pytorch.Tensor batchNorm(String name, org.bytedeco.pytorch.Tensor x, Op.BatchNorm b, boolean train,
+			Map<String, org.bytedeco.pytorch.Tensor> params) {
 		org.bytedeco.pytorch.Tensor mean = params.get(name + "_mean");
 		org.bytedeco.pytorch.Tensor log10std = params.get(name + "_log10stdev");
 		if (train) { // libtorch's fused batch norm on the batch's statistics; the running ones as DL4J keeps them
@@ -451,6 +461,7 @@ final class TorchNetwork implements TrainableNetwork {
 	 * adding L2's gradient {@code l2 * w} (of {@code l2 / 2 * sum(w^2)}) to the weights' gradients.
 	 */
 	private void step() {
+		dropNarrow();
 		steps++;
 		double lr = learningRate();
 		try (NoGradGuard guard = new NoGradGuard()) {
@@ -495,10 +506,85 @@ final class TorchNetwork implements TrainableNetwork {
 		return t;
 	}
 
+	/** What {@link #predict} computes in. */
+	private Precision precision = Precision.FLOAT32;
+	/**
+	 * The parameters {@link #predict} uses in bfloat16 ({@link #narrow()}): weights and biases converted (convolution
+	 * weights channels-last), batch norms {@link #folded} where they can be, the others' statistics and scales kept in
+	 * float32; made at the first prediction after a change, dropped by every change to the parameters.
+	 */
+	private Map<String, org.bytedeco.pytorch.Tensor> narrow;
+
+	@Override
+	public void predictIn(Precision p) throws BackendException {
+		if (p == Precision.BFLOAT16 && !onCpu) {
+			throw new BackendException("libtorch backend: bfloat16 prediction is offered on the CPU only, not on " + device);
+		}
+		precision = p;
+		dropNarrow();
+	}
+
+	private void dropNarrow() {
+		if (narrow != null) {
+			narrow.values().forEach(org.bytedeco.pytorch.Tensor::close);
+			narrow = null;
+		}
+	}
+
+	/**
+	 * Batch norms folded into the convolution before them in the bfloat16 parameters (where the convolution's output
+	 * feeds nothing else): the convolution's weights scaled by {@code gamma / std} per output channel and its bias
+	 * {@code (b - mean) gamma / std + beta}, computed in float32 and then narrowed, so the batch norm costs nothing.
+	 */
+	private final java.util.Set<Node> folded = new java.util.HashSet<>();
+
+	private Map<String, org.bytedeco.pytorch.Tensor> narrow() {
+		if (narrow == null) {
+			Map<String, org.bytedeco.pytorch.Tensor> wide = new HashMap<>();
+			folded.clear();
+			try (NoGradGuard guard = new NoGradGuard()) {
+				params.forEach((k, t) -> wide.put(k, t.detach()));
+				for (Node n : graph.nodes()) {
+					if (n.op() instanceof Op.BatchNorm && n.inputs().get(0).op() instanceof Op.Conv3d c
+							&& graph.consumers(n.inputs().get(0)).size() == 1 && n.inputs().get(0) != graph.output()) {
+						String conv = n.inputs().get(0).name();
+						org.bytedeco.pytorch.Tensor std = params.get(n.name() + "_log10stdev").mul(new Scalar(Math.log(10))).exp();
+						org.bytedeco.pytorch.Tensor scale = params.get(n.name() + "_gamma").div(std);
+						org.bytedeco.pytorch.Tensor bias = c.bias() ? params.get(conv + "_b") : zeros_like(scale);
+						wide.put(conv + "_W", params.get(conv + "_W").mul(scale.reshape(-1, 1, 1, 1, 1)));
+						wide.put(conv + "_b", bias.sub(params.get(n.name() + "_mean")).mul(scale).add(params.get(n.name() + "_beta")));
+						folded.add(n);
+					}
+				}
+				for (Node n : graph.nodes()) {
+					// a one-channel input has no distinguishable channels-last layout: oneDNN would answer in a blocked one,
+					// reordered twice to get back; widened to two channels (the second zero, with zero weights), it answers
+					// channels-last directly
+					if (n.op() instanceof Op.Conv3d && n.inputs().get(0).shape().channels() == 1) {
+						org.bytedeco.pytorch.Tensor w = wide.get(n.name() + "_W");
+						wide.put(n.name() + "_W", cat(new TensorVector(w, zeros_like(w)), 1));
+					}
+				}
+			}
+			Map<String, org.bytedeco.pytorch.Tensor> copies = new HashMap<>();
+			wide.forEach((k, t) -> {
+				boolean statistic = k.endsWith("_mean") || k.endsWith("_log10stdev") || k.endsWith("_gamma") || k.endsWith("_beta");
+				copies.put(k, statistic ? t : TorchOps.layout(t.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16)));
+			});
+			narrow = copies;
+		}
+		return narrow;
+	}
+
 	@Override
 	public float[] predict(Batch batch) {
+		Map<String, org.bytedeco.pytorch.Tensor> weights = precision == Precision.BFLOAT16 ? narrow() : params;
 		try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
-			org.bytedeco.pytorch.Tensor logits = forward(inputs(batch), false);
+			List<org.bytedeco.pytorch.Tensor> in = inputs(batch);
+			if (weights != params) {
+				in.replaceAll(t -> t.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16));
+			}
+			org.bytedeco.pytorch.Tensor logits = forward(in, false, weights).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
 			org.bytedeco.pytorch.Tensor p = softmax ? org.bytedeco.pytorch.global.torch.softmax(logits, 1).narrow(1, 1, 1) : logits.sigmoid();
 			return Tensors.values(p);
 		}
@@ -543,6 +629,7 @@ final class TorchNetwork implements TrainableNetwork {
 
 	@Override
 	public void setParameters(Map<String, org.nodulab.nn.Tensor> values) {
+		dropNarrow();
 		try (NoGradGuard guard = new NoGradGuard()) {
 			for (Map.Entry<String, org.nodulab.nn.Tensor> e : values.entrySet()) {
 				org.bytedeco.pytorch.Tensor target = params.get(e.getKey());
@@ -677,6 +764,7 @@ final class TorchNetwork implements TrainableNetwork {
 
 	@Override
 	public void close() {
+		dropNarrow();
 		params.values().forEach(org.bytedeco.pytorch.Tensor::close);
 		m.values().forEach(org.bytedeco.pytorch.Tensor::close);
 		v.values().forEach(org.bytedeco.pytorch.Tensor::close);
