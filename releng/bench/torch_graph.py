@@ -11,6 +11,7 @@ through oneDNN), else null}.
     python3 torch_graph.py graph.json --batch 16 --seconds 20
 """
 import argparse
+import contextlib
 import json
 import time
 
@@ -118,6 +119,8 @@ def main():
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="intra-op threads (0: PyTorch's default)")
+    p.add_argument("--bf16", action="store_true",
+                   help="train and infer under CPU autocast to bfloat16 (as Nodulab's training.precision: bfloat16)")
     p.add_argument("--peak-n", type=int, default=0,
                    help="also time float matrix products with n x n (the machine's peak as torch reaches it)")
     args = p.parse_args()
@@ -136,9 +139,14 @@ def main():
     labels = (torch.arange(args.batch) % 2)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
 
+    def autocast():
+        return torch.autocast("cpu", dtype=torch.bfloat16) if args.bf16 else contextlib.nullcontext()
+
     def step():
         optimizer.zero_grad()
-        out = model(*inputs)
+        with autocast():
+            out = model(*inputs)
+        out = out.float()
         loss = (F.binary_cross_entropy_with_logits(out[:, 0], labels.float()) if sigmoid
                 else F.cross_entropy(out, labels))
         loss.backward()
@@ -156,7 +164,7 @@ def main():
     model.train()
     train = timed(step, args.seconds)
     model.eval()
-    with torch.no_grad():
+    with torch.no_grad(), autocast():
         infer = timed(lambda: model(*inputs), args.seconds / 2)
     peak = peak_rss_mib()
     gflops = None

@@ -1,5 +1,6 @@
 package org.nodulab.nn;
 
+import org.nodulab.core.experiment.Precision;
 import org.nodulab.nn.graph.NetworkGraph;
 
 /** A network compiled by a compute backend, with its optimiser state. */

@@ -262,7 +262,7 @@ public final class ScreenReport {
 				r.findings().size(), r.findings().size() == 1 ? "" : "s", op.threshold(), r.models().size() == 1 ? "" : "s (averaged)",
 				op.testFalsePositivesPerScan(), Formats.shortest(op.falsePositivesPerScan()), 100 * op.testSensitivity(), op.testNodules(),
 				op.testScans(), r.candidates().size(), (r.tta() ? " with test-time augmentation (4 rotations)" : "")
-						+ (r.precision() == org.nodulab.nn.Precision.FLOAT32 ? ""
+						+ (r.precision() == org.nodulab.core.experiment.Precision.FLOAT32 ? ""
 								: " in " + r.precision() + " (the operating point was chosen on float32 scores)")));
 		b.append("<img src=\"images/overview.png\" alt=\"overview: the scan from the front, findings circled\">\n");
 		if (!r.findings().isEmpty()) {

@@ -61,11 +61,11 @@ public final class Screening {
 	 *            which the models had this many false positives per scan on their test scans
 	 * @param scoringBackend the compute backend that scores the candidates (for example {@code onnxruntime}); null:
 	 *            each run's own
-	 * @param precision what the networks compute in: {@link org.nodulab.nn.Precision#FLOAT32} (the runs' own scores, and
+	 * @param precision what the networks compute in: {@link org.nodulab.core.experiment.Precision#FLOAT32} (the runs' own scores, and
 	 *            the ones the operating point was chosen on) or a narrower type the backend offers
 	 */
 	public record Options(String detector, Map<String, String> detectorOptions, Boolean tta, double falsePositivesPerScan,
-			String scoringBackend, org.nodulab.nn.Precision precision) {
+			String scoringBackend, org.nodulab.core.experiment.Precision precision) {
 
 		/** Scoring on each run's own backend. */
 		public Options(String detector, Map<String, String> detectorOptions, Boolean tta, double falsePositivesPerScan) {
@@ -74,7 +74,7 @@ public final class Screening {
 
 		/** Scoring in single precision. */
 		public Options(String detector, Map<String, String> detectorOptions, Boolean tta, double falsePositivesPerScan, String scoringBackend) {
-			this(detector, detectorOptions, tta, falsePositivesPerScan, scoringBackend, org.nodulab.nn.Precision.FLOAT32);
+			this(detector, detectorOptions, tta, falsePositivesPerScan, scoringBackend, org.nodulab.core.experiment.Precision.FLOAT32);
 		}
 
 		public Options {
@@ -109,7 +109,7 @@ public final class Screening {
 
 	/** Everything the report shows. */
 	public record Result(String seriesUid, Volume volume, List<Model> models, OperatingPoint operatingPoint, DetectionResult detection,
-			List<Finding> candidates, List<Finding> findings, boolean tta, String scoringBackend, org.nodulab.nn.Precision precision,
+			List<Finding> candidates, List<Finding> findings, boolean tta, String scoringBackend, org.nodulab.core.experiment.Precision precision,
 			Map<String, Double> seconds) {
 	}
 

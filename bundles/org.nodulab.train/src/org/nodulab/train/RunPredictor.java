@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 import org.nodulab.core.experiment.Experiment;
+import org.nodulab.core.experiment.Precision;
 import org.nodulab.dataset.CandidateTable;
 import org.nodulab.dataset.Luna16Dataset;
 import org.nodulab.dataset.ScanVolumes;
 import org.nodulab.luna16.Prediction;
 import org.nodulab.luna16.Luna16Csv;
-import org.nodulab.nn.Precision;
 import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.preprocess.Preprocessing;

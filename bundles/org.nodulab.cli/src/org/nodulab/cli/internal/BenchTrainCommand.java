@@ -81,6 +81,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--summary", description = "Also print the graph: every node's output shape, parameters and forward MFLOP per sample.")
 	boolean summary;
 
+	@Option(names = "--precision", paramLabel = "TYPE", defaultValue = "float32", converter = PrecisionConverter.class,
+			description = "What training and inference compute in: float32 (default) or bfloat16 (libtorch: training.precision and predict "
+					+ "--precision; the PyTorch twin under CPU autocast to bfloat16, so both sides compute alike).")
+	org.nodulab.core.experiment.Precision precision;
+
 	@Option(names = "--no-pytorch", description = "Only the Nodulab backend.")
 	boolean noPytorch;
 
@@ -126,8 +131,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			backends.add(installed.stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
 					"--backend: no compute backend '" + id + "'; installed: " + installed.stream().map(ComputeBackend::id).toList())));
 		}
-		out.printf(Locale.ROOT, "bench train: %s (%,d parameters), inputs %s, batch %d, %s s training + %s s inference per round; backends %s; Java %s, %d cores; native allocator %s%n",
-				arch, graph.parameterCount(), graph.inputShapes(), batch, fmt(seconds), fmt(seconds / 2),
+		if (precision != org.nodulab.core.experiment.Precision.FLOAT32) {
+			for (ComputeBackend b : backends) {
+				if (!b.id().equals("libtorch")) {
+					throw new IllegalArgumentException("--precision " + precision + ": libtorch only, not --backend " + b.id());
+				}
+			}
+		}
+		out.printf(Locale.ROOT, "bench train: %s (%,d parameters), inputs %s, batch %d, %s s training + %s s inference per round, %s; backends %s; Java %s, %d cores; native allocator %s%n",
+				arch, graph.parameterCount(), graph.inputShapes(), batch, fmt(seconds), fmt(seconds / 2), precision,
 				backends.stream().map(ComputeBackend::name).toList(), System.getProperty("java.version"),
 				Runtime.getRuntime().availableProcessors(), allocator());
 		if (summary) {
@@ -205,6 +217,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 						b.infer() / a.infer());
 			}
 		}
+		if (precision != org.nodulab.core.experiment.Precision.FLOAT32) {
+			out.println("  (the shares are of the float32 peak; " + precision + " convolutions can exceed it)");
+		}
 		if (backends.size() > 1) {
 			out.println("  (peak memory is the process's, shared by the backends measured in it)");
 		}
@@ -265,7 +280,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
 				return new Figures(Double.NaN, infer, peakResidentMiB(), Double.NaN);
 			}
 		}
-		try (TrainableNetwork net = backend.create(graph, new TrainingSettings(), 1)) {
+		TrainingSettings settings = new TrainingSettings();
+		settings.precision = precision;
+		try (TrainableNetwork net = backend.create(graph, settings, 1)) {
+			net.predictIn(precision);
 			org.nodulab.nn.Throughput.Figures f = org.nodulab.nn.Throughput.measure(net, batches != null ? batches : () -> b, b, seconds);
 			if (batches != null) {
 				List<Double> losses = f.losses();
@@ -294,8 +312,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
 			return null;
 		}
 		int threads = pytorchThreads != null ? pytorchThreads : Runtime.getRuntime().availableProcessors();
-		Process p = new ProcessBuilder(py, script.toString(), json.toString(), "--batch", String.valueOf(batch), "--seconds",
-				String.valueOf(seconds), "--threads", String.valueOf(threads), "--peak-n", String.valueOf(peakSize)).redirectErrorStream(true).start();
+		List<String> command = new ArrayList<>(List.of(py, script.toString(), json.toString(), "--batch", String.valueOf(batch), "--seconds",
+				String.valueOf(seconds), "--threads", String.valueOf(threads), "--peak-n", String.valueOf(peakSize)));
+		if (precision == org.nodulab.core.experiment.Precision.BFLOAT16) {
+			command.add("--bf16");
+		}
+		Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
 		List<String> lines = new ArrayList<>();
 		try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;

@@ -1,6 +1,6 @@
 package org.nodulab.cli.internal;
 
-import org.nodulab.nn.Precision;
+import org.nodulab.core.experiment.Precision;
 
 import picocli.CommandLine;
 

@@ -40,7 +40,7 @@ public final class PredictCommand implements Callable<Integer>, DeviceWork, Chec
 	String backend;
 
 	@Option(names = "--precision", paramLabel = "TYPE", defaultValue = "float32", converter = PrecisionConverter.class, description = PrecisionConverter.DESCRIPTION)
-	org.nodulab.nn.Precision precision;
+	org.nodulab.core.experiment.Precision precision;
 
 	public PredictCommand(Services services) {
 		this.services = services;
@@ -84,7 +84,7 @@ public final class PredictCommand implements Callable<Integer>, DeviceWork, Chec
 						+ LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");
 		RunPredictor.write(r, file);
 		String line = "predicted " + r.mean().size() + " candidates with " + r.models().size() + " model(s) on "
-				+ (compute != null ? compute.id() : tools.backend().id()) + (precision == org.nodulab.nn.Precision.FLOAT32 ? "" : " in " + precision)
+				+ (compute != null ? compute.id() : tools.backend().id()) + (precision == org.nodulab.core.experiment.Precision.FLOAT32 ? "" : " in " + precision)
 				+ " -> " + file;
 		out.println(line);
 		services.result(line);

@@ -58,7 +58,7 @@ public final class ScreenCommand implements Callable<Integer>, DeviceWork {
 	String backend;
 
 	@Option(names = "--precision", paramLabel = "TYPE", defaultValue = "float32", converter = PrecisionConverter.class, description = PrecisionConverter.DESCRIPTION)
-	org.nodulab.nn.Precision precision;
+	org.nodulab.core.experiment.Precision precision;
 
 	@Option(names = "--uid", paramLabel = "SERIESUID", description = "The seriesuid in the files (default: the DICOM series UID, or the file name).")
 	String uid;

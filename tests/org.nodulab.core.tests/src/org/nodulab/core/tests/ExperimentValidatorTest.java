@@ -79,7 +79,7 @@ class ExperimentValidatorTest {
 				"24 architectures[0].settings.dropot: unknown key 'dropot'; allowed keys: activation, batchNorm, branches, convsPerStage, denseUnits, dilatedStages, dropout, filters, head, kernel, output, poolings, squeezeExcitation",
 				"26 training.learningRate: must be between 0 (excluded) and 1, got 5",
 				"27 training.epochs: expected a whole number, got 2.5",
-				"28 training.optimiser: unknown key 'optimiser'; allowed keys: adamBeta1, adamBeta2, backend, batchSize, earlyStoppingPatience, epochs, focalAlpha, focalGamma, hardMining, initFrom, l2, l2Biases, learningRate, loss, lrDecay, momentum, optimizer, weightInit"),
+				"28 training.optimiser: unknown key 'optimiser'; allowed keys: adamBeta1, adamBeta2, backend, batchSize, earlyStoppingPatience, epochs, focalAlpha, focalGamma, hardMining, initFrom, l2, l2Biases, learningRate, loss, lrDecay, momentum, optimizer, precision, weightInit"),
 				problems);
 		assertTrue(e.getMessage().startsWith("15 problems in data/broken-experiment.yaml:\ndata/broken-experiment.yaml:1: name:"),
 				e.getMessage());
@@ -110,6 +110,33 @@ class ExperimentValidatorTest {
 		List<String> paths = e.problems().stream().map(p -> p.path() + ": " + p.message()).toList();
 		assertEquals(List.of("name: missing required key", "dataset: missing required key",
 				"architectures: must have at least 1 entries, has 0"), paths);
+	}
+
+	/** training.precision: bfloat16 is libtorch's (mixed precision); on DL4J it is refused at its line, an unknown type by name. */
+	@Test
+	void bfloat16TrainingIsLibtorchsAndAnUnknownPrecisionIsRefused(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("bf16.yaml");
+		String experiment = """
+				name: narrow
+				dataset: {path: data}
+				architectures:
+				  - id: vgg
+				training:
+				  backend: %s
+				  precision: %s
+				""";
+		Files.writeString(file, experiment.formatted("libtorch", "bfloat16"));
+		assertEquals(org.nodulab.core.experiment.Precision.BFLOAT16, validator.load(file).training.precision);
+		Files.writeString(file, experiment.formatted("dl4j", "bfloat16"));
+		SettingsException e = assertThrows(SettingsException.class, () -> validator.load(file));
+		List<String> problems = e.problems().stream().map(p -> p.line() + " " + p.path() + ": " + p.message()).toList();
+		assertEquals(List.of("7 training.precision: bfloat16 trains on libtorch only, not on dl4j (set training.backend: libtorch, or precision: float32)"),
+				problems);
+		Files.writeString(file, experiment.formatted("libtorch", "half"));
+		e = assertThrows(SettingsException.class, () -> validator.load(file));
+		assertTrue(e.getMessage().contains("training.precision: expected one of float32, bfloat16, got 'half'"), e.getMessage());
+		Files.writeString(file, experiment.formatted("libtorch", "float32"));
+		assertEquals(org.nodulab.core.experiment.Precision.FLOAT32, validator.load(file).training.precision);
 	}
 
 	/** A setting bounded on one side only. */

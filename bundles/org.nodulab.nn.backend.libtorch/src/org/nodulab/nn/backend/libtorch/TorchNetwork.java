@@ -31,10 +31,10 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
+import org.nodulab.core.experiment.Precision;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.Batch;
 import org.nodulab.nn.BackendException;
-import org.nodulab.nn.Precision;
 import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.nn.graph.NetworkGraph;
 import org.nodulab.nn.graph.Node;
@@ -51,7 +51,9 @@ import org.nodulab.nn.graph.Shape;
  * L2 on weights only, Adam and SGD with Nesterov momentum as DL4J computes them (implemented here, so
  * their state is saved with the network). Activations and convolution weights are channels-last (see
  * {@link TorchOps}: oneDNN's 3D convolutions are right on that layout only); batch norm in training is
- * libtorch's fused operator, with the running statistics kept as DL4J keeps them.
+ * libtorch's fused operator, with the running statistics kept as DL4J keeps them. {@code training.precision: bfloat16}
+ * trains in mixed precision (the passes on bfloat16 casts, everything the optimiser keeps in float32), and
+ * {@link #predictIn} bfloat16 predicts with bfloat16 copies of the weights, batch norms folded into their convolutions.
  */
 final class TorchNetwork implements TrainableNetwork {
 
@@ -82,6 +84,9 @@ final class TorchNetwork implements TrainableNetwork {
 		this.onCpu = "cpu".equals(device);
 		this.training = training;
 		this.softmax = graph.classifier().output() == Op.Classifier.Output.SOFTMAX;
+		if (training.precision == Precision.BFLOAT16 && !onCpu) {
+			throw new BackendException("libtorch backend: training.precision bfloat16 is offered on the CPU only, not on " + device);
+		}
 		manual_seed(seed);
 		try (NoGradGuard guard = new NoGradGuard()) {
 			for (Node n : graph.nodes()) {
@@ -190,7 +195,7 @@ final class TorchNetwork implements TrainableNetwork {
 			org.bytedeco.pytorch.Tensor y = switch (n.op()) {
 			case Op.Input i -> inputs.get(input++);
 			case Op.Conv3d c -> {
-				if (params != this.params && x.sizes().get(1) == 1) { // widened as narrow() widened its weights
+				if (x.sizes().get(1) == 1 && params.get(name + "_W").sizes().get(1) == 2) { // widened as narrow() widened its weights
 					x = cat(new TensorVector(x, zeros_like(x)), 1);
 				}
 				long[][] pads = c.padding() == Op.Padding.SAME ? same(x, c.kernel(), c.stride(), c.dilation()) : new long[3][2];
@@ -213,7 +218,7 @@ final class TorchNetwork implements TrainableNetwork {
 				}
 				yield sum;
 			}
-			case Op.BatchNorm b -> params != this.params && folded.contains(n) ? x : batchNorm(name, x, b, train, params);
+			case Op.BatchNorm b -> params == narrow && folded.contains(n) ? x : batchNorm(name, x, b, train, params);
 			case Op.PRelu p -> {
 				yield prelu(x, params.get(name + "_W").reshape(n.shape().channels()));
 			}
@@ -374,7 +379,18 @@ final class TorchNetwork implements TrainableNetwork {
 		try (PointerScope scope = new PointerScope()) {
 			List<org.bytedeco.pytorch.Tensor> in = inputs(batch);
 			long t1 = System.nanoTime();
-			org.bytedeco.pytorch.Tensor logits = forward(in, true);
+			org.bytedeco.pytorch.Tensor logits;
+			if (training.precision == Precision.BFLOAT16) {
+				// mixed precision: the passes run on bfloat16 casts of the float32 weights (differentiable, so the gradients
+				// reach the float32 weights the optimiser updates); batch norm's scales and statistics stay float32
+				Map<String, org.bytedeco.pytorch.Tensor> w = new HashMap<>();
+				params.forEach((k, t) -> w.put(k, statistic(k) ? t : t.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16)));
+				widenOneChannelInputs(w);
+				in.replaceAll(t -> t.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16));
+				logits = forward(in, true, w).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+			} else {
+				logits = forward(in, true);
+			}
 			long t2 = System.nanoTime();
 			org.bytedeco.pytorch.Tensor loss = loss(logits, batch.labels());
 			value = loss.item_float();
@@ -556,24 +572,32 @@ final class TorchNetwork implements TrainableNetwork {
 						folded.add(n);
 					}
 				}
-				for (Node n : graph.nodes()) {
-					// a one-channel input has no distinguishable channels-last layout: oneDNN would answer in a blocked one,
-					// reordered twice to get back; widened to two channels (the second zero, with zero weights), it answers
-					// channels-last directly
-					if (n.op() instanceof Op.Conv3d && n.inputs().get(0).shape().channels() == 1) {
-						org.bytedeco.pytorch.Tensor w = wide.get(n.name() + "_W");
-						wide.put(n.name() + "_W", cat(new TensorVector(w, zeros_like(w)), 1));
-					}
-				}
+				widenOneChannelInputs(wide);
 			}
 			Map<String, org.bytedeco.pytorch.Tensor> copies = new HashMap<>();
-			wide.forEach((k, t) -> {
-				boolean statistic = k.endsWith("_mean") || k.endsWith("_log10stdev") || k.endsWith("_gamma") || k.endsWith("_beta");
-				copies.put(k, statistic ? t : TorchOps.layout(t.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16)));
-			});
+			wide.forEach((k, t) -> copies.put(k, statistic(k) ? t : TorchOps.layout(t.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16))));
 			narrow = copies;
 		}
 		return narrow;
+	}
+
+	/**
+	 * The weights of every convolution of a one-channel input widened to two input channels (the second zero), as
+	 * {@link #forward} widens such an input: a one-channel tensor has no distinguishable channels-last layout, so oneDNN
+	 * would answer in a blocked one, reordered twice to get back.
+	 */
+	private void widenOneChannelInputs(Map<String, org.bytedeco.pytorch.Tensor> weights) {
+		for (Node n : graph.nodes()) {
+			if (n.op() instanceof Op.Conv3d && n.inputs().get(0).shape().channels() == 1) {
+				org.bytedeco.pytorch.Tensor w = weights.get(n.name() + "_W");
+				weights.put(n.name() + "_W", TorchOps.layout(cat(new TensorVector(w, zeros_like(w)), 1)));
+			}
+		}
+	}
+
+	/** Batch norm's scale, shift and statistics, which stay float32 in bfloat16 computations. */
+	private static boolean statistic(String parameter) {
+		return parameter.endsWith("_mean") || parameter.endsWith("_log10stdev") || parameter.endsWith("_gamma") || parameter.endsWith("_beta");
 	}
 
 	@Override

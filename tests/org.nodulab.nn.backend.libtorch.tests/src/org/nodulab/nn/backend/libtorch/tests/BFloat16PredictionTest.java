@@ -17,7 +17,7 @@ import org.nodulab.core.registry.ContributionDescriptor;
 import org.nodulab.nn.ArchitectureRegistry;
 import org.nodulab.nn.BackendException;
 import org.nodulab.nn.Batch;
-import org.nodulab.nn.Precision;
+import org.nodulab.core.experiment.Precision;
 import org.nodulab.nn.Tensor;
 import org.nodulab.nn.TrainableNetwork;
 import org.nodulab.nn.graph.GraphBuilder;
@@ -54,8 +54,17 @@ class BFloat16PredictionTest {
 	 * output).
 	 */
 	static NetworkGraph folding() {
+		return folding(8);
+	}
+
+	/** {@link #folding} for the 16^3 patches of the sphere task. */
+	static NetworkGraph folding16() {
+		return folding(16);
+	}
+
+	private static NetworkGraph folding(int side) {
 		GraphBuilder g = new GraphBuilder("folding");
-		Node in = g.input("input0", 1, 8, 8, 8);
+		Node in = g.input("input0", 1, side, side, side);
 		Node c1 = g.conv3d("c1", in, 6, GraphBuilder.cube(3), GraphBuilder.cube(1), GraphBuilder.cube(1), Op.Padding.SAME, true);
 		Node r1 = g.relu("r1", g.batchNorm("n1", c1));
 		Node c2 = g.conv3d("c2", r1, 8, GraphBuilder.cube(3), GraphBuilder.cube(2), GraphBuilder.cube(1), Op.Padding.SAME, false);

@@ -1,11 +1,12 @@
-package org.nodulab.nn;
+package org.nodulab.core.experiment;
 
 import java.util.Locale;
 
 /**
- * The arithmetic a network predicts in. Training always computes in single precision; a backend may offer prediction
- * in a narrower type, which changes the scores a little and is therefore never chosen for the user: {@code nodulab
- * predict --precision} and {@code nodulab screen --precision} name it, and their outputs record it.
+ * The arithmetic a network computes in. Single precision is the default everywhere; a backend may offer a narrower
+ * type, which changes the numbers a little and is therefore never chosen for the user: {@code training.precision} of an
+ * experiment (recorded with the run), {@code nodulab predict --precision} and {@code nodulab screen --precision} (their
+ * outputs record it).
  */
 public enum Precision {
 
