@@ -221,6 +221,10 @@ check "nodulab runs lists both runs as finished" test "$(grep -c ' finished ' "$
 check "nodulab runs compare: no setting differs" contains "$OUT/compare.txt" "  none"
 ./nodulab predict "$run_a" "$OUT/synth/candidates_V2.csv" --out "$OUT/predicted.csv" >"$OUT/predict.txt" 2>&1
 check "nodulab predict writes a submission" test "$(wc -l <"$OUT/predicted.csv")" -eq "$(wc -l <"$OUT/synth/candidates_V2.csv")"
+# bfloat16 prediction (libtorch on the CPU): the same candidates, named in the command's last line
+./nodulab predict "$run_a" "$OUT/synth/candidates_V2.csv" --precision bfloat16 --out "$OUT/predicted-bf16.csv" >"$OUT/predict-bf16.txt" 2>&1
+check "predict --precision bfloat16 scores every candidate" test "$(wc -l <"$OUT/predicted-bf16.csv" 2>/dev/null)" -eq "$(wc -l <"$OUT/synth/candidates_V2.csv")"
+check "predict --precision bfloat16 says so" contains "$OUT/predict-bf16.txt" " on libtorch in bfloat16 -> $OUT/predicted-bf16.csv"
 # predict through the resident process (libtorch loaded there once): the same file, in the folder it was typed in
 ./nodulab daemon start --idle 5 >"$OUT/daemon-start-predict.txt" 2>&1
 check "daemon start for predict" contains "$OUT/daemon-start-predict.txt" "nodulab daemon: started: pid"

@@ -385,7 +385,6 @@ final class TorchNetwork implements TrainableNetwork {
 				// reach the float32 weights the optimiser updates); batch norm's scales and statistics stay float32
 				Map<String, org.bytedeco.pytorch.Tensor> w = new HashMap<>();
 				params.forEach((k, t) -> w.put(k, statistic(k) ? t : t.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16)));
-				widenOneChannelInputs(w);
 				in.replaceAll(t -> t.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16));
 				logits = forward(in, true, w).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
 			} else {
@@ -584,7 +583,8 @@ final class TorchNetwork implements TrainableNetwork {
 	/**
 	 * The weights of every convolution of a one-channel input widened to two input channels (the second zero), as
 	 * {@link #forward} widens such an input: a one-channel tensor has no distinguishable channels-last layout, so oneDNN
-	 * would answer in a blocked one, reordered twice to get back.
+	 * would answer in a blocked one, reordered twice to get back (and wrong in some shapes in bfloat16; {@link TorchOps}
+	 * widens such inputs itself where the weights are not widened already, as in training).
 	 */
 	private void widenOneChannelInputs(Map<String, org.bytedeco.pytorch.Tensor> weights) {
 		for (Node n : graph.nodes()) {

@@ -23,7 +23,9 @@ import org.bytedeco.pytorch.global.torch;
  * sometimes NaN), and with stride 2 even then; on channels-last they agree with a double-precision
  * reference for every channel count, stride and dilation tried. A one-channel activation has no
  * distinguishable channels-last layout, so a one-channel input whose gradient is needed (not the network's
- * input) is widened to two channels with a zero channel and zero weights.
+ * input) is widened to two channels with a zero channel and zero weights; so is every one-channel bfloat16 input,
+ * whose convolution oneDNN otherwise answers in a blocked layout, wrong in most shapes tried. (The presets return
+ * enums such as {@code scalar_type()} as fresh objects: compare their {@code intern()}.)
  */
 public final class TorchOps {
 
@@ -50,7 +52,7 @@ public final class TorchOps {
 		}
 		Tensor in = layout(pad(x, extra, 0));
 		Tensor weights = w;
-		if (in.sizes().get(1) == 1 && in.requires_grad()) {
+		if (in.sizes().get(1) == 1 && (in.requires_grad() || in.scalar_type().intern() == torch.ScalarType.BFloat16)) {
 			in = layout(cat(new TensorVector(in, zeros_like(in)), 1));
 			weights = layout(cat(new TensorVector(w, zeros_like(w)), 1));
 		}
