@@ -466,17 +466,8 @@ class TrainCommandsTest {
 		Result p = run("predict", runDir.toString(), candidates.toString(), "--backend", "onnxruntime", "--out", ort.toString());
 		assertEquals(0, p.code(), p.err());
 		assertTrue(p.out().contains(" on onnxruntime -> " + ort), p.out());
-		List<String> a = Files.readAllLines(own);
-		List<String> b = Files.readAllLines(ort);
-		assertEquals(a.size(), b.size());
-		assertEquals(Files.readAllLines(candidates).size(), a.size());
-		double worst = 0;
-		for (int i = 1; i < a.size(); i++) {
-			String[] fa = a.get(i).split(",");
-			String[] fb = b.get(i).split(",");
-			assertEquals(fa[0] + fa[1] + fa[2] + fa[3], fb[0] + fb[1] + fb[2] + fb[3]);
-			worst = Math.max(worst, Math.abs(Double.parseDouble(fa[4]) - Double.parseDouble(fb[4])));
-		}
+		assertEquals(Files.readAllLines(candidates).size(), Files.readAllLines(own).size());
+		double worst = farthest(own, ort);
 		assertTrue(worst < 1e-5, "ONNX Runtime and libtorch differ by " + worst);
 		// bfloat16 prediction (libtorch on the CPU): the same candidates, scores close to float32's but not the same; onnxruntime
 		// and unknown precisions refused by name, nothing written
@@ -484,16 +475,8 @@ class TrainCommandsTest {
 		Result bf = run("predict", runDir.toString(), candidates.toString(), "--precision", "bfloat16", "--out", narrow.toString());
 		assertEquals(0, bf.code(), bf.err());
 		assertTrue(bf.out().contains(" on libtorch in bfloat16 -> " + narrow), bf.out());
-		List<String> c = Files.readAllLines(narrow);
-		assertEquals(a.size(), c.size());
-		double farthest = 0;
-		for (int i = 1; i < a.size(); i++) {
-			String[] fa = a.get(i).split(",");
-			String[] fc = c.get(i).split(",");
-			assertEquals(fa[0] + fa[1] + fa[2] + fa[3], fc[0] + fc[1] + fc[2] + fc[3]);
-			farthest = Math.max(farthest, Math.abs(Double.parseDouble(fa[4]) - Double.parseDouble(fc[4])));
-		}
-		assertTrue(farthest > 0 && farthest < 0.02, "bfloat16 and float32 scores differ by " + farthest);
+		double apart = farthest(own, narrow);
+		assertTrue(apart > 0 && apart < 0.02, "bfloat16 and float32 scores differ by " + apart);
 		Result ortNarrow = run("predict", runDir.toString(), candidates.toString(), "--backend", "onnxruntime", "--precision", "bfloat16",
 				"--out", dir.resolve("ort-bf16.csv").toString());
 		assertTrue(ortNarrow.code() != 0 && ortNarrow.err().contains("backend 'onnxruntime' cannot predict in bfloat16"), ortNarrow.err());
@@ -506,6 +489,21 @@ class TrainCommandsTest {
 		assertTrue(Files.notExists(dir.resolve("onnx-tf.csv")));
 		Result train = run("train", file.toString(), "--backend", "onnxruntime", "--epochs", "1");
 		assertTrue(train.code() != 0 && (train.err() + train.out()).contains("predicts only"), train.err() + train.out());
+	}
+
+	/** The largest difference of probability between two submissions of the same candidates, in the same order. */
+	private static double farthest(Path a, Path b) throws java.io.IOException {
+		List<String> x = Files.readAllLines(a);
+		List<String> y = Files.readAllLines(b);
+		assertEquals(x.size(), y.size(), a + " and " + b);
+		double far = 0;
+		for (int i = 1; i < x.size(); i++) {
+			String[] fx = x.get(i).split(",");
+			String[] fy = y.get(i).split(",");
+			assertEquals(fx[0] + fx[1] + fx[2] + fx[3], fy[0] + fy[1] + fy[2] + fy[3], "row " + i + " is the same candidate");
+			far = Math.max(far, Math.abs(Double.parseDouble(fx[4]) - Double.parseDouble(fy[4])));
+		}
+		return far;
 	}
 
 	@Test
