@@ -206,7 +206,7 @@ class CampaignCommandsTest {
 		Result r2 = run("campaign", "plan", g.toString(), "--no-estimate");
 		assertEquals(1, r2.code(), r2.out());
 		String e2 = r2.err();
-		assertTrue(e2.contains(g + ":9: variants[1].overrides.training.learningrate: names no key of the experiment: no 'learningrate' in training; keys there: [backend, optimizer, learningRate"), e2);
+		assertTrue(e2.contains(g + ":9: variants[1].overrides.training.learningrate: names no key of the experiment: no 'learningrate' in training; keys there: [backend, precision, optimizer, learningRate"), e2);
 		assertTrue(e2.contains(g + ":12: variants[2].overrides.architectures[0].settings.denseUnits: variant 'negative' makes an invalid experiment: architectures[0].settings.denseUnits: "), e2);
 		assertTrue(e2.contains(g + ":15: variants[3].overrides.architectures[3].id: names no key of the experiment: architectures has 1 entries, no [3]"), e2);
 
