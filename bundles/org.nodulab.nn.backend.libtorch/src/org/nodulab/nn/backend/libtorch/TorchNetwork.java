@@ -108,6 +108,12 @@ final class TorchNetwork implements TrainableNetwork {
 				}
 			}
 		}
+		for (Node n : graph.nodes()) {
+			if (n.op() instanceof Op.BatchNorm && n.inputs().get(0).op() instanceof Op.Conv3d && graph.consumers(n.inputs().get(0)).size() == 1
+					&& n.inputs().get(0) != graph.output()) {
+				folded.add(n);
+			}
+		}
 		long count = parameterCount();
 		if (count != graph.parameterCount() + graph.stateCount()) {
 			throw new BackendException("libtorch backend: " + count + " parameter and state values for graph '" + graph.name()
@@ -195,9 +201,6 @@ final class TorchNetwork implements TrainableNetwork {
 			org.bytedeco.pytorch.Tensor y = switch (n.op()) {
 			case Op.Input i -> inputs.get(input++);
 			case Op.Conv3d c -> {
-				if (x.sizes().get(1) == 1 && params.get(name + "_W").sizes().get(1) == 2) { // widened as narrow() widened its weights
-					x = cat(new TensorVector(x, zeros_like(x)), 1);
-				}
 				long[][] pads = c.padding() == Op.Padding.SAME ? same(x, c.kernel(), c.stride(), c.dilation()) : new long[3][2];
 				yield TorchOps.conv3d(x, params.get(name + "_W"), params.get(name + "_b"), longs(c.stride()), longs(c.dilation()), pads);
 			}
@@ -526,7 +529,8 @@ final class TorchNetwork implements TrainableNetwork {
 	/**
 	 * The parameters {@link #predict} uses in bfloat16 ({@link #narrow()}): weights and biases converted (convolution
 	 * weights channels-last), batch norms {@link #folded} where they can be, the others' statistics and scales kept in
-	 * float32; made at the first prediction after a change, dropped by every change to the parameters.
+	 * float32; made at the first prediction after a change, dropped by every change to the parameters. A one-channel
+	 * input is widened by {@link TorchOps#conv3d}, as in bfloat16 training.
 	 */
 	private Map<String, org.bytedeco.pytorch.Tensor> narrow;
 
@@ -550,49 +554,31 @@ final class TorchNetwork implements TrainableNetwork {
 	 * Batch norms folded into the convolution before them in the bfloat16 parameters (where the convolution's output
 	 * feeds nothing else): the convolution's weights scaled by {@code gamma / std} per output channel and its bias
 	 * {@code (b - mean) gamma / std + beta}, computed in float32 and then narrowed, so the batch norm costs nothing.
+	 * A property of the graph, found once.
 	 */
 	private final java.util.Set<Node> folded = new java.util.HashSet<>();
 
 	private Map<String, org.bytedeco.pytorch.Tensor> narrow() {
 		if (narrow == null) {
 			Map<String, org.bytedeco.pytorch.Tensor> wide = new HashMap<>();
-			folded.clear();
 			try (NoGradGuard guard = new NoGradGuard()) {
 				params.forEach((k, t) -> wide.put(k, t.detach()));
-				for (Node n : graph.nodes()) {
-					if (n.op() instanceof Op.BatchNorm && n.inputs().get(0).op() instanceof Op.Conv3d c
-							&& graph.consumers(n.inputs().get(0)).size() == 1 && n.inputs().get(0) != graph.output()) {
+				for (Node n : folded) {
+					if (n.inputs().get(0).op() instanceof Op.Conv3d c) {
 						String conv = n.inputs().get(0).name();
 						org.bytedeco.pytorch.Tensor std = params.get(n.name() + "_log10stdev").mul(new Scalar(Math.log(10))).exp();
 						org.bytedeco.pytorch.Tensor scale = params.get(n.name() + "_gamma").div(std);
 						org.bytedeco.pytorch.Tensor bias = c.bias() ? params.get(conv + "_b") : zeros_like(scale);
 						wide.put(conv + "_W", params.get(conv + "_W").mul(scale.reshape(-1, 1, 1, 1, 1)));
 						wide.put(conv + "_b", bias.sub(params.get(n.name() + "_mean")).mul(scale).add(params.get(n.name() + "_beta")));
-						folded.add(n);
 					}
 				}
-				widenOneChannelInputs(wide);
 			}
 			Map<String, org.bytedeco.pytorch.Tensor> copies = new HashMap<>();
 			wide.forEach((k, t) -> copies.put(k, statistic(k) ? t : TorchOps.layout(t.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16))));
 			narrow = copies;
 		}
 		return narrow;
-	}
-
-	/**
-	 * The weights of every convolution of a one-channel input widened to two input channels (the second zero), as
-	 * {@link #forward} widens such an input: a one-channel tensor has no distinguishable channels-last layout, so oneDNN
-	 * would answer in a blocked one, reordered twice to get back (and wrong in some shapes in bfloat16; {@link TorchOps}
-	 * widens such inputs itself where the weights are not widened already, as in training).
-	 */
-	private void widenOneChannelInputs(Map<String, org.bytedeco.pytorch.Tensor> weights) {
-		for (Node n : graph.nodes()) {
-			if (n.op() instanceof Op.Conv3d && n.inputs().get(0).shape().channels() == 1) {
-				org.bytedeco.pytorch.Tensor w = weights.get(n.name() + "_W");
-				weights.put(n.name() + "_W", TorchOps.layout(cat(new TensorVector(w, zeros_like(w)), 1)));
-			}
-		}
 	}
 
 	/** Batch norm's scale, shift and statistics, which stay float32 in bfloat16 computations. */
