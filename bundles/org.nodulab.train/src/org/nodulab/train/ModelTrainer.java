@@ -51,6 +51,8 @@ final class ModelTrainer {
 	private int keptEpoch = -1;
 	private List<Prediction> kept = List.of();
 	private double keptCpm = Double.NEGATIVE_INFINITY;
+	/** What made the last evaluated epoch's scores unable to rank (all the same, or not numbers); null when they could. */
+	private String collapse;
 
 	/**
 	 * @param experiment the run's experiment; the model trains with the settings of architecture {@code index}
@@ -180,6 +182,13 @@ final class ModelTrainer {
 						"%s epoch %d: loss %.4f, accuracy %s; validation loss %s, accuracy %s, CPM %s; test CPM %s (%.0f s training, %.1f s of it waiting for batches; %s)",
 						model, epoch + 1, m.trainLoss(), fmt(o.accuracy()), fmt(cpm[2]), fmt(cpm[3]), fmt(cpm[0]), fmt(cpm[1]), seconds,
 						o.waitedNanos() / 1e9, run.dir().relativize(c.file())));
+				if (collapse != null) {
+					// never silently wrong: a diverged network scores every candidate alike, and its CPM means nothing
+					say.accept(String.format(Locale.ROOT,
+							"%s epoch %d: warning: the network's outputs collapsed (%s): its training has most likely diverged; "
+									+ "a smaller training.learningRate (e.g. a third) usually helps",
+							model, epoch + 1, collapse));
+				}
 				epoch++;
 				startBatch = 0;
 				lossSum = 0;
@@ -268,6 +277,7 @@ final class ModelTrainer {
 	 */
 	private double[] evaluateEpoch(int epoch, TrainableNetwork net, BatchSource validation, BatchSource test) throws Exception {
 		boolean tta = e.evaluation.testTimeAugmentation;
+		collapse = null;
 		double[] cpm = { Double.NaN, Double.NaN, Double.NaN, Double.NaN };
 		BatchSource[] sources = { validation, test };
 		String[] names = { "validation", "test" };
@@ -279,6 +289,10 @@ final class ModelTrainer {
 			}
 			progress.begin(model + " " + names[k] + " predictions" + (tta ? " (TTA x4)" : ""), 1);
 			float[] scores = Predictor.predict(net, sources[k], e.training.batchSize, tta, e.sampling.workers, progress);
+			java.util.Optional<String> degenerate = Predictor.degenerate(scores);
+			if (collapse == null && degenerate.isPresent()) {
+				collapse = names[k] + " predictions: " + degenerate.get();
+			}
 			List<Prediction> predictions = set.predictions(scores);
 			run.writePredictions(String.format(Locale.ROOT, "predictions/%s/epoch-%03d-%s.csv", model, epoch, names[k]),
 					predictions);

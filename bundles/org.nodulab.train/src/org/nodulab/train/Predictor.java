@@ -18,6 +18,32 @@ public final class Predictor {
 	private Predictor() {
 	}
 
+	/**
+	 * What is wrong with a pass's scores where they cannot rank anything: some not numbers, or all the same (a network
+	 * whose outputs saturated: its training diverged). Empty for scores that differ, and for fewer than two.
+	 */
+	public static java.util.Optional<String> degenerate(float[] scores) {
+		int notNumbers = 0;
+		for (float s : scores) {
+			if (!Float.isFinite(s)) {
+				notNumbers++;
+			}
+		}
+		if (notNumbers > 0) {
+			return java.util.Optional.of(String.format(java.util.Locale.ROOT, "%,d of the %,d scores are not numbers (NaN or infinite)",
+					notNumbers, scores.length));
+		}
+		if (scores.length < 2) {
+			return java.util.Optional.empty();
+		}
+		for (float s : scores) {
+			if (s != scores[0]) {
+				return java.util.Optional.empty();
+			}
+		}
+		return java.util.Optional.of(String.format(java.util.Locale.ROOT, "all %,d scores are the same (%.4f)", scores.length, scores[0]));
+	}
+
 	/** The transforms whose predictions are averaged. */
 	public static List<SpatialTransform> transforms(boolean tta) {
 		List<SpatialTransform> list = new ArrayList<>();

@@ -430,6 +430,10 @@ final class ExperimentForm {
 				return String.join(", ", parts);
 			}
 		}
+		if (v.isFloatingPointNumber() && v.asText().contains("E")) {
+			// 3e-4 as 0.0003, not Java's 3.0E-4
+			return java.math.BigDecimal.valueOf(v.doubleValue()).stripTrailingZeros().toPlainString();
+		}
 		if (v.isValueNode()) {
 			return v.asText();
 		}

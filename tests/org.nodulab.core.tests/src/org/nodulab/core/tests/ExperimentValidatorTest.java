@@ -54,7 +54,7 @@ class ExperimentValidatorTest {
 		assertEquals(List.of("translate", "rotate90", "flip"), e.augmentations.stream().map(a -> a.id).toList());
 		assertEquals(0.5, e.augmentations.get(2).probability);
 		assertEquals(TrainingSettings.Optimizer.ADAM, e.training.optimizer);
-		assertEquals(0.001, e.training.learningRate);
+		assertEquals(0.0003, e.training.learningRate);
 		Object vgg = e.architectures.get(0).resolvedSettings();
 		assertEquals("org.nodulab.nn.arch.vgg.VggSettings", vgg.getClass().getName());
 	}

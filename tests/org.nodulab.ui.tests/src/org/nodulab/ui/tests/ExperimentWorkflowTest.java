@@ -93,7 +93,7 @@ class ExperimentWorkflowTest {
 		assertEquals(List.of(), editor.problems(), "the shipped example is valid next to the benchmark");
 		assertFalse(editor.isDirty());
 		Text lr = field(editor, "training.learningRate");
-		assertEquals("0.001", lr.getText(), "1e-3 as a number");
+		assertEquals("0.0003", lr.getText(), "3e-4 as a number");
 		Text epochs = field(editor, "training.epochs");
 		assertEquals("10", epochs.getText());
 		assertTrue(editor.fieldPaths().contains("architectures[0].settings.filters"), "the architecture's own settings are in the form");
@@ -134,7 +134,7 @@ class ExperimentWorkflowTest {
 		editor.doSave(null);
 		Ui.processEvents();
 		assertFalse(editor.isDirty());
-		assertEquals(original.replace("learningRate: 1e-3", "learningRate: 0.003"), Files.readString(example),
+		assertEquals(original.replace("learningRate: 3e-4", "learningRate: 0.003"), Files.readString(example),
 				"the file changed in that one value; its comments and layout stay");
 		editor.showPage(1);
 		Ui.processEvents();
