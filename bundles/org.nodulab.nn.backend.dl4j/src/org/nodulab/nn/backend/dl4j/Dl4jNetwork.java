@@ -90,12 +90,14 @@ final class Dl4jNetwork implements TrainableNetwork {
 			labels = Nd4j.create(batch.labels(), new long[] { batch.size(), 1 }, 'c');
 		}
 		MultiDataSet data = new MultiDataSet(features, new INDArray[] { labels });
-		return withoutOneDnn(() -> {
+		double loss = withoutOneDnn(() -> {
 			// DL4J's score includes the L2 penalty of the weights before the update; report the data loss alone
 			double penalty = net.calcRegularizationScore(true);
 			net.fit(data);
 			return net.score() - penalty;
 		});
+		NativeGarbage.PROCESS.collectIfGrown();
+		return loss;
 	}
 
 	@Override
@@ -103,7 +105,9 @@ final class Dl4jNetwork implements TrainableNetwork {
 		INDArray[] features = features(batch);
 		INDArray out = withoutOneDnn(() -> net.outputSingle(false, features));
 		INDArray column = out.getColumn(softmax ? 1 : 0);
-		return column.toFloatVector();
+		float[] scores = column.toFloatVector();
+		NativeGarbage.PROCESS.collectIfGrown();
+		return scores;
 	}
 
 	private INDArray[] features(Batch batch) {
