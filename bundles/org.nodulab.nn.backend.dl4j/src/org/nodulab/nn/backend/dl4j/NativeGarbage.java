@@ -1,5 +1,7 @@
 package org.nodulab.nn.backend.dl4j;
 
+import java.lang.reflect.Method;
+
 import org.bytedeco.javacpp.Pointer;
 
 /**
@@ -24,11 +26,11 @@ public final class NativeGarbage {
 	private boolean trimPending;
 
 	/** JavaCPP's malloc_trim(0) (not public in JavaCPP 1.5.7); null where this JavaCPP has none. */
-	private static final java.lang.reflect.Method TRIM = trimMethod();
+	private static final Method TRIM = trimMethod();
 
-	private static java.lang.reflect.Method trimMethod() {
+	private static Method trimMethod() {
 		try {
-			java.lang.reflect.Method m = Pointer.class.getDeclaredMethod("trimMemory");
+			Method m = Pointer.class.getDeclaredMethod("trimMemory");
 			m.setAccessible(true);
 			return m;
 		} catch (ReflectiveOperationException | RuntimeException e) {
@@ -64,7 +66,7 @@ public final class NativeGarbage {
 			// heap until asked to give them back
 			trim();
 			trimPending = false;
-			afterCollection = Pointer.physicalBytes();
+			afterCollection = -1; // the level after the trim is the new baseline
 		}
 		long now = Pointer.physicalBytes();
 		if (afterCollection < 0 || now < afterCollection) {
