@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.nodulab.core.experiment.ContributionRef;
+import org.nodulab.core.experiment.KeyPaths;
 import org.nodulab.core.experiment.Experiment;
 import org.nodulab.core.experiment.ExperimentValidator;
 import org.nodulab.core.experiment.SplitSettings;
@@ -171,7 +171,7 @@ public final class CampaignLoader {
 			ObjectNode tree = full.deepCopy();
 			boolean applied = true;
 			for (Map.Entry<String, JsonNode> o : s.overrides().entrySet()) {
-				String problem = apply(tree, o.getKey(), o.getValue(), s.overrides().keySet());
+				String problem = KeyPaths.set(tree, o.getKey(), o.getValue(), s.overrides().keySet());
 				if (problem != null) {
 					problems.add(new SettingsProblem(s.origins().get(o.getKey()), 0, problem));
 					applied = false;
@@ -361,16 +361,9 @@ public final class CampaignLoader {
 		return best != null ? s.origins().get(best) : s.path();
 	}
 
-	/**
-	 * The base experiment with every default written out, each contribution's settings included, so that an override
-	 * can name any key the experiment has.
-	 */
+	/** The base experiment with every default written out (see {@link ExperimentValidator#fullTree}), paths absolute, no output. */
 	private ObjectNode fullTree(Experiment e) {
-		SettingsCodec codec = validator.codec();
-		ObjectNode tree = (ObjectNode) codec.toTree(e);
-		fillSettings(codec, tree.path("architectures"), e.architectures);
-		fillSettings(codec, tree.path("augmentations"), e.augmentations);
-		fillSettings(codec, tree.path("evaluation").path("evaluators"), e.evaluation.evaluators);
+		ObjectNode tree = validator.fullTree(e);
 		if (e.baseDir != null) {
 			tree.with("dataset").put("path", e.resolve(e.dataset.path).toString());
 			if (e.training.initFrom != null && !e.training.initFrom.isBlank()) {
@@ -379,100 +372,6 @@ public final class CampaignLoader {
 		}
 		tree.remove("output");
 		return tree;
-	}
-
-	private static void fillSettings(SettingsCodec codec, JsonNode array, List<? extends ContributionRef> refs) {
-		if (!(array instanceof ArrayNode a)) {
-			return;
-		}
-		for (int i = 0; i < refs.size() && i < a.size(); i++) {
-			Object settings = refs.get(i).resolvedSettings();
-			if (settings != null && a.get(i) instanceof ObjectNode o) {
-				o.set("settings", codec.toTree(settings));
-			}
-		}
-	}
-
-	/**
-	 * Sets {@code path} in {@code tree} to {@code value}.
-	 *
-	 * @return null, or why the key names nothing in the experiment
-	 */
-	static String apply(ObjectNode tree, String path, JsonNode value, Set<String> allKeys) {
-		List<Object> tokens;
-		try {
-			tokens = tokens(path);
-		} catch (IllegalArgumentException e) {
-			return e.getMessage();
-		}
-		JsonNode node = tree;
-		StringBuilder at = new StringBuilder();
-		for (int i = 0; i < tokens.size(); i++) {
-			Object t = tokens.get(i);
-			boolean last = i == tokens.size() - 1;
-			if (t instanceof String field) {
-				if (!(node instanceof ObjectNode o) || !o.has(field)) {
-					return "names no key of the experiment: no '" + field + "'" + (at.length() == 0 ? "" : " in " + at)
-							+ (node instanceof ObjectNode o2 ? "; keys there: " + fieldNames(o2) : "; " + (at.length() == 0 ? "the experiment" : at) + " is " + kind(node));
-				}
-				if (last) {
-					o.set(field, value.deepCopy());
-					if (field.equals("id") && o.has("settings") && !allKeys.contains(prefix(path) + "settings")) {
-						o.remove("settings"); // another contribution: its own defaults
-					}
-					return null;
-				}
-				node = o.get(field);
-				at.append(at.length() == 0 ? "" : ".").append(field);
-			} else {
-				int index = (Integer) t;
-				if (!(node instanceof ArrayNode a) || index >= a.size()) {
-					return "names no key of the experiment: " + at + (node instanceof ArrayNode a2 ? " has " + a2.size() + " entries, no [" + index + "]" : " is " + kind(node) + ", not a list");
-				}
-				if (last) {
-					a.set(index, value.deepCopy());
-					return null;
-				}
-				node = a.get(index);
-				at.append('[').append(index).append(']');
-			}
-		}
-		return "names no key";
-	}
-
-	private static String prefix(String path) {
-		int cut = path.lastIndexOf('.');
-		return cut < 0 ? "" : path.substring(0, cut + 1);
-	}
-
-	private static String kind(JsonNode node) {
-		return node == null || node.isNull() ? "empty" : node.isObject() ? "a mapping" : node.isArray() ? "a list" : "a value (" + node + ")";
-	}
-
-	private static List<String> fieldNames(ObjectNode o) {
-		List<String> out = new ArrayList<>();
-		o.fieldNames().forEachRemaining(out::add);
-		return out;
-	}
-
-	/** {@code a.b[0].c} as {@code ["a", "b", 0, "c"]}. */
-	static List<Object> tokens(String path) {
-		List<Object> out = new ArrayList<>();
-		if (path == null || path.isBlank()) {
-			throw new IllegalArgumentException("an empty key path");
-		}
-		for (String part : path.split("\\.", -1)) {
-			java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)((?:\\[\\d+])*)").matcher(part);
-			if (!m.matches()) {
-				throw new IllegalArgumentException("'" + path + "' is not a key path (keys separated by '.', list entries as [0], e.g. architectures[0].settings.activation)");
-			}
-			out.add(m.group(1));
-			java.util.regex.Matcher idx = java.util.regex.Pattern.compile("\\[(\\d+)]").matcher(m.group(2));
-			while (idx.find()) {
-				out.add(Integer.parseInt(idx.group(1)));
-			}
-		}
-		return out;
 	}
 
 	/** One fold: how it changes an experiment tree. */

@@ -30,6 +30,21 @@ public final class ExperimentFiles {
 		return validate(validator, document, file.toAbsolutePath().normalize().getParent(), edit);
 	}
 
+	/**
+	 * Loads and validates an experiment file at one of its scales ({@code scales.<name>}, see
+	 * {@link ExperimentValidator#atScale}); {@code edit} comes after the scale's overrides and wins over them.
+	 *
+	 * @param scale null: the experiment as written
+	 */
+	public static Experiment load(ExperimentValidator validator, Path file, String scale, Consumer<ObjectNode> edit) throws SettingsException {
+		if (scale == null) {
+			return load(validator, file, edit);
+		}
+		SettingsCodec.Document document = validator.codec().parse(file);
+		Experiment written = validator.validate(document, file.toAbsolutePath().normalize().getParent());
+		return validator.atScale(document, written, scale, edit);
+	}
+
 	/** Validates a parsed document after applying {@code edit}; relative paths resolve against {@code baseDir}. */
 	public static Experiment validate(ExperimentValidator validator, SettingsCodec.Document document, Path baseDir,
 			Consumer<ObjectNode> edit) throws SettingsException {

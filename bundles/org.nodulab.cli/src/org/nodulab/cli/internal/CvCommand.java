@@ -33,6 +33,9 @@ public final class CvCommand implements Callable<Integer>, DeviceWork, Checked {
 	@Option(names = "--folds", paramLabel = "K", description = "Number of folds (default: one per subset present; 10 for a random split).")
 	int folds;
 
+	@Option(names = "--scale", paramLabel = "NAME", description = "One of the experiment's scales (e.g. quick): its overrides on every fold (recorded in the runs).")
+	String scale;
+
 	public CvCommand(Services services) {
 		this.services = services;
 	}
@@ -43,7 +46,7 @@ public final class CvCommand implements Callable<Integer>, DeviceWork, Checked {
 		ExperimentRunner.Tools tools = RunTools.of(services);
 		Experiment e;
 		try {
-			e = RunTools.load(tools.validator(), file, null);
+			e = RunTools.load(tools.validator(), file, scale, null);
 		} catch (SettingsException x) {
 			spec.commandLine().getErr().println(x.getMessage());
 			return NodulabCommand.INVALID_INPUT;
@@ -63,7 +66,7 @@ public final class CvCommand implements Callable<Integer>, DeviceWork, Checked {
 	@Override
 	public List<String> check() {
 		try {
-			Experiment e = RunTools.load(RunTools.of(services).validator(), file, null);
+			Experiment e = RunTools.load(RunTools.of(services).validator(), file, scale, null);
 			RunTools.forTraining(services, e.training.backend);
 			e.dataset.path = e.resolve(e.dataset.path).toString();
 			CrossValidation.folds(e, folds);

@@ -29,6 +29,9 @@ public final class TrainCommand implements Callable<Integer>, DeviceWork, Checke
 	@Parameters(index = "0", paramLabel = "<experiment.yaml>", description = "The experiment file.")
 	Path file;
 
+	@Option(names = "--scale", paramLabel = "NAME", description = "One of the experiment's scales (e.g. quick): its overrides, then this command's (recorded in the run).")
+	String scale;
+
 	@Option(names = "--seed", paramLabel = "S", description = "Override the experiment's seed (recorded in the run).")
 	Long seed;
 
@@ -49,7 +52,7 @@ public final class TrainCommand implements Callable<Integer>, DeviceWork, Checke
 	Experiment load() throws SettingsException {
 		ExperimentRunner.Tools tools = RunTools.of(services);
 		com.fasterxml.jackson.databind.node.JsonNodeFactory json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-		return RunTools.load(tools.validator(), file, root -> {
+		return RunTools.load(tools.validator(), file, scale, root -> {
 			if (seed != null) {
 				root.set("seed", json.numberNode(seed));
 			}

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * {@link ExperimentValidator}.
  */
 @JsonPropertyOrder({ "name", "description", "seed", "dataset", "preprocessing", "sampling", "augmentations",
-		"architectures", "training", "evaluation", "output" })
+		"architectures", "training", "evaluation", "output", "scales" })
 public class Experiment implements SelfValidating {
 
 	@JsonProperty(required = true)
@@ -51,6 +51,10 @@ public class Experiment implements SelfValidating {
 	public EvaluationSettings evaluation = new EvaluationSettings();
 
 	public OutputSettings output = new OutputSettings();
+
+	@JsonPropertyDescription("Named scales (e.g. quick): key paths and values that make the experiment smaller or larger; 'nodulab train --scale NAME' runs one, 'nodulab bench examples' uses 'quick'")
+	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+	public java.util.Map<String, ExperimentScale> scales = new java.util.LinkedHashMap<>();
 
 	/** Folder of the experiment file, against which relative paths resolve; null for an experiment built in memory. */
 	@com.fasterxml.jackson.annotation.JsonIgnore
@@ -120,6 +124,9 @@ public class Experiment implements SelfValidating {
 		}
 		if (output == null) {
 			output = new OutputSettings();
+		}
+		if (scales == null) {
+			scales = new java.util.LinkedHashMap<>();
 		}
 		if (dataset != null && dataset.split == null) {
 			dataset.split = new SplitSettings();

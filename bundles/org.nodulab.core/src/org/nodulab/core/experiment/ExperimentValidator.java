@@ -3,8 +3,10 @@ package org.nodulab.core.experiment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.nodulab.core.registry.ContributionCatalog;
 import org.nodulab.core.registry.ContributionDescriptor;
@@ -20,6 +22,9 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Reads an experiment file and checks everything that can be checked before work starts: syntax,
@@ -89,9 +94,100 @@ public class ExperimentValidator {
 					check.check(experiment, problems);
 				}
 			}
+			if (problems.isEmpty()) {
+				for (String scale : experiment.scales.keySet()) {
+					atScale(experiment, scale, null, problems);
+				}
+			}
 		}
 		codec.throwIfAny(document, problems);
 		return experiment;
+	}
+
+	/**
+	 * The experiment at one of its scales ({@code scales.<name>}): its overrides applied to the experiment with every
+	 * default written out, then {@code edit} (command-line options, which win), validated like the file itself.
+	 *
+	 * @param experiment a validated experiment
+	 * @param edit further changes to the scaled tree (null: none)
+	 * @throws SettingsException naming the scale's key that makes the experiment invalid, at its line of the file
+	 */
+	public Experiment atScale(SettingsCodec.Document document, Experiment experiment, String scale, Consumer<ObjectNode> edit)
+			throws SettingsException {
+		List<SettingsProblem> problems = new ArrayList<>();
+		Experiment scaled = atScale(experiment, scale, edit, problems);
+		codec.throwIfAny(document, problems);
+		return scaled;
+	}
+
+	private Experiment atScale(Experiment experiment, String scale, Consumer<ObjectNode> edit, List<SettingsProblem> problems) {
+		ExperimentScale s = experiment.scales.get(scale);
+		if (s == null) {
+			problems.add(experiment.scales.containsKey(scale)
+					? new SettingsProblem("scales." + scale, 0, "expected a mapping with 'overrides' (key paths and their values), got nothing")
+					: new SettingsProblem(experiment.scales.isEmpty() ? "name" : "scales", 0, "no scale '" + scale + "'; "
+							+ (experiment.scales.isEmpty() ? "the experiment has no scales" : "scales: " + experiment.scales.keySet())));
+			return null;
+		}
+		String at = "scales." + scale + ".overrides";
+		Map<String, JsonNode> overrides = s.overrides == null ? Map.of() : s.overrides;
+		ObjectNode tree = fullTree(experiment);
+		boolean applied = true;
+		for (Map.Entry<String, JsonNode> o : overrides.entrySet()) {
+			String problem = KeyPaths.set(tree, o.getKey(), o.getValue() == null ? NullNode.getInstance() : o.getValue(), overrides.keySet());
+			if (problem != null) {
+				problems.add(new SettingsProblem(at + "." + o.getKey(), 0, problem));
+				applied = false;
+			}
+		}
+		if (!applied) {
+			return null;
+		}
+		if (edit != null) {
+			edit.accept(tree);
+		}
+		try {
+			return validate(codec.parse("the experiment at scale '" + scale + "'", codec.toYaml(tree)), experiment.baseDir);
+		} catch (SettingsException x) {
+			for (SettingsProblem p : x.problems()) {
+				String origin = null;
+				for (String key : overrides.keySet()) {
+					if ((p.path().equals(key) || p.path().startsWith(key + ".") || p.path().startsWith(key + "["))
+							&& (origin == null || key.length() > origin.length())) {
+						origin = key;
+					}
+				}
+				problems.add(new SettingsProblem(origin != null ? at + "." + origin : "scales." + scale, 0, "at scale '" + scale
+						+ "' the experiment is invalid: " + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message()));
+			}
+			return null;
+		}
+	}
+
+	/**
+	 * The experiment as a tree with every default written out, each contribution's settings included, so that a key
+	 * path can name any key the experiment has (a campaign's variants and scales, the experiment's scales); without
+	 * the experiment's own scales. Relative paths stay relative to {@link Experiment#baseDir}.
+	 */
+	public ObjectNode fullTree(Experiment e) {
+		ObjectNode tree = (ObjectNode) codec.toTree(e);
+		fillSettings(tree.path("architectures"), e.architectures);
+		fillSettings(tree.path("augmentations"), e.augmentations);
+		fillSettings(tree.path("evaluation").path("evaluators"), e.evaluation.evaluators);
+		tree.remove("scales");
+		return tree;
+	}
+
+	private void fillSettings(JsonNode array, List<? extends ContributionRef> refs) {
+		if (!(array instanceof ArrayNode a)) {
+			return;
+		}
+		for (int i = 0; i < refs.size() && i < a.size(); i++) {
+			Object settings = refs.get(i).resolvedSettings();
+			if (settings != null && a.get(i) instanceof ObjectNode o) {
+				o.set("settings", codec.toTree(settings));
+			}
+		}
 	}
 
 	private void resolve(String kind, String path, List<? extends ContributionRef> refs,

@@ -55,14 +55,27 @@ class TrainCommandsTest {
 
 	@Test
 	void benchExamplesTrainsAnExampleAtAQuickScaleAndComparesItWithTheBaseline() throws Exception {
-		Result r = run("bench", "examples", "--experiments", experiments.toString(), "--only", "vgg-quickstart", "--epochs", "1",
-				"--epoch-size", "0.05", "--runs", dir.resolve("bench-examples").toString());
+		// the example's own quick scale (one epoch here) replaces the benchmark's default epochs; its other keys stay
+		Path own = dir.resolve("examples-with-scale");
+		Files.createDirectories(own);
+		Files.writeString(own.resolve("vgg-quickstart.yaml"), Files.readString(experiments.resolve("vgg-quickstart.yaml")) + """
+
+						scales:
+						  quick:
+						    description: one epoch
+						    overrides:
+						      training.epochs: 1
+						""");
+		Result r = run("bench", "examples", "--experiments", own.toString(), "--only", "vgg-quickstart", "--epoch-size", "0.05", "--runs",
+				dir.resolve("bench-examples").toString());
 		String out = r.out();
-		assertTrue(out.contains("nodulab bench examples: 1 experiment(s)") && out.contains("1 epochs of at most 0.05 x negatives"), out);
+		assertTrue(out.contains("nodulab bench examples: 1 experiment(s)") && out.contains("4 epochs (or an example's own quick scale's) of at most 0.05 x negatives"), out);
+		assertTrue(out.contains("vgg-quickstart: 1 model(s) on libtorch, 1 epochs (its quick scale's), test subsets [9]"), out);
 		String row = out.lines().filter(l -> l.startsWith("vgg-quickstart.yaml ")).findFirst().orElseThrow(() -> new AssertionError(out));
 		String[] f = row.trim().split("\\s+");
-		double cpm = Double.parseDouble(f[2]);
-		double baseline = Double.parseDouble(f[3]);
+		assertEquals("1", f[2], row);
+		double cpm = Double.parseDouble(f[3]);
+		double baseline = Double.parseDouble(f[4]);
 		assertTrue(baseline > 0 && baseline < 1, row);
 		assertEquals(cpm >= baseline + 0.05 ? 0 : 1, r.code(), row);
 		assertTrue(row.endsWith(r.code() == 0 ? "yes" : "NO (not 0.05 above the baseline)"), row);
@@ -70,9 +83,15 @@ class TrainCommandsTest {
 			Path run = runs.findFirst().orElseThrow();
 			String experiment = Files.readString(run.resolve("experiment.yaml"));
 			assertTrue(experiment.contains("epochs: 1") && experiment.contains("epochSize: 0.05") && experiment.contains("bootstrap: 0"), experiment);
+			assertTrue(experiment.lines().noneMatch(l -> l.startsWith("scales:")), "the run records what it ran: " + experiment);
+			assertTrue(experiment.contains("learningRate: 3.0E-4") || experiment.contains("learningRate: 0.0003"), experiment);
 		}
 		Result none = run("bench", "examples", "--experiments", experiments.toString(), "--only", "no-such-example");
 		assertTrue(none.code() != 0 && none.err().contains("no example experiment no-such-example in " + experiments), none.err());
+		Result noScale = run("train", experiments.resolve("vgg-quickstart.yaml").toString(), "--scale", "quick");
+		assertEquals(1, noScale.code(), noScale.out());
+		assertTrue(noScale.err().contains("vgg-quickstart.yaml:") && noScale.err().contains("name: no scale 'quick'; the experiment has no scales"),
+				noScale.err());
 	}
 
 	@Test

@@ -161,4 +161,71 @@ class ExperimentValidatorTest {
 		Files.writeString(file, "rate: 1e300\nlimit: 9.5\n");
 		assertEquals(1e300, validator.codec().read(file, OneSided.class).rate, "large but finite is fine");
 	}
+
+	/** A scale's overrides apply to the experiment with its defaults written out; what they leave alone stays as written. */
+	@Test
+	void aScaleChangesOnlyWhatItNames(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("scaled.yaml");
+		Files.writeString(file, """
+				name: scaled
+				dataset: {path: data}
+				sampling: {epochSize: 2.0}
+				architectures:
+				  - id: vgg
+				    settings: {filters: [8, 16]}
+				training: {learningRate: 3e-4}
+				scales:
+				  quick:
+				    description: fewer epochs
+				    overrides:
+				      training.epochs: 6
+				      architectures[0].settings.dropout: 0.25
+				""");
+		var document = validator.codec().parse(file);
+		Experiment written = validator.validate(document, dir);
+		assertEquals(10, written.training.epochs);
+		assertEquals(List.of("quick"), List.copyOf(written.scales.keySet()));
+		Experiment quick = validator.atScale(document, written, "quick", null);
+		assertEquals(6, quick.training.epochs);
+		assertEquals(0.0003, quick.training.learningRate);
+		assertEquals(2.0, quick.sampling.epochSize);
+		assertTrue(quick.scales.isEmpty(), "the scaled experiment records what it runs, not the scales");
+		assertEquals(dir, quick.baseDir);
+		assertTrue(validator.codec().toYaml(quick.architectures.get(0).resolvedSettings()).contains("dropout: 0.25"),
+				validator.codec().toYaml(quick.architectures.get(0).resolvedSettings()));
+		assertTrue(validator.codec().toYaml(quick.architectures.get(0).resolvedSettings()).contains("- 16"));
+		// a command line's edit comes after the scale and wins
+		Experiment edited = validator.atScale(document, written, "quick", t -> t.with("training").put("epochs", 2));
+		assertEquals(2, edited.training.epochs);
+		SettingsException none = assertThrows(SettingsException.class, () -> validator.atScale(document, written, "full", null));
+		assertEquals("8 scales: no scale 'full'; scales: [quick]", none.problems().get(0).line() + " " + none.problems().get(0).path() + ": "
+				+ none.problems().get(0).message());
+	}
+
+	/** A scale that names no key, or makes the experiment invalid, is refused when the file is validated, at the scale's line. */
+	@Test
+	void aBrokenScaleIsRefusedAtItsLine(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("broken-scale.yaml");
+		Files.writeString(file, """
+				name: broken-scale
+				dataset: {path: data}
+				architectures:
+				  - id: vgg
+				scales:
+				  quick:
+				    overrides:
+				      training.epoch: 6
+				  tiny:
+				    overrides:
+				      training.epochs: 0
+				      sampling.epochSize: 0.5
+				""");
+		SettingsException e = assertThrows(SettingsException.class, () -> validator.load(file));
+		List<String> problems = e.problems().stream().map(p -> p.line() + " " + p.path() + ": " + p.message()).toList();
+		assertEquals(2, problems.size(), problems.toString());
+		assertTrue(problems.get(0).startsWith("8 scales.quick.overrides.training.epoch: names no key of the experiment: no 'epoch' in training; keys there: "),
+				problems.get(0));
+		assertEquals("11 scales.tiny.overrides.training.epochs: at scale 'tiny' the experiment is invalid: training.epochs: must be between 1 and 10000, got 0",
+				problems.get(1));
+	}
 }
