@@ -19,6 +19,7 @@ import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.ui.IEditorInput;
 import org.eclipse.ui.IEditorSite;
@@ -64,6 +65,10 @@ public class ExperimentEditor extends MultiPageEditorPart {
 	private StyledText source;
 	private Label sourceStatus;
 	private Spinner priority;
+	private Combo scale;
+
+	/** The scale choice that runs the file as it is written. */
+	private static final String AS_WRITTEN = "as written";
 	private List<SettingsProblem> problems = List.of();
 	private boolean settingSource;
 	private Action undoAction;
@@ -90,7 +95,7 @@ public class ExperimentEditor extends MultiPageEditorPart {
 		Composite formPage = new Composite(getContainer(), SWT.NONE);
 		GridLayoutFactory.fillDefaults().applyTo(formPage);
 		Composite bar = new Composite(formPage, SWT.NONE);
-		GridLayoutFactory.fillDefaults().numColumns(6).margins(6, 4).applyTo(bar);
+		GridLayoutFactory.fillDefaults().numColumns(8).margins(6, 4).applyTo(bar);
 		Label heading = new Label(bar, SWT.NONE);
 		heading.setText(file.getFileName().toString());
 		heading.setToolTipText(file.toString());
@@ -100,6 +105,11 @@ public class ExperimentEditor extends MultiPageEditorPart {
 		priority = new Spinner(bar, SWT.BORDER);
 		priority.setValues(0, -100, 100, 0, 1, 10);
 		priority.setToolTipText("Higher runs first among queued jobs of a device");
+		new Label(bar, SWT.NONE).setText("Scale:");
+		scale = new Combo(bar, SWT.READ_ONLY);
+		scale.setItems(AS_WRITTEN);
+		scale.select(0);
+		scale.setToolTipText("Run the experiment as written or at one of its scales (scales.<name> in the file; nodulab train --scale NAME)");
 		Button run = button(bar, "Run", this::runFromButton);
 		run.setToolTipText("Save and queue a training job of this experiment");
 		button(bar, "Validate", this::validate);
@@ -156,6 +166,7 @@ public class ExperimentEditor extends MultiPageEditorPart {
 			}
 			tree = o;
 			form.setInput(tree);
+			updateScales();
 			sourceStatus.setText("");
 			return true;
 		} catch (SettingsException e) {
@@ -181,6 +192,7 @@ public class ExperimentEditor extends MultiPageEditorPart {
 		}
 		lastEditPath = structural ? null : path;
 		lastEditTime = now;
+		updateScales();
 		settingSource = true;
 		try {
 			source.setText(text);
@@ -307,9 +319,46 @@ public class ExperimentEditor extends MultiPageEditorPart {
 		if (isDirty()) {
 			save();
 		}
+		return WorkbenchServices.of(getSite()).queue().submit(jobSpec());
+	}
+
+	/** The training job that Run queues: {@code nodulab train FILE [--scale NAME]} at the chosen priority. */
+	public JobSpec jobSpec() {
 		String name = tree.path("name").asText(file.getFileName().toString());
-		return WorkbenchServices.of(getSite()).queue().submit(new JobSpec("train " + name, List.of("train", file.toAbsolutePath().toString()), null, null,
-				priority.getSelection()));
+		String chosen = scale.getSelectionIndex() > 0 ? scale.getItem(scale.getSelectionIndex()) : null;
+		List<String> command = new java.util.ArrayList<>(List.of("train", file.toAbsolutePath().toString()));
+		if (chosen != null) {
+			command.addAll(List.of("--scale", chosen));
+		}
+		return new JobSpec("train " + name + (chosen != null ? " (" + chosen + ")" : ""), List.copyOf(command), null, null, priority.getSelection());
+	}
+
+	/** The choices of the Scale box: "as written", then the file's scales. */
+	public List<String> scaleChoices() {
+		return List.of(scale.getItems());
+	}
+
+	/** Chooses a scale by name (null: as written). */
+	public void selectScale(String name) {
+		int index = name == null ? 0 : scale.indexOf(name);
+		if (index < 0) {
+			throw new IllegalArgumentException("no scale '" + name + "'; choices: " + scaleChoices());
+		}
+		scale.select(index);
+	}
+
+	/** The Scale box follows the file's scales, keeping the choice while the file still has it. */
+	private void updateScales() {
+		List<String> names = new java.util.ArrayList<>(List.of(AS_WRITTEN));
+		if (tree != null && tree.path("scales") instanceof ObjectNode scales) {
+			scales.fieldNames().forEachRemaining(names::add);
+		}
+		if (!names.equals(scaleChoices())) {
+			String chosen = scale.getSelectionIndex() > 0 ? scale.getItem(scale.getSelectionIndex()) : null;
+			scale.setItems(names.toArray(String[]::new));
+			scale.select(Math.max(0, chosen == null ? 0 : names.indexOf(chosen)));
+			scale.getParent().layout(true);
+		}
 	}
 
 	@Override

@@ -144,6 +144,33 @@ class ExperimentWorkflowTest {
 		Ui.page().closeEditor(editor, false);
 	}
 
+	/** The editor's Scale box lists the file's scales; Run then queues `train FILE --scale NAME`. */
+	@Test
+	@Order(1)
+	void theScaleBoxOffersTheFilesScalesAndRunQueuesThatScale() throws Exception {
+		Path scaled = experiment.resolveSibling("scaled.yaml");
+		Files.writeString(scaled, Files.readString(experiment).replace("name: tiny", "name: scaled") + """
+				scales:
+				  quick:
+				    description: one epoch
+				    overrides:
+				      training.epochs: 1
+				""");
+		ExperimentEditor editor = OpenExperiment.open(Ui.page(), scaled);
+		Ui.processEvents();
+		assertEquals(List.of(), editor.problems());
+		assertEquals(List.of("as written", "quick"), editor.scaleChoices());
+		assertEquals(List.of("train", scaled.toAbsolutePath().toString()), editor.jobSpec().command());
+		editor.selectScale("quick");
+		assertEquals(List.of("train", scaled.toAbsolutePath().toString(), "--scale", "quick"), editor.jobSpec().command());
+		assertEquals("train scaled (quick)", editor.jobSpec().title());
+		Ui.page().closeEditor(editor, false);
+		ExperimentEditor plain = OpenExperiment.open(Ui.page(), experiment);
+		Ui.processEvents();
+		assertEquals(List.of("as written"), plain.scaleChoices(), "a file without scales");
+		Ui.page().closeEditor(plain, false);
+	}
+
 	@Test
 	@Order(2)
 	void runQueuesAJobThatShowsInJobsProgressAndRuns() throws Exception {
