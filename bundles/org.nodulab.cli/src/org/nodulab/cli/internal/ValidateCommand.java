@@ -32,6 +32,9 @@ public final class ValidateCommand implements Callable<Integer> {
 	@Option(names = "--print", description = "Print each valid experiment with every default filled in (the resolved experiment a run would record).")
 	boolean print;
 
+	@Option(names = "--scale", paramLabel = "NAME", description = "Describe (and with --print print) each experiment at this one of its scales, as 'train --scale NAME' would run it. Every scale is checked either way.")
+	String scale;
+
 	public ValidateCommand(Services services) {
 		this.services = services;
 	}
@@ -50,11 +53,13 @@ public final class ValidateCommand implements Callable<Integer> {
 							+ plan.folds().size() + " fold(s) = " + plan.runs().size() + " runs, every experiment valid");
 					continue;
 				}
-				Experiment experiment = validator.load(file);
-				out.println(file + ": valid experiment '" + experiment.name + "': "
+				Experiment written = validator.load(file);
+				Experiment experiment = scale == null ? written : org.nodulab.train.ExperimentFiles.load(validator, file, scale, null);
+				out.println(file + ": valid experiment '" + experiment.name + "'" + (scale == null ? "" : " at scale '" + scale + "'") + ": "
 						+ describe("architecture", experiment.architectures) + ", "
 						+ describe("augmentation", experiment.augmentations) + ", window "
-						+ experiment.preprocessing.window + ", " + experiment.training.epochs + " epoch(s)");
+						+ experiment.preprocessing.window + ", " + experiment.training.epochs + " epoch(s)"
+						+ (written.scales.isEmpty() ? "" : "; scales: " + String.join(", ", written.scales.keySet())));
 				if (print) {
 					out.print(validator.codec().toYaml(experiment));
 				}

@@ -110,6 +110,18 @@ class TrainCommandsTest {
 		assertTrue(printed.out().contains("batchSize: 16"), printed.out()); // a default made explicit
 		assertTrue(printed.out().contains("learningRate: 1.0E-4"), printed.out()); // the file's own value
 		assertTrue(printed.out().contains("- size:"), printed.out());
+
+		// an example with a scale: listed, and described and printed at that scale
+		assertTrue(r.out().contains("valid experiment 'densenet-three-branch': 1 architecture (densenet), 2 augmentations (translate, rotate90), window lung, 10 epoch(s); scales: quick"),
+				r.out());
+		Result quick = run("validate", "--scale", "quick", "--print", experiments.resolve("densenet-three-branch.yaml").toString());
+		assertEquals(0, quick.code(), quick.err());
+		assertTrue(quick.out().contains("valid experiment 'densenet-three-branch' at scale 'quick': 1 architecture (densenet), 2 augmentations (translate, rotate90), window lung, 6 epoch(s)"),
+				quick.out());
+		assertTrue(quick.out().contains("  epochs: 6") && quick.out().contains("  lrDecay: 0.9"), quick.out());
+		Result none = run("validate", "--scale", "full", experiments.resolve("densenet-three-branch.yaml").toString());
+		assertEquals(1, none.code());
+		assertTrue(none.err().contains("densenet-three-branch.yaml:") && none.err().contains("scales: no scale 'full'; scales: [quick]"), none.err());
 	}
 
 	@Test
