@@ -167,6 +167,24 @@ class CampaignCommandsTest {
 		Result broken = run("campaign", "plan", f.toString(), "--no-estimate", "--scale", "broken");
 		assertEquals(1, broken.code());
 		assertTrue(broken.err().contains(f + ":19: scales.broken.overrides.training.epoch: names no key of the experiment"), broken.err());
+
+		// the base experiment's own scales are not the campaign's: neither applied nor recorded in the runs
+		Files.writeString(dir.resolve("base-scaled.yaml"), BASE + """
+				scales:
+				  quick:
+				    overrides:
+				      training.epochs: 5
+				""");
+		Path g = write("scaled-base.yaml", Files.readString(f).replace("name: scaled", "name: scaled-base").replace("base: base.yaml", "base: base-scaled.yaml"));
+		var asWritten = services.get(org.nodulab.campaign.CampaignService.class).plan(g, null);
+		var atQuick = services.get(org.nodulab.campaign.CampaignService.class).plan(g, "quick");
+		for (var r : asWritten.runs()) {
+			assertEquals(r.variant().equals("long") ? 7 : 2, r.experiment().training.epochs, r.id());
+			assertTrue(r.experiment().scales.isEmpty() && r.yaml().lines().noneMatch(l -> l.startsWith("scales:")), r.yaml());
+		}
+		for (var r : atQuick.runs()) {
+			assertEquals(1, r.experiment().training.epochs, r.id());
+		}
 	}
 
 	@Test
