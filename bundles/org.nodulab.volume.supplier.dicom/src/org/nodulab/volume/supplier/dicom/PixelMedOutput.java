@@ -14,7 +14,9 @@ import java.time.Instant;
  * thread reads a file through PixelMed ({@link #during}), what that thread writes to {@code System.err} goes to
  * {@code dicom.log} in Nodulab's log folder ({@code -Dnodulab.logs}, the launchers' {@code $NODULAB_STATE/logs};
  * default {@code ~/.nodulab/logs}) with the file it was reading, not to the user's terminal. Everything else written
- * to {@code System.err} passes through unchanged.
+ * to {@code System.err} passes through unchanged. The log is bounded: once it holds {@link #maxBytes()} it becomes
+ * {@code dicom.log.1} (replacing the one before) and a new one starts, so reading many damaged series (a screening
+ * queue, a fuzzer) keeps at most twice that on disk.
  */
 final class PixelMedOutput {
 
@@ -38,6 +40,18 @@ final class PixelMedOutput {
 			return read.run();
 		} finally {
 			READING.set(previous);
+		}
+	}
+
+	/** Default size at which the log is rotated: 16 MiB. */
+	static final long DEFAULT_MAX_BYTES = 16L << 20;
+
+	/** Size at which the log is rotated ({@code -Dnodulab.logs.maxBytes}, at least 4 KiB; default 16 MiB). */
+	static long maxBytes() {
+		try {
+			return Math.max(4096, Long.parseLong(System.getProperty("nodulab.logs.maxBytes", Long.toString(DEFAULT_MAX_BYTES)).trim()));
+		} catch (NumberFormatException e) {
+			return DEFAULT_MAX_BYTES;
 		}
 	}
 
@@ -84,8 +98,11 @@ final class PixelMedOutput {
 		try {
 			Path log = log();
 			Files.createDirectories(log.getParent());
-			Files.writeString(log, Instant.now() + " PixelMed reading " + file + ": " + text.strip() + "\n", StandardCharsets.UTF_8,
-					StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+			String line = Instant.now() + " PixelMed reading " + file + ": " + text.strip() + "\n";
+			if (Files.exists(log) && Files.size(log) + line.length() > maxBytes()) {
+				Files.move(log, log.resolveSibling(log.getFileName() + ".1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			}
+			Files.writeString(log, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 		} catch (IOException | RuntimeException e) {
 			// the log is not writable: PixelMed's remarks are dropped rather than mixed into the command's output
 		}

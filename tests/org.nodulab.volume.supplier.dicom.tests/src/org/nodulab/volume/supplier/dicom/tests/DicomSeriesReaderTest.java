@@ -279,7 +279,24 @@ class DicomSeriesReaderTest {
 			String log = Files.readString(logs.resolve("dicom.log"));
 			assertTrue(log.contains("PixelMed reading " + slice + ": ") && log.contains("Transfer Syntax UID was not specified"), log);
 			assertEquals("", terminal.toString(), "nothing of PixelMed's on the terminal");
+
+			// many damaged files (a screening queue, a fuzzer): the log is rotated at its size limit, never unbounded
+			System.setProperty("nodulab.logs.maxBytes", "4096");
+			long before = Files.size(logs.resolve("dicom.log"));
+			assertTrue(before > 0 && before < 4096, "one read's remarks: " + before + " bytes");
+			int reads = (int) (3 * 4096 / before) + 2;
+			for (int i = 0; i < reads; i++) {
+				error(slice, new DicomSettings());
+			}
+			assertTrue(Files.exists(logs.resolve("dicom.log.1")), "rotated after " + reads + " reads");
+			assertTrue(Files.size(logs.resolve("dicom.log")) <= 4096 && Files.size(logs.resolve("dicom.log.1")) <= 4096,
+					Files.size(logs.resolve("dicom.log")) + " and " + Files.size(logs.resolve("dicom.log.1")) + " bytes");
+			try (var files = Files.list(logs)) {
+				assertEquals(List.of("dicom.log", "dicom.log.1"), files.map(f -> f.getFileName().toString()).sorted().toList());
+			}
+			assertTrue(Files.readString(logs.resolve("dicom.log")).contains("Transfer Syntax UID was not specified"));
 		} finally {
+			System.clearProperty("nodulab.logs.maxBytes");
 			if (previous == null) {
 				System.clearProperty("nodulab.logs");
 			} else {
