@@ -33,12 +33,29 @@ public final class JobService {
 		return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".nodulab", "jobs");
 	}
 
-	/** The shared queue, opened (and restored) on first use. */
+	/**
+	 * The shared queue, opened (and restored) on first use with {@link #openOrJoin}: this process runs it, or, while
+	 * another process runs it (a {@code nodulab jobs run}, a {@code campaign run}, another workbench), lists, submits
+	 * and cancels beside that one.
+	 */
 	public synchronized JobQueue queue() throws IOException {
 		if (queue == null) {
-			queue = open(defaultDir());
+			queue = openOrJoin(defaultDir());
 		}
 		return queue;
+	}
+
+	/**
+	 * The queue in {@code dir}, run by this process where no other process runs it; otherwise a client of the one that
+	 * does ({@link JobQueue#isClient()}): its jobs run there, and what is submitted or cancelled here reaches it through
+	 * the folder.
+	 */
+	public JobQueue openOrJoin(Path dir) throws IOException {
+		JobQueue q = JobQueue.openShared(dir, executor(), devices());
+		if (!q.isClient()) {
+			q.release();
+		}
+		return q;
 	}
 
 	/** A queue in another folder (tests, a second workspace). */

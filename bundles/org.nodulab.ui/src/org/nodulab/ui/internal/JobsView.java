@@ -107,6 +107,9 @@ public class JobsView extends ViewPart {
 		queue = WorkbenchServices.of(getSite()).queue();
 		queue.addListener(listener);
 		refresh();
+		if (queue.isClient()) {
+			pollWhileClient(viewer.getControl().getDisplay());
+		}
 	}
 
 	/** Cancels the job (as the toolbar's Cancel does). */
@@ -126,7 +129,19 @@ public class JobsView extends ViewPart {
 				jobs.stream().filter(r -> r.state() == JobRecord.State.QUEUED).count(),
 				jobs.stream().filter(r -> r.state() == JobRecord.State.RUNNING).count(),
 				jobs.stream().filter(r -> r.state().ended()).count(), queue.devices(), queue.dir(),
-				anyResumable ? " - interrupted runs can be resumed (select, Resume)" : ""));
+				(queue.isClient() ? ", run by another process (nodulab jobs run, a campaign, another workbench): its jobs run there; "
+						+ "this window lists, submits and cancels" : "")
+						+ (anyResumable ? " - interrupted runs can be resumed (select, Resume)" : "")));
+	}
+
+	/** Another process runs the queue and tells this one nothing: the view re-reads the folder every 2 seconds. */
+	private void pollWhileClient(org.eclipse.swt.widgets.Display display) {
+		display.timerExec(2000, () -> {
+			if (!viewer.getControl().isDisposed()) {
+				refresh();
+				pollWhileClient(display);
+			}
+		});
 	}
 
 	/** The rows shown, newest first (for tests). */

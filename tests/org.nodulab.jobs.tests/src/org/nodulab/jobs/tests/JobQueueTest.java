@@ -252,6 +252,33 @@ class JobQueueTest {
 		}
 	}
 
+	/**
+	 * The workbench opens the shared queue through JobService: where another process already runs it (a campaign, a
+	 * 'nodulab jobs run'), it joins as a client instead of failing (its Runs and Jobs views were not created).
+	 */
+	@Test
+	void theServiceJoinsAQueueThatAnotherProcessRuns(@TempDir Path dir) throws Exception {
+		org.nodulab.jobs.JobService service = org.nodulab.test.support.Osgi.service(org.nodulab.jobs.JobService.class);
+		JobQueue own = service.openOrJoin(dir.resolve("free"));
+		try {
+			assertFalse(own.isClient(), "nobody runs this folder: the service runs it");
+		} finally {
+			own.close();
+		}
+		Recorder recorder = new Recorder(10, null);
+		JobQueue runner = JobQueue.open(dir.resolve("held"), recorder, List.of(CPU));
+		try {
+			JobQueue joined = service.openOrJoin(dir.resolve("held"));
+			assertTrue(joined.isClient(), "the folder is run by another queue");
+			JobRecord r = joined.submit(job("from the workbench", 0));
+			assertEquals(JobRecord.State.FINISHED, waitFor(joined, r.id(), JobRecord.State.FINISHED).state(), "run by the runner");
+			assertEquals(List.of("from the workbench@cpu"), recorder.started);
+			joined.close(0);
+		} finally {
+			runner.close();
+		}
+	}
+
 	private static JobRecord waitFor(JobQueue queue, String id, JobRecord.State state) throws InterruptedException {
 		long end = System.currentTimeMillis() + 30_000;
 		while (System.currentTimeMillis() < end) {
