@@ -352,12 +352,7 @@ public final class CampaignLoader {
 
 	/** The campaign line a problem of an expanded experiment comes from: the override that set the key, else the variant. */
 	private static String origin(Source s, String path) {
-		String best = null;
-		for (String key : s.overrides().keySet()) {
-			if ((path.equals(key) || path.startsWith(key + ".") || path.startsWith(key + "[")) && (best == null || key.length() > best.length())) {
-				best = key;
-			}
-		}
+		String best = KeyPaths.origin(path, s.overrides().keySet());
 		return best != null ? s.origins().get(best) : s.path();
 	}
 

@@ -40,9 +40,32 @@ public final class ExperimentFiles {
 		if (scale == null) {
 			return load(validator, file, edit);
 		}
+		return read(validator, file).at(scale, edit);
+	}
+
+	/** Reads and validates an experiment file as written, keeping its parsed document for {@link Written#at}. */
+	public static Written read(ExperimentValidator validator, Path file) throws SettingsException {
 		SettingsCodec.Document document = validator.codec().parse(file);
-		Experiment written = validator.validate(document, file.toAbsolutePath().normalize().getParent());
-		return validator.atScale(document, written, scale, edit);
+		return new Written(validator, document, validator.validate(document, file.toAbsolutePath().normalize().getParent()));
+	}
+
+	/** An experiment file as written: its parsed document and the experiment validated from it. */
+	public record Written(ExperimentValidator validator, SettingsCodec.Document document, Experiment experiment) {
+
+		/**
+		 * The experiment at one of its scales (null: as written), then {@code edit}, without parsing the file again;
+		 * the written document and experiment are left as they are.
+		 */
+		public Experiment at(String scale, Consumer<ObjectNode> edit) throws SettingsException {
+			if (scale != null) {
+				return validator.atScale(document, experiment, scale, edit);
+			}
+			if (edit == null) {
+				return experiment;
+			}
+			SettingsCodec.Document copy = new SettingsCodec.Document(document.source(), document.root().deepCopy(), document.lines());
+			return validate(validator, copy, experiment.baseDir, edit);
+		}
 	}
 
 	/** Validates a parsed document after applying {@code edit}; relative paths resolve against {@code baseDir}. */

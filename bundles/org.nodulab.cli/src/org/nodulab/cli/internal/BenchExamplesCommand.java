@@ -89,10 +89,10 @@ public final class BenchExamplesCommand implements Callable<Integer> {
 		for (Path file : files) {
 			long t0 = System.nanoTime();
 			ExperimentRunner.Tools tools = RunTools.of(services);
-			Experiment written = RunTools.load(tools.validator(), file, null);
-			ExperimentScale own = written.scales.get(SCALE);
+			org.nodulab.train.ExperimentFiles.Written written = org.nodulab.train.ExperimentFiles.read(tools.validator(), file);
+			ExperimentScale own = written.experiment().scales.get(SCALE);
 			Integer n = epochs != null ? epochs : own != null && own.overrides != null && own.overrides.containsKey("training.epochs") ? null : DEFAULT_EPOCHS;
-			Experiment e = RunTools.load(tools.validator(), file, own != null ? SCALE : null, root -> quick(root, n));
+			Experiment e = written.at(own != null ? SCALE : null, root -> quick(root, n));
 			tools = RunTools.forTraining(services, e.training.backend);
 			out.printf(Locale.ROOT, "%s: %d model(s) on %s, %d epochs%s, test subsets %s%n", e.name, e.architectures.size(), tools.backend().id(),
 					e.training.epochs, own != null ? " (its quick scale" + (n == null ? "'s" : ", then --epochs") + ")" : "", e.dataset.split.test);

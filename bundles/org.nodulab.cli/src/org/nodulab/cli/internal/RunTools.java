@@ -9,13 +9,6 @@ final class RunTools {
 	private RunTools() {
 	}
 
-	/** See {@link org.nodulab.train.ExperimentFiles#load}. */
-	static org.nodulab.core.experiment.Experiment load(ExperimentValidator validator, java.nio.file.Path file,
-			java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
-			throws org.nodulab.core.settings.SettingsException {
-		return org.nodulab.train.ExperimentFiles.load(validator, file, edit);
-	}
-
 	/** See {@link org.nodulab.train.ExperimentFiles#load(ExperimentValidator, java.nio.file.Path, String, java.util.function.Consumer)}. */
 	static org.nodulab.core.experiment.Experiment load(ExperimentValidator validator, java.nio.file.Path file, String scale,
 			java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)

@@ -53,8 +53,9 @@ public final class ValidateCommand implements Callable<Integer> {
 							+ plan.folds().size() + " fold(s) = " + plan.runs().size() + " runs, every experiment valid");
 					continue;
 				}
-				Experiment written = validator.load(file);
-				Experiment experiment = scale == null ? written : org.nodulab.train.ExperimentFiles.load(validator, file, scale, null);
+				org.nodulab.train.ExperimentFiles.Written read = org.nodulab.train.ExperimentFiles.read(validator, file);
+				Experiment written = read.experiment();
+				Experiment experiment = read.at(scale, null);
 				out.println(file + ": valid experiment '" + experiment.name + "'" + (scale == null ? "" : " at scale '" + scale + "'") + ": "
 						+ describe("architecture", experiment.architectures) + ", "
 						+ describe("augmentation", experiment.augmentations) + ", window "

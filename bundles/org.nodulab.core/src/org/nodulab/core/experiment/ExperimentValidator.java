@@ -150,13 +150,7 @@ public class ExperimentValidator {
 			return validate(codec.parse("the experiment at scale '" + scale + "'", codec.toYaml(tree)), experiment.baseDir);
 		} catch (SettingsException x) {
 			for (SettingsProblem p : x.problems()) {
-				String origin = null;
-				for (String key : overrides.keySet()) {
-					if ((p.path().equals(key) || p.path().startsWith(key + ".") || p.path().startsWith(key + "["))
-							&& (origin == null || key.length() > origin.length())) {
-						origin = key;
-					}
-				}
+				String origin = KeyPaths.origin(p.path(), overrides.keySet());
 				problems.add(new SettingsProblem(origin != null ? at + "." + origin : "scales." + scale, 0, "at scale '" + scale
 						+ "' the experiment is invalid: " + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message()));
 			}

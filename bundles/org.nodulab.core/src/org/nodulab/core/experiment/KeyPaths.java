@@ -23,6 +23,22 @@ public final class KeyPaths {
 	}
 
 	/**
+	 * The key among {@code keys} that set {@code path}: {@code path} itself or the longest key above it
+	 * ({@code training} for {@code training.epochs}, {@code architectures[0]} for {@code architectures[0].id}).
+	 *
+	 * @return the key, or null when none of {@code keys} covers {@code path}
+	 */
+	public static String origin(String path, Iterable<String> keys) {
+		String best = null;
+		for (String key : keys) {
+			if ((path.equals(key) || path.startsWith(key + ".") || path.startsWith(key + "[")) && (best == null || key.length() > best.length())) {
+				best = key;
+			}
+		}
+		return best;
+	}
+
+	/**
 	 * Sets {@code path} in {@code tree} to {@code value}. The key must exist (write the tree with its defaults first);
 	 * setting an {@code id} drops the {@code settings} beside it (another contribution: its own defaults) unless
 	 * {@code allKeys} also sets those settings.
