@@ -133,6 +133,10 @@ JAVA="$(nodulab_java)" || exit 1
 NODULAB_LOGS="${NODULAB_LOGS:-$NODULAB_STATE/logs}"
 mkdir -p "$NODULAB_LOGS" 2>/dev/null || NODULAB_LOGS="${TMPDIR:-/tmp}"
 
+# The job queue (jobs, campaigns' local runs, the workbench's Jobs view) lives in the state folder too, so that a
+# workbench or command started with another NODULAB_STATE neither lists nor runs this one's jobs.
+NODULAB_JOBS="${NODULAB_JOBS:-$NODULAB_STATE/jobs}"
+
 # Native libraries: both backends load their own libtorch, libc10, libgomp, OpenBLAS and ND4J from the JavaCPP
 # cache, each JavaCPP version in a folder of its own (org.nodulab.nn.NativeLibraries). The dynamic linker
 # searches LD_LIBRARY_PATH before a library's own folder, so a folder there that holds another version of one of
@@ -169,6 +173,7 @@ NODULAB_JVM_OPTS=(
   --enable-native-access=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow
   -Dnodulab.logs="$NODULAB_LOGS"
+  -Dnodulab.jobs="$NODULAB_JOBS"
   -XX:ErrorFile="$NODULAB_LOGS/hs_err_pid%p.log"
   -XX:ReplayDataFile="$NODULAB_LOGS/replay_pid%p.log"
 )
