@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -42,6 +41,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.BackendException;
 import org.nodulab.nn.backend.dl4j.layers.CentralPool3D;
+import org.nodulab.nn.backend.dl4j.layers.ChannelPRelu;
 import org.nodulab.nn.backend.dl4j.layers.Conv3d;
 import org.nodulab.nn.backend.dl4j.layers.VolumeReshape;
 import org.nodulab.nn.graph.NetworkGraph;
@@ -236,34 +236,31 @@ final class Dl4jGraphCompiler {
 	}
 
 	/**
-	 * PReLU with a slope per channel, {@code relu(x) - a_c * relu(-x)}: DL4J's own PReLU layer fails in
-	 * native backprop with per-channel slopes, so the slopes are a 1x1 depthwise convolution without
-	 * bias (one weight per channel, initialised to 0.25 as in PyTorch, no L2) on the image view.
-	 * The layer holding the slopes carries the node's name.
+	 * PReLU with a slope per channel, {@code max(x, 0) + a_c * min(x, 0)}: one {@link ChannelPRelu} layer on the
+	 * image view (features as 1x1 images). DL4J's own PReLU layer fails in native backprop with per-channel slopes;
+	 * the slopes are those of a 1x1 depthwise convolution without bias (one weight per channel, initialised to 0.25
+	 * as in PyTorch, no L2), the layer carrying the node's name. Networks saved before this layer existed (a ReLU
+	 * pair, the convolution and a subtraction) keep their own configuration and load as they were.
 	 */
 	private static String prelu(ComputationGraphConfiguration.GraphBuilder builder, Node node, String input) {
 		String name = node.name();
 		Shape s = node.shape();
-		builder.addLayer(name + "_pos", new ActivationLayer.Builder().activation(Activation.RELU).build(), input);
-		builder.addVertex(name + "_flip", new ScaleVertex(-1), input);
-		builder.addLayer(name + "_neg", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_flip");
 		String image;
 		if (s.isVolume()) {
-			image = toImage(builder, name + "_image", name + "_neg", s);
+			image = toImage(builder, name + "_image", input, s);
 		} else {
 			image = name + "_image";
-			builder.addVertex(image, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(1, 1, s.channels())), name + "_neg");
+			builder.addVertex(image, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(1, 1, s.channels())), input);
 		}
-		builder.addLayer(name, new DepthwiseConvolution2D.Builder().kernelSize(1, 1).depthMultiplier(1).hasBias(false)
-				.weightInit(new WeightInitConstant(0.25)).activation(Activation.IDENTITY).l2(0).build(), image);
+		builder.addLayer(name, new ChannelPRelu(new DepthwiseConvolution2D.Builder().kernelSize(1, 1).depthMultiplier(1).hasBias(false)
+				.weightInit(new WeightInitConstant(0.25)).activation(Activation.IDENTITY).l2(0)), image);
 		String back = name + "_back";
 		if (s.isVolume()) {
 			toVolume(builder, back, name, s);
 		} else {
 			builder.addVertex(back, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(1, 1, s.channels())), name);
 		}
-		builder.addVertex(name + "_out", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), name + "_pos", back);
-		return name + "_out";
+		return back;
 	}
 
 	/** An activation directly after a convolution or dense layer that nothing else reads is folded into it. */

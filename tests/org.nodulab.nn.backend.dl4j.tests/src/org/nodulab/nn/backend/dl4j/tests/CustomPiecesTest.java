@@ -105,6 +105,53 @@ class CustomPiecesTest {
 		assertGradients(tiny("prelu-features", (g, x) -> g.prelu("act", g.dense("d", g.globalAveragePool(null, x), 5))));
 	}
 
+	/**
+	 * PReLU is one fused layer ({@code ChannelPRelu}) whose slopes keep the depthwise convolution's parameter name
+	 * and layout ({@code <node>_W}, {@code [1, 1, C, 1]}, 0.25 at the start: what the libtorch backend and ONNX export
+	 * read), and a trained network with it saves and loads to the same outputs.
+	 */
+	@Test
+	void preluIsOneLayerWithTheSlopesOfBefore() throws Exception {
+		NetworkGraph graph = tiny("prelu-saved", (g, x) -> g.prelu("act", g.batchNorm("bn", x)));
+		float[] x = new float[3 * 120];
+		java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+		for (int i = 0; i < x.length; i++) {
+			x[i] = (float) r.nextGaussian();
+		}
+		org.nodulab.nn.Batch batch = new org.nodulab.nn.Batch(3, List.of(x), new float[] { 1, 0, 1 });
+		TrainingSettings t = new TrainingSettings();
+		try (TrainableNetwork net = backend.create(graph, t, 4)) {
+			org.nodulab.nn.Tensor slopes = net.parameters().get("act_W");
+			assertTrue(slopes != null, "the slopes under act_W: " + net.parameters().keySet());
+			assertEquals(List.of(1L, 1L, 3L, 1L), java.util.Arrays.stream(slopes.shape()).boxed().toList());
+			for (float v : slopes.values()) {
+				assertEquals(0.25f, v);
+			}
+			for (int step = 0; step < 5; step++) {
+				net.fit(batch);
+			}
+			float[] moved = net.parameters().get("act_W").values();
+			assertTrue(moved[0] != 0.25f || moved[1] != 0.25f || moved[2] != 0.25f, "the slopes learn: " + java.util.Arrays.toString(moved));
+			java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+			net.save(saved);
+			float[] before = net.predict(batch);
+			try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(saved.toByteArray()))) {
+				StringBuilder configuration = new StringBuilder();
+				for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null;) {
+					if (e.getName().equals("configuration.json")) {
+						configuration.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+					}
+				}
+				assertTrue(configuration.toString().contains("org.nodulab.nn.backend.dl4j.layers.ChannelPRelu"), "one fused layer: " + configuration);
+				assertTrue(!configuration.toString().contains("ScaleVertex") && !configuration.toString().contains("\"act_pos\""),
+						"no composed PReLU: " + configuration);
+			}
+			try (TrainableNetwork loaded = backend.load(graph, t, new java.io.ByteArrayInputStream(saved.toByteArray()))) {
+				org.junit.jupiter.api.Assertions.assertArrayEquals(before, loaded.predict(batch));
+			}
+		}
+	}
+
 	@Test
 	void channelConcatenationOfVolumes() throws Exception {
 		assertGradients(tiny("concat", (g, x) -> {
