@@ -40,6 +40,7 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nodulab.core.experiment.TrainingSettings;
 import org.nodulab.nn.BackendException;
+import org.nodulab.nn.backend.dl4j.layers.BatchNormRelu;
 import org.nodulab.nn.backend.dl4j.layers.CentralPool3D;
 import org.nodulab.nn.backend.dl4j.layers.ChannelPRelu;
 import org.nodulab.nn.backend.dl4j.layers.Conv3d;
@@ -183,7 +184,8 @@ final class Dl4jGraphCompiler {
 			}
 			case Op.BatchNorm b -> {
 				// DL4J's decay is the weight of the old running average: PyTorch's momentum 0.1 is decay 0.9
-				BatchNormalization bn = new BatchNormalization.Builder().eps(b.epsilon()).decay(1 - b.momentum()).build();
+				BatchNormalization built = new BatchNormalization.Builder().eps(b.epsilon()).decay(1 - b.momentum()).build();
+				BatchNormalization bn = fused == Activation.RELU ? BatchNormRelu.of(built) : built;
 				if (node.shape().isVolume()) { // statistics per channel over N, D, H, W on the image view
 					String image = toImage(builder, node.name() + "_image", in[0], node.shape());
 					builder.addLayer(node.name(), bn, image);
@@ -263,18 +265,28 @@ final class Dl4jGraphCompiler {
 		return back;
 	}
 
-	/** An activation directly after a convolution or dense layer that nothing else reads is folded into it. */
+	/**
+	 * An activation directly after a convolution or dense layer that nothing else reads is folded into it; so is a
+	 * ReLU after a batch norm ({@link BatchNormRelu}).
+	 */
 	private static boolean canFuse(NetworkGraph graph, Node activation) {
 		Node producer = activation.inputs().get(0);
-		return (producer.op() instanceof Op.Conv3d || producer.op() instanceof Op.Dense)
-				&& graph.consumers(producer).size() == 1;
+		if (graph.consumers(producer).size() != 1) {
+			return false;
+		}
+		return producer.op() instanceof Op.Conv3d || producer.op() instanceof Op.Dense
+				|| producer.op() instanceof Op.BatchNorm && ((Op.Activation) activation.op()).function() == Op.Activation.Function.RELU;
 	}
 
 	private static Activation fusedActivation(NetworkGraph graph, Node node) {
 		List<Node> consumers = graph.consumers(node);
-		if (consumers.size() == 1 && consumers.get(0).op() instanceof Op.Activation a
-				&& (node.op() instanceof Op.Conv3d || node.op() instanceof Op.Dense)) {
-			return activation(a.function());
+		if (consumers.size() == 1 && consumers.get(0).op() instanceof Op.Activation a) {
+			if (node.op() instanceof Op.Conv3d || node.op() instanceof Op.Dense) {
+				return activation(a.function());
+			}
+			if (node.op() instanceof Op.BatchNorm && a.function() == Op.Activation.Function.RELU) {
+				return Activation.RELU;
+			}
 		}
 		return Activation.IDENTITY;
 	}

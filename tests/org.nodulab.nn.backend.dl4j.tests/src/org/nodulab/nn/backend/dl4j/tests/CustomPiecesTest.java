@@ -99,6 +99,52 @@ class CustomPiecesTest {
 		assertGradients(tiny("bn-features", (g, x) -> g.batchNorm("bn", g.dense("d", g.globalMaxPool(null, x), 5))));
 	}
 
+	/** A ReLU after a batch norm is folded into it (one layer, {@code BatchNormRelu}): gradients, and saved and loaded. */
+	@Test
+	void batchNormWithItsReluAsOneLayer() throws Exception {
+		assertGradients(tiny("bn-relu-volume", (g, x) -> g.relu("r", g.batchNorm("bn", x))));
+		assertGradients(tiny("bn-relu-features", (g, x) -> g.relu("r", g.batchNorm("bn", g.dense("d", g.globalMaxPool(null, x), 5)))));
+		// a batch norm whose output is also read elsewhere keeps its ReLU apart
+		assertGradients(tiny("bn-relu-shared", (g, x) -> {
+			Node bn = g.batchNorm("bn", x);
+			return g.concat("cat", g.relu("r", bn), bn);
+		}));
+		NetworkGraph graph = tiny("bn-relu-saved", (g, x) -> g.relu("r", g.batchNorm("bn", x)));
+		String configuration = savedAndLoaded(graph);
+		assertTrue(configuration.contains("org.nodulab.nn.backend.dl4j.layers.BatchNormRelu") && !configuration.contains("ActivationLayer"),
+				"one layer: " + configuration);
+	}
+
+	/** Trains a few steps, saves, loads: the same outputs. Returns the saved DL4J configuration. */
+	private String savedAndLoaded(NetworkGraph graph) throws Exception {
+		float[] x = new float[3 * 120];
+		java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+		for (int i = 0; i < x.length; i++) {
+			x[i] = (float) r.nextGaussian();
+		}
+		org.nodulab.nn.Batch batch = new org.nodulab.nn.Batch(3, List.of(x), new float[] { 1, 0, 1 });
+		TrainingSettings t = new TrainingSettings();
+		try (TrainableNetwork net = backend.create(graph, t, 4)) {
+			for (int step = 0; step < 5; step++) {
+				net.fit(batch);
+			}
+			java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+			net.save(saved);
+			float[] before = net.predict(batch);
+			try (TrainableNetwork loaded = backend.load(graph, t, new java.io.ByteArrayInputStream(saved.toByteArray()))) {
+				org.junit.jupiter.api.Assertions.assertArrayEquals(before, loaded.predict(batch));
+			}
+			try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(saved.toByteArray()))) {
+				for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null;) {
+					if (e.getName().equals("configuration.json")) {
+						return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+					}
+				}
+			}
+			throw new AssertionError("no configuration.json in the saved network");
+		}
+	}
+
 	@Test
 	void preluWithASlopePerChannel() throws Exception {
 		assertGradients(tiny("prelu-volume", (g, x) -> g.prelu("act", x)));
