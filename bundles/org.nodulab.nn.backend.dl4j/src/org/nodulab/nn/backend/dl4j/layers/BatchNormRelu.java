@@ -3,7 +3,6 @@ package org.nodulab.nn.backend.dl4j.layers;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -47,14 +46,7 @@ public class BatchNormRelu extends BatchNormalization {
 	@Override
 	public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
 			int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-		BatchNormReluLayer layer = new BatchNormReluLayer(conf, networkDataType);
-		layer.setListeners(listeners);
-		layer.setIndex(layerIndex);
-		layer.setParamsViewArray(layerParamsView);
-		Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-		layer.setParamTable(params);
-		layer.setConf(conf);
-		return layer;
+		return CustomLayers.wire(new BatchNormReluLayer(conf, networkDataType), this, conf, listeners, layerIndex, layerParamsView, initializeParams);
 	}
 
 	@Override

@@ -2,7 +2,6 @@ package org.nodulab.nn.backend.dl4j.layers;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -49,13 +48,7 @@ public class CentralPool3D extends NoParamLayer {
 	@Override
 	public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
 			int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-		CentralPool3DLayer layer = new CentralPool3DLayer(conf, networkDataType);
-		layer.setListeners(listeners);
-		layer.setIndex(layerIndex);
-		Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-		layer.setParamTable(params);
-		layer.setConf(conf);
-		return layer;
+		return CustomLayers.wire(new CentralPool3DLayer(conf, networkDataType), this, conf, listeners, layerIndex, layerParamsView, initializeParams);
 	}
 
 	@Override

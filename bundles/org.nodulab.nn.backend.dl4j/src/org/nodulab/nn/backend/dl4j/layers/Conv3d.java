@@ -1,7 +1,6 @@
 package org.nodulab.nn.backend.dl4j.layers;
 
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
@@ -30,13 +29,6 @@ public class Conv3d extends Convolution3D {
 	@Override
 	public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
 			int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-		Conv3dLayer layer = new Conv3dLayer(conf, networkDataType);
-		layer.setListeners(listeners);
-		layer.setIndex(layerIndex);
-		layer.setParamsViewArray(layerParamsView);
-		Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-		layer.setParamTable(params);
-		layer.setConf(conf);
-		return layer;
+		return CustomLayers.wire(new Conv3dLayer(conf, networkDataType), this, conf, listeners, layerIndex, layerParamsView, initializeParams);
 	}
 }
