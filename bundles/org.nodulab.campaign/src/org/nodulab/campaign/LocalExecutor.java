@@ -80,9 +80,11 @@ public final class LocalExecutor implements CampaignExecutor<LocalExecutor.Setti
 					context.out().println("  " + id + ": already queued as job " + existing);
 					continue;
 				}
+				// a run started again (stopped, interrupted, failed) takes its earlier job's place, not the back of the queue
+				String before = existing != null && queue.job(existing).isPresent() ? existing : null;
 				JobRecord r = queue.submit(new JobSpec(context.folder().name() + " " + id,
 						List.of("campaign", "task", context.folder().dir().toString(), id), context.folder().dir().toString(), null,
-						settings(context).priority));
+						settings(context).priority), before);
 				jobs.put(id, r.id());
 				submitted.add(r.id());
 				context.out().println("  " + id + ": job " + r.id());

@@ -36,7 +36,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 /**
  * The job queue the workbench and {@code nodulab jobs} share: jobs run as Eclipse Jobs, each compute device
  * is their scheduling rule, so at most one job computes on a device; the others wait in the queue, highest
- * priority first, then in submission order. Every job is a JSON file in the queue folder (rewritten
+ * priority first, then in submission order (a job that continues an ended one, a resume, takes that one's place).
+ * Every job is a JSON file in the queue folder (rewritten
  * atomically at each state change) with a log beside it, so the queue survives a restart: queued jobs are
  * queued again, a job that was running when the process ended becomes {@code INTERRUPTED} and can be
  * resumed from its run's last checkpoint.
@@ -367,6 +368,27 @@ public final class JobQueue implements AutoCloseable {
 	 * @throws IllegalArgumentException when it asks for a device this queue does not have
 	 */
 	public JobRecord submit(JobSpec spec) throws IOException {
+		return submit(spec, null);
+	}
+
+	/**
+	 * Queues a job that continues an ended one ({@code continues}: its id; null: none) in that job's place: before the
+	 * jobs of its priority submitted after it. A run that stopped or failed and is started again does not wait behind
+	 * every job queued since.
+	 *
+	 * @throws IllegalArgumentException when it asks for a device this queue does not have, or {@code continues} names
+	 *                                  no job or one that has not ended
+	 */
+	public JobRecord submit(JobSpec spec, String continues) throws IOException {
+		long place = 0;
+		if (continues != null) {
+			JobRecord before = job(continues).orElseThrow(() -> new IllegalArgumentException("no job '" + continues + "' in " + dir));
+			if (!before.state().ended()) {
+				throw new IllegalArgumentException("job " + continues + " is " + before.state().name().toLowerCase(java.util.Locale.ROOT)
+						+ "; only a job that ended can be continued in its place");
+			}
+			place = before.order();
+		}
 		JobRecord r;
 		synchronized (this) {
 			if (closed) {
@@ -376,7 +398,7 @@ public final class JobQueue implements AutoCloseable {
 				throw new IllegalArgumentException("no compute device '" + spec.device() + "'; devices: "
 						+ devices.stream().map(ComputeDevice::id).toList());
 			}
-			r = create(spec);
+			r = create(spec, place);
 			if (!client) {
 				records.put(r.id(), r);
 			}
@@ -394,7 +416,7 @@ public final class JobQueue implements AutoCloseable {
 	 * Writes a new job's file with the next sequence number of the folder: under a lock on {@code submit.lock} that
 	 * every process takes to submit, so two processes never give out one number or one id.
 	 */
-	private JobRecord create(JobSpec spec) throws IOException {
+	private JobRecord create(JobSpec spec, long place) throws IOException {
 		synchronized (JobQueue.class) {
 			try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve("submit.lock"), StandardOpenOption.CREATE,
 					StandardOpenOption.READ, StandardOpenOption.WRITE); java.nio.channels.FileLock lock = channel.lock()) {
@@ -418,7 +440,7 @@ public final class JobQueue implements AutoCloseable {
 				}
 				long next = sequence;
 				String id = LocalDateTime.now().format(ID_TIME) + "-" + next;
-				JobRecord r = new JobRecord(id, next, spec, JobRecord.State.QUEUED, null, null, "queued", now(), null, null);
+				JobRecord r = new JobRecord(id, next, spec, JobRecord.State.QUEUED, null, null, "queued", now(), null, null, place);
 				AtomicFiles.create(dir.resolve(id + ".json"), out -> JSON.writeValue(out, r));
 				AtomicFiles.replace(counter, out -> out.write(Long.toString(next + 1).getBytes(StandardCharsets.UTF_8)));
 				nextSequence = next + 1;
@@ -472,7 +494,7 @@ public final class JobQueue implements AutoCloseable {
 	}
 
 	/**
-	 * Queues a job that continues a stopped or interrupted one from its run's last checkpoint.
+	 * Queues a job that continues a stopped or interrupted one from its run's last checkpoint, in its place in the queue.
 	 *
 	 * @throws IllegalArgumentException when the job cannot be resumed (and why)
 	 */
@@ -482,7 +504,7 @@ public final class JobQueue implements AutoCloseable {
 			throw new IllegalArgumentException("job " + id + " is " + r.state().name().toLowerCase(java.util.Locale.ROOT)
 					+ (r.runDir() == null ? " and has no run folder" : "") + "; only stopped or interrupted jobs with a run can be resumed");
 		}
-		return submit(new JobSpec("resume " + r.spec().title(), List.of("resume", r.runDir()), null, r.spec().device(), r.spec().priority()));
+		return submit(new JobSpec("resume " + r.spec().title(), List.of("resume", r.runDir()), null, r.spec().device(), r.spec().priority()), id);
 	}
 
 	/** Jobs a resume job can continue (stopped or interrupted, with a run folder). */
@@ -562,7 +584,8 @@ public final class JobQueue implements AutoCloseable {
 			}
 			List<JobRecord> queued = records.values().stream()
 					.filter(r -> r.state() == JobRecord.State.QUEUED && !jobs.containsKey(r.id()))
-					.sorted(Comparator.comparingInt((JobRecord r) -> -r.spec().priority()).thenComparingLong(JobRecord::sequence))
+					.sorted(Comparator.comparingInt((JobRecord r) -> -r.spec().priority()).thenComparingLong(JobRecord::order)
+							.thenComparingLong(JobRecord::sequence))
 					.toList();
 			for (JobRecord r : queued) {
 				ComputeDevice device = null;

@@ -13,9 +13,11 @@ package org.nodulab.jobs;
  * @param submitted ISO instant
  * @param started ISO instant or null
  * @param ended ISO instant or null
+ * @param place its place in the queue among jobs of its priority: the sequence number of the job it continues (a
+ *        resumed job keeps the place of the one that stopped), or 0 for its own
  */
 public record JobRecord(String id, long sequence, JobSpec spec, State state, String device, String runDir, String message,
-		String submitted, String started, String ended) {
+		String submitted, String started, String ended, long place) {
 
 	/** Life cycle: QUEUED, RUNNING, then one of the end states. */
 	public enum State {
@@ -32,20 +34,25 @@ public record JobRecord(String id, long sequence, JobSpec spec, State state, Str
 		}
 	}
 
+	/** Queue order among jobs of one priority: its {@link #place()}, else its sequence number. */
+	public long order() {
+		return place > 0 ? place : sequence;
+	}
+
 	/** Whether a resume job can continue it. */
 	public boolean resumable() {
 		return (state == State.STOPPED || state == State.INTERRUPTED) && runDir != null;
 	}
 
 	JobRecord withStart(String newDevice, String when) {
-		return new JobRecord(id, sequence, spec, State.RUNNING, newDevice, runDir, "started", submitted, when, null);
+		return new JobRecord(id, sequence, spec, State.RUNNING, newDevice, runDir, "started", submitted, when, null, place);
 	}
 
 	JobRecord withEnd(State newState, String newMessage, String when) {
-		return new JobRecord(id, sequence, spec, newState, device, runDir, newMessage, submitted, started, when);
+		return new JobRecord(id, sequence, spec, newState, device, runDir, newMessage, submitted, started, when, place);
 	}
 
 	JobRecord withRunDir(String dir) {
-		return new JobRecord(id, sequence, spec, state, device, dir, message, submitted, started, ended);
+		return new JobRecord(id, sequence, spec, state, device, dir, message, submitted, started, ended, place);
 	}
 }

@@ -313,6 +313,54 @@ class CampaignCommandsTest {
 		assertTrue(refused.err().contains("these runs were started with another experiment than the campaign file makes now: wide/fold-0"), refused.err());
 	}
 
+	/**
+	 * A run whose job ended without finishing it (cancelled here; stopped, interrupted or failed alike) is queued again
+	 * by the next 'campaign run' in its earlier job's place, not behind every other run of the campaign.
+	 */
+	@Test
+	void aRunStartedAgainTakesItsEarlierJobsPlaceInTheQueue() throws Exception {
+		Path f = write("requeued.yaml", """
+				name: requeued
+				base: base.yaml
+				baseline: base
+				folds: {mode: cv, count: 2}
+				variants:
+				  - name: base
+				    description: the base recipe
+				  - name: wide
+				    description: twice the dense units
+				    overrides:
+				      architectures[0].settings.denseUnits: 16
+				""");
+		Path queue = dir.resolve("queue-requeued");
+		Result first = run("campaign", "run", f.toString(), "-o", "queue=" + queue, "-o", "wait=false");
+		assertEquals(0, first.code(), first.err() + first.out());
+		assertTrue(first.out().contains("4 job(s) queued in"), first.out());
+		Path folder = dir.resolve("campaigns/requeued");
+		Result cancel = run("campaign", "cancel", folder.toString(), "--run", "base/fold-0");
+		assertEquals(0, cancel.code(), cancel.err() + cancel.out());
+		assertTrue(cancel.out().contains("base/fold-0: cancelled job"), cancel.out());
+
+		Result again = run("campaign", "run", f.toString(), "-o", "queue=" + queue, "-o", "wait=false");
+		assertEquals(0, again.code(), again.err() + again.out());
+		assertTrue(again.out().contains("base/fold-1: queued already") && again.out().contains("1 job(s) queued in"), again.out());
+		var json = new com.fasterxml.jackson.databind.ObjectMapper();
+		List<com.fasterxml.jackson.databind.JsonNode> jobs = new java.util.ArrayList<>();
+		try (Stream<Path> files = Files.list(queue)) {
+			for (Path p : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+				jobs.add(json.readTree(p.toFile()));
+			}
+		}
+		jobs.sort(java.util.Comparator.comparingLong(j -> j.path("sequence").asLong()));
+		assertEquals(5, jobs.size(), jobs.toString());
+		assertEquals("CANCELLED", jobs.get(0).path("state").asText(), jobs.get(0).toString());
+		com.fasterxml.jackson.databind.JsonNode requeued = jobs.get(4);
+		assertEquals("requeued base/fold-0", requeued.path("spec").path("title").asText(), requeued.toString());
+		assertEquals(jobs.get(0).path("sequence").asLong(), requeued.path("place").asLong(),
+				"the run takes the place of its cancelled job, ahead of base/fold-1, wide/fold-0 and wide/fold-1: " + requeued);
+		assertEquals(0, run("campaign", "cancel", folder.toString()).code());
+	}
+
 	@Test
 	void aVariantFineTunesTheModelOfAnotherVariantInTheSameFoldAfterIt() throws Exception {
 		// 'tuned' comes first in the file but runs after 'first', whose model of the same fold it starts from (D29 from D28)

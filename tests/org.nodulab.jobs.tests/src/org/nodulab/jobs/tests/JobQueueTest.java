@@ -219,6 +219,37 @@ class JobQueueTest {
 	}
 
 	/**
+	 * A job that continues an ended one (a resume, a campaign's run started again) takes its place: it runs before the
+	 * jobs of its priority queued after the one it continues, also after a restart; a higher priority still goes first.
+	 */
+	@Test
+	void aJobThatContinuesAnEndedOneTakesItsPlaceInTheQueue(@TempDir Path dir) throws Exception {
+		JobQueue first = JobQueue.openHeld(dir, new Recorder(10, null), List.of(CPU));
+		JobRecord stopped = first.submit(job("a", 0));
+		first.submit(job("b", 0));
+		first.submit(job("c", 0));
+		assertTrue(first.cancel(stopped.id()));
+		IllegalArgumentException notEnded = assertThrows(IllegalArgumentException.class,
+				() -> first.submit(job("x", 0), first.jobs().get(1).id()));
+		assertTrue(notEnded.getMessage().contains("is queued"), notEnded.getMessage());
+		assertThrows(IllegalArgumentException.class, () -> first.submit(job("x", 0), "20261207-000000-99"));
+		JobRecord again = first.submit(job("a-again", 0), stopped.id());
+		assertEquals(stopped.sequence(), again.place());
+		assertTrue(again.sequence() > first.jobs().get(2).sequence(), "its own sequence number is still the next one");
+		first.submit(job("urgent", 1));
+		first.close(0);
+
+		Recorder recorder = new Recorder(10, null);
+		JobQueue second = JobQueue.open(dir, recorder, List.of(CPU));
+		try {
+			assertTrue(second.awaitIdle(30_000));
+			assertEquals(List.of("urgent@cpu", "a-again@cpu", "b@cpu", "c@cpu"), recorder.started);
+		} finally {
+			second.close();
+		}
+	}
+
+	/**
 	 * Issue 15: the workbench (or 'nodulab jobs run') runs the queue while 'nodulab jobs submit|list|cancel' work beside
 	 * it from another process: its jobs run there, its cancels are carried out, nothing is lost or run twice.
 	 */
