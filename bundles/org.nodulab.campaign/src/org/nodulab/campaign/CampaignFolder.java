@@ -77,8 +77,10 @@ public final class CampaignFolder {
 	}
 
 	/**
-	 * Creates or updates the folder of a plan: each run's experiment file is written once, and a run whose experiment
-	 * differs from the one it was started with is refused by name (a variant changed after it ran).
+	 * Creates or updates the folder of a plan: a run's experiment file is fixed once the run has started (its folder
+	 * exists), and a started run whose experiment differs from the campaign file's now is refused by name (a variant
+	 * changed after it ran). The experiment of a run that has not started follows the campaign file (a variant edited
+	 * while earlier ones run; a queued task reads it when it starts).
 	 *
 	 * @throws IOException naming the run and the file
 	 */
@@ -86,11 +88,14 @@ public final class CampaignFolder {
 		Path dir = p.folder();
 		Files.createDirectories(dir);
 		List<String> changed = new ArrayList<>();
+		List<CampaignPlan.PlannedRun> edited = new ArrayList<>();
 		for (CampaignPlan.PlannedRun r : p.runs()) {
 			Path f = dir.resolve("experiments").resolve(r.id() + ".yaml");
-			if (Files.exists(f)) {
-				if (!Files.readString(f, StandardCharsets.UTF_8).equals(r.yaml())) {
+			if (Files.exists(f) && !Files.readString(f, StandardCharsets.UTF_8).equals(r.yaml())) {
+				if (Files.exists(dir.resolve("runs").resolve(r.id()))) {
 					changed.add(r.id() + " (" + f + ")");
+				} else {
+					edited.add(r);
 				}
 			}
 		}
@@ -102,6 +107,8 @@ public final class CampaignFolder {
 			Path f = dir.resolve("experiments").resolve(r.id() + ".yaml");
 			if (!Files.exists(f)) {
 				AtomicFiles.create(f, r.yaml());
+			} else if (edited.contains(r)) {
+				AtomicFiles.replace(f, out -> out.write(r.yaml().getBytes(StandardCharsets.UTF_8)));
 			}
 		}
 		Path copy = dir.resolve("campaign.yaml");

@@ -182,7 +182,6 @@ public final class CampaignLoader {
 					problems.add(new SettingsProblem(s.origins().get("training.initFrom"), 0, "variant '" + s.name()
 							+ "' fine-tunes from variant '" + s.from() + "' (its 'from'): leave training.initFrom out"));
 				}
-				tree.with("training").putNull("initFrom"); // set below, once the experiment has been validated
 			}
 			variants.add(new CampaignPlan.VariantPlan(s.name(), s.description(), s.overrides(), s.notebook(), s.from()));
 			if (!applied) {
@@ -206,14 +205,17 @@ public final class CampaignLoader {
 				ObjectNode run = tree.deepCopy();
 				f.apply(run);
 				run.put("name", experimentName(campaign.name, s.name(), f.label()));
+				if (s.from() != null) {
+					// the source run's folder, which need not exist yet: its model is checked when this run starts (CampaignTask);
+					// set before validation, so that a variant evaluating it as it is (0 epochs) is valid
+					run.with("training").put("initFrom", folder.resolve("runs").resolve(s.from()).resolve(f.label()).toString());
+				}
 				String yaml = codec.toYaml(run);
 				try {
-					Experiment e = validator.validate(codec.parse(s.name() + "/" + f.label(), yaml), base.baseDir);
+					Experiment e = validator.validate(codec.parse(s.name() + "/" + f.label(), yaml), base.baseDir, s.from() != null);
 					String after = null;
 					if (s.from() != null) {
-						// the source run does not exist yet: its model is checked when this run starts (CampaignTask)
 						after = CampaignFolder.runId(s.from(), f.label());
-						e.training.initFrom = folder.resolve("runs").resolve(s.from()).resolve(f.label()).toString();
 					}
 					runs.add(new CampaignPlan.PlannedRun(s.name(), f.index(), f.label(), e, codec.toYaml(e), after));
 				} catch (SettingsException x) {

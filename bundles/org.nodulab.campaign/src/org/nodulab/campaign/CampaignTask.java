@@ -43,7 +43,7 @@ public final class CampaignTask {
 			if (after != null) {
 				CampaignFolder.RunStatus source = folder.status(after);
 				if (source.state() != CampaignFolder.RunState.FINISHED) {
-					throw new java.io.IOException(runId + " fine-tunes the best model of " + after + ", which has not finished ("
+					throw new java.io.IOException(runId + " starts from the best model of " + after + ", which has not finished ("
 							+ source.state().label() + (source.message().isBlank() ? "" : ": " + source.message())
 							+ "); 'nodulab campaign run' starts it first");
 				}

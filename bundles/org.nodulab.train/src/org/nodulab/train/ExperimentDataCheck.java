@@ -44,7 +44,7 @@ public class ExperimentDataCheck implements ExperimentCheck {
 				problems.add(new SettingsProblem("dataset." + key, 0, "file " + root.resolve(name) + " does not exist"));
 			}
 		}
-		if (e.training != null && e.training.initFrom != null && !e.training.initFrom.isBlank()) {
+		if (e.training != null && e.training.initFrom != null && !e.training.initFrom.isBlank() && !e.initFromPlanned) {
 			try {
 				checkInitFrom(e);
 			} catch (Exception x) {

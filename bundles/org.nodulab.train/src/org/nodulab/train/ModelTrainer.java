@@ -129,6 +129,9 @@ final class ModelTrainer {
 			}
 		}
 		try {
+			if (mainEpochs == 0 && latest.isEmpty()) {
+				evaluateAsItIs(net, validationSource, testSource);
+			}
 			while (epoch < total) {
 				int round = epoch < mainEpochs ? 0 : 1 + (epoch - mainEpochs) / hm.epochs;
 				if (round == 0 && ModelSelection.stopEarly(run.metrics(), model, e.training.earlyStoppingPatience)) {
@@ -201,6 +204,21 @@ final class ModelTrainer {
 		return finish();
 	}
 
+	/**
+	 * {@code training.epochs: 0} (with {@code initFrom}, which validation requires): the model it starts from is evaluated
+	 * as it is, under this experiment's evaluation settings (test-time augmentation, candidates), as epoch 0: predictions,
+	 * a checkpoint and a metrics row without training figures. A campaign variant that changes only how models are
+	 * evaluated reuses another variant's models this way ({@code from} and 0 epochs) instead of training them again.
+	 */
+	private void evaluateAsItIs(TrainableNetwork net, BatchSource validation, BatchSource test) throws Exception {
+		double[] cpm = evaluateEpoch(0, net, validation, test);
+		Checkpoints.Checkpoint c = run.checkpoints().write(model, 0, 0, 0, 0, 0, -1, net);
+		run.appendMetrics(new RunDirectory.EpochMetrics(model, 0, 0, net.learningRate(), Double.NaN, 0, 0, cpm[0], cpm[1], Double.NaN,
+				cpm[2], cpm[3]));
+		say.accept(String.format(Locale.ROOT, "%s: evaluated as it is (0 epochs): validation loss %s, accuracy %s, CPM %s; test CPM %s (%s)",
+				model, fmt(cpm[2]), fmt(cpm[3]), fmt(cpm[0]), fmt(cpm[1]), run.dir().relativize(c.file())));
+	}
+
 	/** {@code n} of the indices drawn with the seed, in their original order; all of them when {@code n} is 0 or not fewer. */
 	static int[] subsample(int[] indices, int n, long seed) {
 		if (n <= 0 || n >= indices.length) {
@@ -257,8 +275,8 @@ final class ModelTrainer {
 	/** After a kill between an epoch's checkpoint and its metrics row: evaluate again and add the row. */
 	private void repairMetrics(Checkpoints.Checkpoint c, TrainableNetwork net, BatchSource validation, BatchSource test)
 			throws Exception {
-		if (!c.atEpochEnd() || c.epoch() == 0) {
-			return;
+		if (!c.atEpochEnd() || (c.epoch() == 0 && e.training.epochs > 0)) {
+			return; // epoch 0 has a checkpoint of its own only when the model is evaluated as it is
 		}
 		boolean present = run.metrics().stream().anyMatch(m -> m.model().equals(model) && m.epoch() == c.epoch());
 		if (!present) {

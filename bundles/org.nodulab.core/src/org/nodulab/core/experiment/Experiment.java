@@ -60,6 +60,13 @@ public class Experiment implements SelfValidating {
 	@com.fasterxml.jackson.annotation.JsonIgnore
 	public java.nio.file.Path baseDir;
 
+	/**
+	 * Whether {@code training.initFrom} names a run that does not exist yet and will before this experiment runs (a
+	 * campaign variant's {@code from}): checks of the data leave it to the run's start. Not part of the file.
+	 */
+	@com.fasterxml.jackson.annotation.JsonIgnore
+	public boolean initFromPlanned;
+
 	/** A path of the experiment file resolved against its folder (or the working directory). */
 	public java.nio.file.Path resolve(String path) {
 		java.nio.file.Path p = java.nio.file.Path.of(path);
@@ -87,6 +94,7 @@ public class Experiment implements SelfValidating {
 		copy.evaluation = evaluation;
 		copy.output = output;
 		copy.baseDir = baseDir;
+		copy.initFromPlanned = initFromPlanned;
 		return copy;
 	}
 

@@ -79,10 +79,19 @@ public class ExperimentValidator {
 	 * that look at data, such as the training bundle's, use it).
 	 */
 	public Experiment validate(SettingsCodec.Document document, Path baseDir) throws SettingsException {
+		return validate(document, baseDir, false);
+	}
+
+	/**
+	 * As {@link #validate(SettingsCodec.Document, Path)}; {@code initFromPlanned}: its {@code training.initFrom} names a
+	 * run that will exist before it runs (a campaign variant's {@code from}), which is checked when the run starts.
+	 */
+	public Experiment validate(SettingsCodec.Document document, Path baseDir, boolean initFromPlanned) throws SettingsException {
 		List<SettingsProblem> problems = new ArrayList<>();
 		Experiment experiment = codec.convert(document.root(), Experiment.class, "", problems);
 		if (experiment != null) {
 			experiment.baseDir = baseDir;
+			experiment.initFromPlanned = initFromPlanned;
 			experiment.withDefaults();
 			resolve("augmentations", "augmentations", experiment.augmentations, problems);
 			resolve("architectures", "architectures", experiment.architectures, problems);
@@ -147,7 +156,8 @@ public class ExperimentValidator {
 			edit.accept(tree);
 		}
 		try {
-			return validate(codec.parse("the experiment at scale '" + scale + "'", codec.toYaml(tree)), experiment.baseDir);
+			return validate(codec.parse("the experiment at scale '" + scale + "'", codec.toYaml(tree)), experiment.baseDir,
+					experiment.initFromPlanned);
 		} catch (SettingsException x) {
 			for (SettingsProblem p : x.problems()) {
 				String origin = KeyPaths.origin(p.path(), overrides.keySet());

@@ -64,8 +64,8 @@ public class TrainingSettings implements SelfValidating {
 	@JsonPropertyDescription("Learning rate factor applied after each epoch (0.9 in the notebook; 0.7 for fine-tuning)")
 	public double lrDecay = 0.9;
 
-	@Range(min = 1, max = 10000)
-	@JsonPropertyDescription("Number of epochs")
+	@Range(min = 0, max = 10000)
+	@JsonPropertyDescription("Number of epochs; 0 with initFrom evaluates that model as it is (no training), under this experiment's evaluation settings")
 	public int epochs = 10;
 
 	@Range(min = 1, max = 4096)
@@ -109,6 +109,10 @@ public class TrainingSettings implements SelfValidating {
 		}
 		if (initFrom != null && initFrom.isBlank()) {
 			problems.add("initFrom", "must name a model (<run>/<model>@<epoch>) or be left out");
+		}
+		if (epochs == 0 && initFrom == null) {
+			problems.add("epochs", "0 epochs trains nothing and there is no model to evaluate: name one with initFrom "
+					+ "(<run>/<model>@<epoch>; in a campaign, the variant's 'from'), or train for 1 epoch or more");
 		}
 	}
 }

@@ -22,6 +22,7 @@ import org.nodulab.campaign.slurm.SlurmExecutor;
 import org.nodulab.campaign.slurm.SlurmSettings;
 import org.nodulab.cli.internal.NodulabCommand;
 import org.nodulab.cli.internal.Services;
+import org.nodulab.train.RunDirectory;
 import org.osgi.framework.FrameworkUtil;
 
 /**
@@ -358,6 +359,12 @@ class CampaignCommandsTest {
 		assertEquals("requeued base/fold-0", requeued.path("spec").path("title").asText(), requeued.toString());
 		assertEquals(jobs.get(0).path("sequence").asLong(), requeued.path("place").asLong(),
 				"the run takes the place of its cancelled job, ahead of base/fold-1, wide/fold-0 and wide/fold-1: " + requeued);
+
+		// a variant whose runs have not started may still be edited: its queued tasks read the new experiment
+		Files.writeString(f, Files.readString(f).replace("denseUnits: 16", "denseUnits: 12"));
+		Result edited = run("campaign", "run", f.toString(), "-o", "queue=" + queue, "-o", "wait=false");
+		assertEquals(0, edited.code(), edited.err() + edited.out());
+		assertTrue(Files.readString(folder.resolve("experiments/wide/fold-0.yaml")).contains("denseUnits: 12"));
 		assertEquals(0, run("campaign", "cancel", folder.toString()).code());
 	}
 
@@ -378,10 +385,17 @@ class CampaignCommandsTest {
 				      training.epochs: 1
 				  - name: first
 				    description: the base recipe
+				  - name: rotated
+				    description: first's models as they are, their predictions averaged over the test-time rotations
+				    from: first
+				    overrides:
+				      training.epochs: 0
+				      evaluation.testTimeAugmentation: true
 				""");
 		Result plan = run("campaign", "plan", f.toString(), "--no-estimate");
 		assertEquals(0, plan.code(), plan.err() + plan.out());
 		assertTrue(plan.out().contains("    fine-tunes the best model of first (same fold), after it"), plan.out());
+		assertTrue(plan.out().contains("    evaluates (0 epochs) the best model of first (same fold), after it"), plan.out());
 		var p = services.get(org.nodulab.campaign.CampaignService.class).plan(f);
 		Path folder = dir.resolve("campaigns/chain");
 		assertEquals(folder.resolve("runs/first/fold-1").toString(), p.run("tuned/fold-1").orElseThrow().experiment().training.initFrom);
@@ -396,15 +410,27 @@ class CampaignCommandsTest {
 		assertTrue(first >= 0 && first < queued.out().indexOf("tuned/fold-0: job "), "submitted after its source:\n" + queued.out());
 		Result early = run("campaign", "task", folder.toString(), "tuned/fold-0");
 		assertEquals(1, early.code(), early.out());
-		assertTrue(early.err().contains("tuned/fold-0 fine-tunes the best model of first/fold-0, which has not finished (not started)"), early.err());
+		assertTrue(early.err().contains("tuned/fold-0 starts from the best model of first/fold-0, which has not finished (not started)"), early.err());
 		assertFalse(Files.exists(folder.resolve("runs/tuned/fold-0")), "nothing started");
 
 		Result ran = run("jobs", "run", "--queue", queue);
 		assertEquals(0, ran.code(), ran.err() + ran.out());
 		Result status = run("campaign", "status", folder.toString());
-		assertTrue(status.out().contains("campaign chain: 4 runs: 4 finished (100% done)"), status.out());
+		assertTrue(status.out().contains("campaign chain: 6 runs: 6 finished (100% done)"), status.out());
 		String md = Files.readString(folder.resolve("notebook.md"));
 		assertTrue(md.contains("- Changes against the base: fine-tuned from the model of first (same fold); training.learningRate = "), md);
+		assertTrue(md.contains("- Changes against the base: the model of first (same fold), not trained further; training.epochs = 0; "
+				+ "evaluation.testTimeAugmentation = true"), md);
+		for (String fold : List.of("fold-0", "fold-1")) {
+			// the same weights as first's best epoch, evaluated with test-time augmentation: no epoch trained
+			RunDirectory rotated = RunDirectory.open(folder.resolve("runs/rotated/" + fold));
+			assertEquals(List.of(0), rotated.metrics().stream().map(RunDirectory.EpochMetrics::epoch).toList());
+			assertTrue(Files.readString(rotated.resolve("log.txt")).contains("evaluated as it is (0 epochs)"));
+			String experiment = Files.readString(rotated.resolve("experiment.yaml"));
+			assertTrue(experiment.contains("testTimeAugmentation: true") && experiment.contains("initFrom: " + folder.resolve("runs/first/" + fold)),
+					experiment);
+			assertTrue(Files.exists(rotated.resolve("models/m0-vgg.json")), "its model is recorded like a trained one");
+		}
 		for (String fold : List.of("fold-0", "fold-1")) {
 			String log = Files.readString(folder.resolve("runs/tuned/" + fold + "/log.txt"));
 			assertTrue(log.contains("fine-tuning from " + fold + "/"), log);

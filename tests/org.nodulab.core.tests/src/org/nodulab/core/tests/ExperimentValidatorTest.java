@@ -225,7 +225,8 @@ class ExperimentValidatorTest {
 		assertEquals(2, problems.size(), problems.toString());
 		assertTrue(problems.get(0).startsWith("8 scales.quick.overrides.training.epoch: names no key of the experiment: no 'epoch' in training; keys there: "),
 				problems.get(0));
-		assertEquals("11 scales.tiny.overrides.training.epochs: at scale 'tiny' the experiment is invalid: training.epochs: must be between 1 and 10000, got 0",
-				problems.get(1));
+		assertEquals("11 scales.tiny.overrides.training.epochs: at scale 'tiny' the experiment is invalid: training.epochs: 0 epochs trains "
+				+ "nothing and there is no model to evaluate: name one with initFrom (<run>/<model>@<epoch>; in a campaign, the variant's "
+				+ "'from'), or train for 1 epoch or more", problems.get(1));
 	}
 }

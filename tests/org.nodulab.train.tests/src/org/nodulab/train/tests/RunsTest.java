@@ -233,6 +233,38 @@ class RunsTest {
 		assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> RunPredictor.write(r, out));
 	}
 
+	/**
+	 * {@code training.epochs: 0} with {@code initFrom} evaluates that model as it is, as epoch 0: same weights and same
+	 * evaluation settings give the source's test predictions to the bit; without a model to start from it is refused.
+	 */
+	@Test
+	void zeroEpochsEvaluateTheModelItStartsFromAsItIs() throws Exception {
+		Path runs = tmp.resolve("runs-as-is");
+		ExperimentRunner.RunResult source = train(TinyData.yaml("source", runs, 2, TinyData.TINY_VGG, ""), Progress.NONE);
+		int best = source.models().get(0).bestEpoch();
+		String asIs = TinyData.yaml("as-is", runs, 0, TinyData.TINY_VGG, "")
+				.replace("  learningRate: 0.002", "  learningRate: 0.002\n  initFrom: " + source.run().dir() + "/m0-vgg@" + best);
+		ExperimentRunner.RunResult evaluated = train(asIs, Progress.NONE);
+
+		List<RunDirectory.EpochMetrics> metrics = evaluated.run().metrics();
+		assertEquals(1, metrics.size(), metrics.toString());
+		assertEquals(0, metrics.get(0).epoch());
+		assertEquals(0, metrics.get(0).trainSamples());
+		assertTrue(Double.isNaN(metrics.get(0).trainLoss()), metrics.toString());
+		ExperimentRunner.ModelResult m = evaluated.models().get(0);
+		assertEquals(0, m.bestEpoch());
+		assertEquals(source.models().get(0).testCpm(), m.testCpm());
+		assertEquals(source.models().get(0).validationCpm(), m.validationCpm());
+		assertEquals(Files.readAllLines(source.run().resolve("predictions/m0-vgg-test.csv")),
+				Files.readAllLines(evaluated.run().resolve("predictions/m0-vgg-test.csv")), "the same model, the same predictions");
+		assertTrue(Files.readString(evaluated.run().resolve("log.txt")).contains("m0-vgg: evaluated as it is (0 epochs)"));
+		assertTrue(evaluated.run().checkpoints().atEpoch("m0-vgg", 0).isPresent(), "its model is a checkpoint of the run like any other");
+
+		SettingsException nothing = assertThrows(SettingsException.class,
+				() -> TinyData.experiment(TinyData.yaml("nothing", runs, 0, TinyData.TINY_VGG, ""), tmp));
+		assertTrue(nothing.getMessage().contains("training.epochs") && nothing.getMessage().contains("initFrom"), nothing.getMessage());
+	}
+
 	@Test
 	void hardMiningAddsTheMisclassifiedAndCrossValidationMergesTheFolds() throws Exception {
 		Path runs = tmp.resolve("runs");
