@@ -69,6 +69,7 @@ for nb in independent detector hard-mining findings; do
 done
 check "the detector campaign has a variant per numbered experiment it can express (55)" contains "$OUT/notebook-detector.txt" "55 variant(s)"
 check "the detector campaign chains D29 to D28's model" contains "$OUT/notebook-detector.txt" "fine-tunes the best model of D28-den (same fold), after it"
+check "the findings campaign's tta evaluates plain's models as they are" contains "$OUT/notebook-findings.txt" "evaluates (0 epochs) the best model of plain (same fold), after it"
 
 broken=tests/org.nodulab.core.tests/data/broken-experiment.yaml
 ./nodulab validate "$broken" >"$OUT/validate-bad.txt" 2>&1
