@@ -398,7 +398,7 @@ public final class JobQueue implements AutoCloseable {
 				throw new IllegalArgumentException("no compute device '" + spec.device() + "'; devices: "
 						+ devices.stream().map(ComputeDevice::id).toList());
 			}
-			r = create(spec, place);
+			r = create(spec, place, continues == null ? "queued" : "queued in the place of job " + continues);
 			if (!client) {
 				records.put(r.id(), r);
 			}
@@ -416,7 +416,7 @@ public final class JobQueue implements AutoCloseable {
 	 * Writes a new job's file with the next sequence number of the folder: under a lock on {@code submit.lock} that
 	 * every process takes to submit, so two processes never give out one number or one id.
 	 */
-	private JobRecord create(JobSpec spec, long place) throws IOException {
+	private JobRecord create(JobSpec spec, long place, String message) throws IOException {
 		synchronized (JobQueue.class) {
 			try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve("submit.lock"), StandardOpenOption.CREATE,
 					StandardOpenOption.READ, StandardOpenOption.WRITE); java.nio.channels.FileLock lock = channel.lock()) {
@@ -440,7 +440,7 @@ public final class JobQueue implements AutoCloseable {
 				}
 				long next = sequence;
 				String id = LocalDateTime.now().format(ID_TIME) + "-" + next;
-				JobRecord r = new JobRecord(id, next, spec, JobRecord.State.QUEUED, null, null, "queued", now(), null, null, place);
+				JobRecord r = new JobRecord(id, next, spec, JobRecord.State.QUEUED, null, null, message, now(), null, null, place);
 				AtomicFiles.create(dir.resolve(id + ".json"), out -> JSON.writeValue(out, r));
 				AtomicFiles.replace(counter, out -> out.write(Long.toString(next + 1).getBytes(StandardCharsets.UTF_8)));
 				nextSequence = next + 1;

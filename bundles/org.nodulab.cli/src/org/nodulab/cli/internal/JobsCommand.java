@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nodulab jobs}: the job queue the workbench uses, from the command line. */
 @Command(name = "jobs", description = {
-		"The job queue shared with the workbench (folder -Dnodulab.jobs, default ~/.nodulab/jobs): at most one job per compute device, the others wait, highest priority first, then in submission order.",
+		"The job queue shared with the workbench (folder -Dnodulab.jobs, default ~/.nodulab/jobs): at most one job per compute device, the others wait, highest priority first, then in submission order (a resumed job in the place of the one it continues).",
 		"Without a subcommand: lists the jobs." }, subcommands = { JobsCommand.Submit.class, JobsCommand.Run.class,
 				JobsCommand.Cancel.class, JobsCommand.Resume.class })
 public final class JobsCommand implements Callable<Integer> {

@@ -235,6 +235,7 @@ class JobQueueTest {
 		assertThrows(IllegalArgumentException.class, () -> first.submit(job("x", 0), "20261207-000000-99"));
 		JobRecord again = first.submit(job("a-again", 0), stopped.id());
 		assertEquals(stopped.sequence(), again.place());
+		assertEquals("queued in the place of job " + stopped.id(), again.message());
 		assertTrue(again.sequence() > first.jobs().get(2).sequence(), "its own sequence number is still the next one");
 		first.submit(job("urgent", 1));
 		first.close(0);
