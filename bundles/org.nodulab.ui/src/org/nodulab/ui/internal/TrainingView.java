@@ -159,15 +159,15 @@ public class TrainingView extends ViewPart {
 		for (Map.Entry<String, List<RunDirectory.EpochMetrics>> e : byModel.entrySet()) {
 			List<RunDirectory.EpochMetrics> rows = e.getValue();
 			epochs = Math.max(epochs, rows.size());
-			double[] x = new double[rows.size()];
-			double[] loss = new double[rows.size()];
-			for (int k = 0; k < rows.size(); k++) {
-				x[k] = k + 1;
-				loss[k] = rows.get(k).trainLoss();
-			}
+			// no training loss for a model evaluated as it is (0 epochs) or where the loss diverged: left out, not plotted as NaN
+			int[] trained = java.util.stream.IntStream.range(0, rows.size()).filter(k -> !Double.isNaN(rows.get(k).trainLoss())).toArray();
+			double[] x = java.util.Arrays.stream(trained).mapToDouble(k -> k + 1).toArray();
+			double[] loss = java.util.Arrays.stream(trained).mapToDouble(k -> rows.get(k).trainLoss()).toArray();
 			Color colour = Charts.colour(chart.getDisplay(), i++);
 			colours.add(colour);
-			Charts.line(chart, e.getKey() + " loss", x, loss, colour);
+			if (trained.length > 0) {
+				Charts.line(chart, e.getKey() + " loss", x, loss, colour);
+			}
 			series(e.getKey() + " validation loss", rows, RunDirectory.EpochMetrics::validationLoss, false, colour, LineStyle.DASHDOT);
 			series(e.getKey() + " validation CPM", rows, RunDirectory.EpochMetrics::validationCpm, true, colour, LineStyle.DASH);
 			series(e.getKey() + " test CPM", rows, RunDirectory.EpochMetrics::testCpm, true, colour, LineStyle.DOT);
