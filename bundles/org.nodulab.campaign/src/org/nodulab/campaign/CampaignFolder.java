@@ -88,14 +88,14 @@ public final class CampaignFolder {
 		Path dir = p.folder();
 		Files.createDirectories(dir);
 		List<String> changed = new ArrayList<>();
-		List<CampaignPlan.PlannedRun> edited = new ArrayList<>();
+		java.util.Set<String> edited = new java.util.HashSet<>();
 		for (CampaignPlan.PlannedRun r : p.runs()) {
 			Path f = dir.resolve("experiments").resolve(r.id() + ".yaml");
 			if (Files.exists(f) && !Files.readString(f, StandardCharsets.UTF_8).equals(r.yaml())) {
 				if (Files.exists(dir.resolve("runs").resolve(r.id()))) {
 					changed.add(r.id() + " (" + f + ")");
 				} else {
-					edited.add(r);
+					edited.add(r.id());
 				}
 			}
 		}
@@ -107,7 +107,7 @@ public final class CampaignFolder {
 			Path f = dir.resolve("experiments").resolve(r.id() + ".yaml");
 			if (!Files.exists(f)) {
 				AtomicFiles.create(f, r.yaml());
-			} else if (edited.contains(r)) {
+			} else if (edited.contains(r.id())) {
 				AtomicFiles.replace(f, out -> out.write(r.yaml().getBytes(StandardCharsets.UTF_8)));
 			}
 		}
@@ -146,6 +146,7 @@ public final class CampaignFolder {
 			o.put("description", v.description());
 			if (v.from() != null) {
 				o.put("from", v.from());
+				o.put("evaluatesOnly", p.evaluatesOnly(v));
 			}
 			o.set("overrides", CampaignFolder.JSON.valueToTree(v.overrides()));
 			if (v.notebook() != null) {
@@ -161,9 +162,7 @@ public final class CampaignFolder {
 			if (r.after() != null) {
 				o.put("after", r.after());
 			}
-			o.put("epochs", r.experiment().architectures.size() == 0 ? 0
-					: java.util.stream.IntStream.range(0, r.experiment().architectures.size())
-							.map(i -> r.experiment().forArchitecture(i).training.epochs).sum());
+			o.put("epochs", r.epochs());
 		}
 		json.put("updated", Instant.now().toString());
 		AtomicFiles.replace(dir.resolve(PLAN), out -> CampaignFolder.JSON.writerWithDefaultPrettyPrinter().writeValue(out, json));

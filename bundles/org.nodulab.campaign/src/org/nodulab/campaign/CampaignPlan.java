@@ -43,6 +43,12 @@ public record CampaignPlan(Path file, Campaign campaign, Path folder, Path baseF
 	 */
 	public record PlannedRun(String variant, int fold, String foldLabel, Experiment experiment, String yaml, String after) {
 
+		/** The epochs it trains, over all its architectures (0: it evaluates the model it starts from as it is). */
+		public int epochs() {
+			return java.util.stream.IntStream.range(0, experiment.architectures.size())
+					.map(i -> experiment.forArchitecture(i).training.epochs).sum();
+		}
+
 		/** {@code <variant>/<fold label>}: the run's folder below {@code runs/} and its name in messages. */
 		public String id() {
 			return variant + "/" + foldLabel;
@@ -90,5 +96,10 @@ public record CampaignPlan(Path file, Campaign campaign, Path folder, Path baseF
 
 	public List<PlannedRun> runsOf(String variant) {
 		return runs.stream().filter(r -> r.variant().equals(variant)).toList();
+	}
+
+	/** Whether a variant only evaluates the models of the variant it comes {@code from}: none of its runs trains an epoch. */
+	public boolean evaluatesOnly(VariantPlan v) {
+		return v.from() != null && runsOf(v.name()).stream().allMatch(r -> r.epochs() == 0);
 	}
 }

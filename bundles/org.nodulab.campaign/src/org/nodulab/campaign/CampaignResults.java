@@ -127,9 +127,9 @@ public final class CampaignResults {
 			JsonNode v = folder.variant(variant);
 			Row row = row("variant", variant, v.path("description").asText(), byFold, folds, seeds, bootstrap, seed, confidence,
 					references, pooled, pooledFroc, baseline, v.hasNonNull("notebook") ? v.get("notebook").asDouble() : null,
-					(v.hasNonNull("from") ? (v.path("overrides").path("training.epochs").asInt(-1) == 0 ? "the model of " : "fine-tuned from the model of ")
-							+ v.path("from").asText() + " (same fold)" + (v.path("overrides").path("training.epochs").asInt(-1) == 0 ? ", not trained further" : "")
-							+ "; " : "")
+					(!v.hasNonNull("from") ? ""
+							: v.path("evaluatesOnly").asBoolean() ? "the model of " + v.path("from").asText() + " (same fold), not trained further; "
+									: "fine-tuned from the model of " + v.path("from").asText() + " (same fold); ")
 							+ changes(v.path("overrides")), "");
 			rows.put(variant, row);
 			if (pooled.containsKey(variant)) {

@@ -98,8 +98,8 @@ public final class CampaignCommand implements Runnable {
 			for (CampaignPlan.VariantPlan v : plan.variants()) {
 				out.printf("%s%s%n", v.name(), v.description().isBlank() ? "" : ": " + v.description());
 				if (v.from() != null) {
-					boolean asItIs = plan.runsOf(v.name()).stream().allMatch(r -> r.experiment().training.epochs == 0);
-					out.printf("    %s the best model of %s (same fold), after it%n", asItIs ? "evaluates (0 epochs)" : "fine-tunes", v.from());
+					out.printf("    %s the best model of %s (same fold), after it%n", plan.evaluatesOnly(v) ? "evaluates (0 epochs)" : "fine-tunes",
+							v.from());
 				}
 				if (v.overrides().isEmpty()) {
 					out.println("    overrides: none (the base experiment)");
