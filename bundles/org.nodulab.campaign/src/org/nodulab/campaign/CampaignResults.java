@@ -52,10 +52,34 @@ public final class CampaignResults {
 	/** One line of the table. */
 	public record Row(String kind, String name, String description, Map<String, Double> foldCpm, int finished, int planned,
 			double mean, double sd, double pooled, double lower, double upper, double delta, double deltaLower,
-			double deltaUpper, double pWorse, Double notebook, String changes, String note) {
+			double deltaUpper, double pWorse, Double notebook, String changes, String note, Interim interim) {
 
 		public boolean complete() {
 			return finished == planned && planned > 0;
+		}
+
+		Row withNote(String note) {
+			return new Row(kind, name, description, foldCpm, finished, planned, mean, sd, pooled, lower, upper, delta, deltaLower,
+					deltaUpper, pWorse, notebook, changes, note, interim);
+		}
+	}
+
+	/**
+	 * The figures of a row whose folds have not all finished, marked as such wherever they are shown: the CPM pooled over
+	 * the folds finished so far ({@code folds}) with its bootstrap interval, and the paired comparison with the baseline
+	 * over the folds both have finished ({@code comparedFolds}, empty while they share none). Never mixed into the final
+	 * figures: those appear only once every fold has finished.
+	 */
+	public record Interim(List<String> folds, double pooled, double lower, double upper, List<String> comparedFolds, double delta,
+			double deltaLower, double deltaUpper, double pWorse, String note) {
+
+		Interim withNote(String note) {
+			return new Interim(folds, pooled, lower, upper, comparedFolds, delta, deltaLower, deltaUpper, pWorse, note);
+		}
+
+		/** {@code over 7 of 10 folds (fold-0, ...)}. */
+		public String scope(int planned) {
+			return "over " + folds.size() + " of " + planned + " folds";
 		}
 	}
 
@@ -126,7 +150,7 @@ public final class CampaignResults {
 			Map<String, RunData> byFold = data.get(variant);
 			JsonNode v = folder.variant(variant);
 			Row row = row("variant", variant, v.path("description").asText(), byFold, folds, seeds, bootstrap, seed, confidence,
-					references, pooled, pooledFroc, baseline, v.hasNonNull("notebook") ? v.get("notebook").asDouble() : null,
+					references, pooled, pooledFroc, baseline, data.get(baseline), v.hasNonNull("notebook") ? v.get("notebook").asDouble() : null,
 					(!v.hasNonNull("from") ? ""
 							: v.path("evaluatesOnly").asBoolean() ? "the model of " + v.path("from").asText() + " (same fold), not trained further; "
 									: "fine-tuned from the model of " + v.path("from").asText() + " (same fold); ")
@@ -166,13 +190,29 @@ public final class CampaignResults {
 			String best = members.stream().filter(m -> rows.get(m) != null && !Double.isNaN(rows.get(m).pooled()))
 					.max(Comparator.comparingDouble(m -> rows.get(m).pooled())).orElse(null);
 			Row row = row("ensemble", name, combine + " of " + String.join(", ", members), byFold, folds, seeds, bootstrap, seed,
-					confidence, references, pooled, pooledFroc, baseline, null, "", String.join("; ", notes));
+					confidence, references, pooled, pooledFroc, baseline, data.get(baseline), null, "", String.join("; ", notes));
 			if (best != null && pooled.containsKey(name)) {
 				double[] d = paired(pooledFroc.get(name), pooledFroc.get(best), confidence);
+				row = row.withNote((row.note().isEmpty() ? "" : row.note() + "; ")
+						+ String.format(Locale.ROOT, "against its best member %s: %+.4f [%+.4f, %+.4f]", best, d[0], d[1], d[2]));
+			} else if (row.interim() != null) {
+				// interim: the members pooled over the same folds as the ensemble, the best of them against it
+				List<String> on = row.interim().folds();
+				FrocResult ensemble = evaluate(name + "-interim", pool(byFold, on, seeds), bootstrap, seed, confidence, references);
+				String bestNow = null;
+				FrocResult bestFroc = null;
+				for (String m : members) {
+					FrocResult f = evaluate(m + "-interim", pool(data.get(m), on, seeds), bootstrap, seed, confidence, references);
+					if (bestFroc == null || f.cpm() > bestFroc.cpm()) {
+						bestNow = m;
+						bestFroc = f;
+					}
+				}
+				double[] d = paired(ensemble, bestFroc, confidence);
 				row = new Row(row.kind(), row.name(), row.description(), row.foldCpm(), row.finished(), row.planned(), row.mean(),
 						row.sd(), row.pooled(), row.lower(), row.upper(), row.delta(), row.deltaLower(), row.deltaUpper(), row.pWorse(),
-						null, "", (row.note().isEmpty() ? "" : row.note() + "; ")
-								+ String.format(Locale.ROOT, "against its best member %s: %+.4f [%+.4f, %+.4f]", best, d[0], d[1], d[2]));
+						row.notebook(), row.changes(), row.note(), row.interim().withNote(String.format(Locale.ROOT,
+								"against its best member over the same folds, %s: %+.4f [%+.4f, %+.4f]", bestNow, d[0], d[1], d[2])));
 			}
 			ensembleRows.add(row);
 		}
@@ -182,8 +222,8 @@ public final class CampaignResults {
 
 	private static Row row(String kind, String name, String description, Map<String, RunData> byFold, List<String> folds,
 			boolean seeds, int bootstrap, long seed, double confidence, Map<Path, Luna16Reference> references,
-			Map<String, Pooled> pooled, Map<String, FrocResult> pooledFroc, String baseline, Double notebook, String changes,
-			String note) throws Exception {
+			Map<String, Pooled> pooled, Map<String, FrocResult> pooledFroc, String baseline, Map<String, RunData> baselineByFold,
+			Double notebook, String changes, String note) throws Exception {
 		Map<String, Double> foldCpm = new LinkedHashMap<>();
 		for (Map.Entry<String, RunData> f : byFold.entrySet()) {
 			RunData d = f.getValue();
@@ -204,12 +244,11 @@ public final class CampaignResults {
 		double dLower = Double.NaN;
 		double dUpper = Double.NaN;
 		double pWorse = Double.NaN;
+		Interim interim = null;
 		if (byFold.size() == folds.size() && !folds.isEmpty()) {
 			Pooled pool = pool(byFold, folds, seeds);
 			pooled.put(name, pool);
-			Luna16Reference ref = reference(references, pool.dataset());
-			FrocResult froc = Luna16Evaluation.evaluate(pool.scans(), ref.annotations(), ref.excluded(), pool.predictions(),
-					new Luna16Evaluation.Options(safe(name), 100, bootstrap, seed, null, confidence));
+			FrocResult froc = evaluate(name, pool, bootstrap, seed, confidence, references);
 			pooledFroc.put(name, froc);
 			p = froc.cpm();
 			double[] interval = froc.cpmInterval();
@@ -225,9 +264,44 @@ public final class CampaignResults {
 				dUpper = d[2];
 				pWorse = d[3];
 			}
+		} else if (!byFold.isEmpty()) {
+			interim = interim(name, byFold, folds, seeds, bootstrap, seed, confidence, references,
+					name.equals(baseline) ? null : baselineByFold);
 		}
 		return new Row(kind, name, description, foldCpm, byFold.size(), folds.size(), mean, sd, p, lower, upper, delta, dLower,
-				dUpper, pWorse, notebook, changes, note);
+				dUpper, pWorse, notebook, changes, note, interim);
+	}
+
+	/**
+	 * The interim figures of a row with some folds finished: pooled over those, and against the baseline over the folds
+	 * both have finished (the same scans, the same resamples).
+	 */
+	private static Interim interim(String name, Map<String, RunData> byFold, List<String> folds, boolean seeds, int bootstrap,
+			long seed, double confidence, Map<Path, Luna16Reference> references, Map<String, RunData> baselineByFold)
+			throws Exception {
+		List<String> done = folds.stream().filter(byFold::containsKey).toList();
+		FrocResult froc = evaluate(name + "-interim", pool(byFold, done, seeds), bootstrap, seed, confidence, references);
+		double[] interval = froc.cpmInterval() != null ? froc.cpmInterval() : new double[] { Double.NaN, Double.NaN };
+		List<String> common = baselineByFold == null ? List.of() : done.stream().filter(baselineByFold::containsKey).toList();
+		double[] d = { Double.NaN, Double.NaN, Double.NaN, Double.NaN };
+		if (!common.isEmpty()) {
+			Pooled mine = pool(byFold, common, seeds);
+			Pooled theirs = pool(baselineByFold, common, seeds);
+			if (mine.scans().equals(theirs.scans())) {
+				FrocResult a = common.size() == done.size() ? froc : evaluate(name + "-interim", mine, bootstrap, seed, confidence, references);
+				d = paired(a, evaluate("baseline-interim", theirs, bootstrap, seed, confidence, references), confidence);
+			} else {
+				common = List.of();
+			}
+		}
+		return new Interim(done, froc.cpm(), interval[0], interval[1], common, d[0], d[1], d[2], d[3], "");
+	}
+
+	private static FrocResult evaluate(String name, Pooled pool, int bootstrap, long seed, double confidence,
+			Map<Path, Luna16Reference> references) throws IOException {
+		Luna16Reference ref = reference(references, pool.dataset());
+		return Luna16Evaluation.evaluate(pool.scans(), ref.annotations(), ref.excluded(), pool.predictions(),
+				new Luna16Evaluation.Options(safe(name), 100, bootstrap, seed, null, confidence));
 	}
 
 	/**
@@ -403,7 +477,9 @@ public final class CampaignResults {
 			List<String> header = new ArrayList<>(List.of("kind", "name"));
 			t.folds().forEach(f -> header.add("cpm_" + f));
 			header.addAll(List.of("runs_finished", "runs_planned", "mean", "sd", "pooled_cpm", "pooled_lower", "pooled_upper",
-					"delta_vs_" + t.baseline(), "delta_lower", "delta_upper", "p_not_better", "notebook_cpm", "changes", "note"));
+					"delta_vs_" + t.baseline(), "delta_lower", "delta_upper", "p_not_better", "notebook_cpm", "changes", "note",
+					"interim_folds", "interim_pooled_cpm", "interim_lower", "interim_upper", "interim_compared_folds", "interim_delta",
+					"interim_delta_lower", "interim_delta_upper", "interim_p_not_better", "interim_note"));
 			CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).get());
 			for (Row r : t.all()) {
 				List<Object> values = new ArrayList<>(List.of(r.kind(), r.name()));
@@ -411,6 +487,14 @@ public final class CampaignResults {
 				values.addAll(List.of(r.finished(), r.planned(), num(r.mean()), num(r.sd()), num(r.pooled()), num(r.lower()),
 						num(r.upper()), num(r.delta()), num(r.deltaLower()), num(r.deltaUpper()), num(r.pWorse()),
 						num(r.notebook()), r.changes(), r.note()));
+				Interim i = r.interim();
+				if (i == null) {
+					values.addAll(java.util.Collections.nCopies(10, ""));
+				} else {
+					values.addAll(List.of(String.join(" ", i.folds()), num(i.pooled()), num(i.lower()), num(i.upper()),
+							String.join(" ", i.comparedFolds()), num(i.delta()), num(i.deltaLower()), num(i.deltaUpper()),
+							num(i.pWorse()), i.note()));
+				}
 				csv.printRecord(values);
 			}
 			csv.flush();
@@ -458,6 +542,13 @@ public final class CampaignResults {
 			}
 		} else {
 			b.append("pooled CPM pending (" + r.finished() + " of " + r.planned() + " runs finished)");
+			Interim i = r.interim();
+			if (i != null) {
+				b.append(String.format(Locale.ROOT, "; interim, %s: %.4f", i.scope(r.planned()), i.pooled()));
+				if (!Double.isNaN(i.lower())) {
+					b.append(String.format(Locale.ROOT, " [%.4f, %.4f]", i.lower(), i.upper()));
+				}
+			}
 		}
 		if (!Double.isNaN(r.mean())) {
 			b.append(String.format(Locale.ROOT, "; over folds %.4f", r.mean()));
@@ -473,12 +564,63 @@ public final class CampaignResults {
 			return "the baseline";
 		}
 		if (Double.isNaN(r.delta())) {
-			return "not compared yet";
+			Interim i = r.interim();
+			if (i == null || i.comparedFolds().isEmpty()) {
+				return "not compared yet";
+			}
+			String verdict = Double.isNaN(i.deltaLower()) ? "" : i.deltaLower() > 0 ? " — better than the baseline so far"
+					: i.deltaUpper() < 0 ? " — worse than the baseline so far" : " — no difference shown so far";
+			return String.format(Locale.ROOT, "not final; interim, over the %d folds both have finished (%s): %+.4f against %s "
+					+ "[%+.4f, %+.4f] (paired bootstrap over the same scans; not better in %.1f%% of resamples)%s",
+					i.comparedFolds().size(), String.join(", ", i.comparedFolds()), i.delta(), t.baseline(), i.deltaLower(),
+					i.deltaUpper(), 100 * i.pWorse(), verdict);
 		}
 		String verdict = Double.isNaN(r.deltaLower()) ? "" : r.deltaLower() > 0 ? " — better than the baseline"
 				: r.deltaUpper() < 0 ? " — worse than the baseline" : " — no difference shown";
 		return String.format(Locale.ROOT, "%+.4f against %s [%+.4f, %+.4f] (paired bootstrap over the same scans; not better in %.1f%% of resamples)%s",
 				r.delta(), t.baseline(), r.deltaLower(), r.deltaUpper(), 100 * r.pWorse(), verdict);
+	}
+
+	/** A table's note under interim figures (marked {@code *} in plain text). */
+	public static final String INTERIM_NOTE = "* interim: pooled over the folds finished so far, compared with the baseline over the folds "
+			+ "both have finished; final once every fold has finished";
+
+	/** The pooled CPM in plain text: final, or interim (marked {@code *}, with the folds it covers), or empty. */
+	public static String pooledText(Row r) {
+		String s = pooledCell(r);
+		return s.startsWith("_") ? s.substring(1, s.length() - 1) + "*" : s;
+	}
+
+	/** The comparison with the baseline in plain text: final, or interim (marked {@code *}), or empty. */
+	public static String deltaText(Row r) {
+		String s = deltaCell(r);
+		return s.startsWith("_") ? s.substring(1, s.length() - 1) + "*" : s;
+	}
+
+	/** The pooled CPM as a table shows it: final, or interim (in italics, with the folds it covers), or empty. */
+	static String pooledCell(Row r) {
+		if (!Double.isNaN(r.pooled())) {
+			return f4(r.pooled()) + (Double.isNaN(r.lower()) ? "" : " [" + f4(r.lower()) + ", " + f4(r.upper()) + "]");
+		}
+		Interim i = r.interim();
+		if (i == null) {
+			return "";
+		}
+		return "_" + f4(i.pooled()) + (Double.isNaN(i.lower()) ? "" : " [" + f4(i.lower()) + ", " + f4(i.upper()) + "]") + " "
+				+ i.folds().size() + "/" + r.planned() + " folds_";
+	}
+
+	/** The comparison with the baseline as a table shows it: final, or interim (in italics, over the folds both finished). */
+	static String deltaCell(Row r) {
+		if (!Double.isNaN(r.delta())) {
+			return String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", r.delta(), r.deltaLower(), r.deltaUpper());
+		}
+		Interim i = r.interim();
+		if (i == null || i.comparedFolds().isEmpty()) {
+			return "";
+		}
+		return String.format(Locale.ROOT, "_%+.4f [%+.4f, %+.4f] %d/%d folds_", i.delta(), i.deltaLower(), i.deltaUpper(),
+				i.comparedFolds().size(), r.planned());
 	}
 
 	static String markdown(Table t, List<String> best) {
@@ -500,9 +642,12 @@ public final class CampaignResults {
 			b.append("| ").append(r.kind().equals("ensemble") ? "ensemble " : "").append(r.name()).append(" | ");
 			t.folds().forEach(f -> b.append(r.foldCpm().containsKey(f) ? f4(r.foldCpm().get(f)) : "…").append(" | "));
 			b.append(f4(r.mean())).append(Double.isNaN(r.sd()) ? "" : " ± " + f4(r.sd())).append(" | ");
-			b.append(f4(r.pooled())).append(Double.isNaN(r.lower()) ? "" : " [" + f4(r.lower()) + ", " + f4(r.upper()) + "]").append(" | ");
-			b.append(Double.isNaN(r.delta()) ? "" : String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", r.delta(), r.deltaLower(), r.deltaUpper())).append(" | ");
+			b.append(pooledCell(r)).append(" | ").append(deltaCell(r)).append(" | ");
 			b.append(r.notebook() == null ? "" : f4(r.notebook()) + " / " + f4(r.pooled())).append(" |\n");
+		}
+		if (t.all().stream().anyMatch(r -> r.interim() != null)) {
+			b.append("\n_Figures in italics are interim: pooled over the folds finished so far, and compared with the baseline "
+					+ "over the folds both have finished. They become final once every fold has finished._\n");
 		}
 		b.append("\n");
 		for (Row r : t.variants()) {
@@ -524,6 +669,9 @@ public final class CampaignResults {
 			b.append("- Comparison: ").append(comparison(r, t)).append("\n");
 			if (!r.note().isBlank()) {
 				b.append("- ").append(r.note()).append("\n");
+			}
+			if (r.interim() != null && !r.interim().note().isBlank()) {
+				b.append("- Interim, ").append(r.interim().scope(r.planned())).append(": ").append(r.interim().note()).append("\n");
 			}
 			b.append("\n");
 		}
@@ -557,9 +705,17 @@ public final class CampaignResults {
 					.append(esc(r.name())).append("</a></td>");
 			t.folds().forEach(f -> b.append(r.foldCpm().containsKey(f) ? "<td>" + f4(r.foldCpm().get(f)) + "</td>" : "<td class=\"pending\">…</td>"));
 			b.append("<td>").append(f4(r.mean())).append(Double.isNaN(r.sd()) ? "" : " ± " + f4(r.sd())).append("</td>");
-			b.append("<td>").append(f4(r.pooled())).append(Double.isNaN(r.lower()) ? "" : " [" + f4(r.lower()) + ", " + f4(r.upper()) + "]").append("</td>");
-			String cls = Double.isNaN(r.deltaLower()) ? "" : r.deltaLower() > 0 ? " class=\"better\"" : r.deltaUpper() < 0 ? " class=\"worse\"" : "";
-			b.append("<td").append(cls).append(">").append(Double.isNaN(r.delta()) ? "" : String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", r.delta(), r.deltaLower(), r.deltaUpper())).append("</td>");
+			if (Double.isNaN(r.pooled()) && r.interim() != null) {
+				b.append("<td class=\"pending\"><i>").append(esc(pooledText(r))).append("</i></td>");
+			} else {
+				b.append("<td>").append(f4(r.pooled())).append(Double.isNaN(r.lower()) ? "" : " [" + f4(r.lower()) + ", " + f4(r.upper()) + "]").append("</td>");
+			}
+			if (Double.isNaN(r.delta()) && r.interim() != null) {
+				b.append("<td class=\"pending\"><i>").append(esc(deltaText(r))).append("</i></td>");
+			} else {
+				String cls = Double.isNaN(r.deltaLower()) ? "" : r.deltaLower() > 0 ? " class=\"better\"" : r.deltaUpper() < 0 ? " class=\"worse\"" : "";
+				b.append("<td").append(cls).append(">").append(Double.isNaN(r.delta()) ? "" : String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", r.delta(), r.deltaLower(), r.deltaUpper())).append("</td>");
+			}
 			b.append("<td>").append(r.notebook() == null ? "" : f4(r.notebook()) + " / " + f4(r.pooled())).append("</td></tr>\n");
 		}
 		b.append("</table>\n");
@@ -585,6 +741,9 @@ public final class CampaignResults {
 			}
 			if (!r.note().isBlank()) {
 				b.append("<li>").append(esc(r.note())).append("</li>");
+			}
+			if (r.interim() != null && !r.interim().note().isBlank()) {
+				b.append("<li>Interim, ").append(esc(r.interim().scope(r.planned()))).append(": ").append(esc(r.interim().note())).append("</li>");
 			}
 			b.append("</ul></section>\n");
 		}

@@ -237,13 +237,17 @@ public final class CampaignCommand implements Runnable {
 	}
 
 	static void printTable(PrintWriter out, CampaignResults.Table t) {
-		out.printf(Locale.ROOT, "%-28s %9s %17s %26s %27s%n", "", "finished", "mean ± sd", "pooled CPM [interval]", "vs " + t.baseline());
+		out.printf(Locale.ROOT, "%-28s %9s %17s  %36s  %38s%n", "", "finished", "mean ± sd", "pooled CPM [interval]", "vs " + t.baseline());
 		for (CampaignResults.Row r : t.all()) {
-			out.printf(Locale.ROOT, "%-28s %4d / %-3d %17s %26s %27s%n", (r.kind().equals("ensemble") ? "[e] " : "") + r.name(), r.finished(),
+			out.printf(Locale.ROOT, "%-28s %4d / %-3d %17s  %36s  %38s%n", (r.kind().equals("ensemble") ? "[e] " : "") + r.name(), r.finished(),
 					r.planned(), Double.isNaN(r.mean()) ? "" : String.format(Locale.ROOT, "%.4f ± %s", r.mean(), Double.isNaN(r.sd()) ? "-" : String.format(Locale.ROOT, "%.4f", r.sd())),
-					Double.isNaN(r.pooled()) ? "" : String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", r.pooled(), r.lower(), r.upper()),
-					Double.isNaN(r.delta()) ? "" : String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", r.delta(), r.deltaLower(), r.deltaUpper()));
+					CampaignResults.pooledText(r), CampaignResults.deltaText(r));
 		}
+		if (t.all().stream().anyMatch(r -> r.interim() != null)) {
+			out.println(CampaignResults.INTERIM_NOTE);
+		}
+		t.all().stream().filter(r -> r.interim() != null && !r.interim().note().isBlank()).forEach(r -> out.printf(Locale.ROOT,
+				"%s, interim %s: %s%n", r.name(), r.interim().scope(r.planned()), r.interim().note()));
 	}
 
 	/** {@code nodulab campaign cancel F}. */

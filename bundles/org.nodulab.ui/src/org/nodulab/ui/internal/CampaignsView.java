@@ -98,8 +98,9 @@ public class CampaignsView extends ViewPart {
 		results = new Table(sash, SWT.BORDER | SWT.FULL_SELECTION);
 		results.setHeaderVisible(true);
 		results.setLinesVisible(true);
-		for (String[] c : new String[][] { { "", "170" }, { "runs", "60" }, { "mean ± sd", "120" }, { "pooled CPM [interval]", "190" },
-				{ "vs baseline [interval]", "200" }, { "notebook", "70" } }) {
+		results.setToolTipText(CampaignResults.INTERIM_NOTE);
+		for (String[] c : new String[][] { { "", "170" }, { "runs", "60" }, { "mean ± sd", "120" }, { "pooled CPM [interval]", "250" },
+				{ "vs baseline [interval]", "260" }, { "notebook", "70" } }) {
 			TableColumn col = new TableColumn(results, SWT.LEFT);
 			col.setText(c[0]);
 			col.setWidth(Integer.parseInt(c[1]));
@@ -284,8 +285,8 @@ public class CampaignsView extends ViewPart {
 				TableItem item = new TableItem(results, SWT.NONE);
 				item.setText(new String[] { (r.kind().equals("ensemble") ? "ensemble " : "") + r.name(), r.finished() + "/" + r.planned(),
 						Double.isNaN(r.mean()) ? "" : String.format(Locale.ROOT, "%.4f ± %s", r.mean(), Double.isNaN(r.sd()) ? "–" : String.format(Locale.ROOT, "%.4f", r.sd())),
-						Double.isNaN(r.pooled()) ? "" : String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", r.pooled(), r.lower(), r.upper()),
-						r.name().equals(table.baseline()) ? "baseline" : Double.isNaN(r.delta()) ? "" : String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", r.delta(), r.deltaLower(), r.deltaUpper()),
+						CampaignResults.pooledText(r),
+						r.name().equals(table.baseline()) ? "baseline" : CampaignResults.deltaText(r),
 						r.notebook() == null ? "" : String.format(Locale.ROOT, "%.4f", r.notebook()) });
 			}
 		}

@@ -312,6 +312,88 @@ class CampaignCommandsTest {
 		Result refused = run("campaign", "run", changed.toString(), "-o", "queue=" + queue);
 		assertEquals(1, refused.code(), refused.out());
 		assertTrue(refused.err().contains("these runs were started with another experiment than the campaign file makes now: wide/fold-0"), refused.err());
+
+		interimFiguresWhileFoldsAreMissing(folder);
+	}
+
+	/**
+	 * A campaign with folds still to finish (here a copy of the finished one without wide's fold 1) gives interim figures,
+	 * marked as such: pooled over the folds finished so far and compared with the baseline over the folds both have
+	 * finished; the final columns stay empty until every fold has finished.
+	 */
+	private static void interimFiguresWhileFoldsAreMissing(Path finished) throws Exception {
+		Path copy = dir.resolve("partial/study");
+		try (Stream<Path> files = Files.walk(finished)) {
+			for (Path p : files.toList()) {
+				Path to = copy.resolve(finished.relativize(p).toString());
+				if (Files.isDirectory(p)) {
+					Files.createDirectories(to);
+				} else {
+					Files.copy(p, to);
+				}
+			}
+		}
+		try (Stream<Path> files = Files.walk(copy.resolve("runs/wide/fold-1"))) {
+			for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				Files.delete(p);
+			}
+		}
+		// the tiny runs do not learn (CPM 0): in the copy, wide's fold-0 model becomes a perfect one (each candidate's
+		// probability its class), so that the interim comparison has a difference to get right in sign and size
+		java.util.Map<String, String> classes = new java.util.HashMap<>();
+		try (var parser = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().get()
+				.parse(Files.newBufferedReader(dir.resolve("synth/candidates_V2.csv")))) {
+			parser.forEach(r -> classes.put(String.join(",", r.get(0), r.get(1), r.get(2), r.get(3)), r.get("class")));
+		}
+		Path predictions;
+		try (Stream<Path> files = Files.list(copy.resolve("runs/wide/fold-0/predictions"))) {
+			predictions = files.filter(p -> p.getFileName().toString().endsWith("-test.csv")).findFirst().orElseThrow();
+		}
+		StringBuilder perfect = new StringBuilder("seriesuid,coordX,coordY,coordZ,probability\n");
+		try (var parser = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().get().parse(Files.newBufferedReader(predictions))) {
+			for (var r : parser) {
+				String key = String.join(",", r.get(0), r.get(1), r.get(2), r.get(3));
+				perfect.append(key).append(',').append(java.util.Objects.requireNonNull(classes.get(key), key)).append('\n');
+			}
+		}
+		Files.writeString(predictions, perfect.toString());
+		Result report = run("campaign", "report", copy.toString());
+		assertEquals(0, report.code(), report.err() + report.out());
+		java.util.Map<String, org.apache.commons.csv.CSVRecord> rows = new java.util.HashMap<>();
+		try (var parser = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().get()
+				.parse(Files.newBufferedReader(copy.resolve("results/campaign.csv")))) {
+			parser.forEach(r -> rows.put(r.get("name"), r));
+		}
+		var base = rows.get("base");
+		var wide = rows.get("wide");
+		var both = rows.get("both");
+		// the baseline finished: final figures, no interim ones
+		assertFalse(base.get("pooled_cpm").isEmpty(), base.toString());
+		assertTrue(base.get("interim_folds").isEmpty(), base.toString());
+		// wide: one fold of two, so its interim pooled CPM is that fold's, and its comparison that fold's difference
+		assertEquals("1", wide.get("runs_finished"));
+		assertTrue(wide.get("pooled_cpm").isEmpty() && wide.get("delta_vs_base").isEmpty(), "no final figures yet: " + wide);
+		assertEquals("fold-0", wide.get("interim_folds"));
+		assertEquals("fold-0", wide.get("interim_compared_folds"));
+		double wide0 = Double.parseDouble(wide.get("cpm_fold-0"));
+		double base0 = Double.parseDouble(base.get("cpm_fold-0"));
+		assertEquals(wide0, Double.parseDouble(wide.get("interim_pooled_cpm")), 1e-4, wide.toString());
+		assertTrue(wide0 > base0 + 0.2, "the perfect model scores higher: " + wide0 + " against " + base0);
+		assertEquals(wide0 - base0, Double.parseDouble(wide.get("interim_delta")), 2e-4, wide.toString());
+		assertTrue(Double.parseDouble(wide.get("interim_delta_lower")) <= wide0 - base0 + 1e-9
+				&& wide0 - base0 <= Double.parseDouble(wide.get("interim_delta_upper")) + 1e-9, wide.toString());
+		double lower = Double.parseDouble(wide.get("interim_lower"));
+		double upper = Double.parseDouble(wide.get("interim_upper"));
+		assertTrue(lower <= wide0 + 1e-9 && wide0 <= upper + 1e-9, wide.toString());
+		// an ensemble over the folds all its members finished, against its best member over those folds
+		assertEquals("fold-0", both.get("interim_folds"));
+		assertTrue(both.get("interim_note").startsWith("against its best member over the same folds, wide: "), both.toString());
+		String text = report.out();
+		assertTrue(text.contains("1/2 folds*") && text.contains("* interim: pooled over the folds finished so far"), text);
+		String md = Files.readString(copy.resolve("notebook.md"));
+		assertTrue(md.contains("interim, over 1 of 2 folds: "), md);
+		assertTrue(md.contains("not final; interim, over the 1 folds both have finished (fold-0): "), md);
+		assertTrue(md.contains("_Figures in italics are interim"), md);
 	}
 
 	/**

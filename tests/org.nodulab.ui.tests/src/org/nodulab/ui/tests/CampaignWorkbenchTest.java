@@ -80,8 +80,9 @@ class CampaignWorkbenchTest {
 		assertEquals(view.colour(CampaignService.View.FINISHED), view.cellColour(1, 2));
 		Ui.waitFor(() -> {
 			view.refreshAndWait(20_000);
-			return view.resultTexts().size() == 3 && !view.resultTexts().get(1).get(3).isEmpty();
-		}, 120, "the campaign table");
+			// final figures: not empty, and not the interim ones (marked *) shown while seeds are missing
+			return view.resultTexts().size() == 3 && !view.resultTexts().get(1).get(3).isEmpty() && !view.resultTexts().get(1).get(3).endsWith("*");
+		}, 120, "the campaign table's final figures");
 		List<List<String>> rows = view.resultTexts();
 		assertEquals("base", rows.get(0).get(0));
 		assertEquals("2/2", rows.get(0).get(1));
