@@ -338,6 +338,24 @@ public final class JobQueue implements AutoCloseable {
 		return List.copyOf(records.values());
 	}
 
+	/** The order in which queued jobs start: higher priority first, then their place, then their sequence number. */
+	public static final Comparator<JobRecord> START_ORDER = Comparator.comparingInt((JobRecord r) -> -r.spec().priority())
+			.thenComparingLong(JobRecord::order).thenComparingLong(JobRecord::sequence);
+
+	/**
+	 * The jobs as a listing shows them: the ended ones in submission order, then the running ones, then the queued ones in
+	 * the order they will start ({@link #START_ORDER}: a job queued in an earlier job's place, or at a higher priority,
+	 * before those it will start before).
+	 */
+	public synchronized List<JobRecord> jobsInOrder() {
+		reload();
+		List<JobRecord> out = new ArrayList<>();
+		records.values().stream().filter(r -> r.state().ended()).forEach(out::add);
+		records.values().stream().filter(r -> r.state() == JobRecord.State.RUNNING).forEach(out::add);
+		records.values().stream().filter(r -> r.state() == JobRecord.State.QUEUED).sorted(START_ORDER).forEach(out::add);
+		return out;
+	}
+
 	public synchronized Optional<JobRecord> job(String id) {
 		reload();
 		return Optional.ofNullable(records.get(checkId(id)));
@@ -584,9 +602,7 @@ public final class JobQueue implements AutoCloseable {
 			}
 			List<JobRecord> queued = records.values().stream()
 					.filter(r -> r.state() == JobRecord.State.QUEUED && !jobs.containsKey(r.id()))
-					.sorted(Comparator.comparingInt((JobRecord r) -> -r.spec().priority()).thenComparingLong(JobRecord::order)
-							.thenComparingLong(JobRecord::sequence))
-					.toList();
+					.sorted(START_ORDER).toList();
 			for (JobRecord r : queued) {
 				ComputeDevice device = null;
 				if (needsDevice.computeIfAbsent(r.id(), id -> executor.needsDevice(r.spec()))) {

@@ -43,7 +43,8 @@ public final class JobsCommand implements Callable<Integer> {
 		JobQueue queue = held(services, queueDir);
 		try {
 			PrintWriter out = spec.commandLine().getOut();
-			List<JobRecord> jobs = queue.jobs();
+			// ended, running, then queued in the order they will start
+			List<JobRecord> jobs = queue.jobsInOrder();
 			out.printf(Locale.ROOT, "%d job(s) in %s; devices %s%s%n", jobs.size(), queue.dir(), queue.devices(),
 					queue.isClient() ? "; run by another process (the workbench or 'nodulab jobs run')" : "");
 			for (String problem : queue.problems()) {

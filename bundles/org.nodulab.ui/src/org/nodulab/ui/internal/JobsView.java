@@ -122,7 +122,8 @@ public class JobsView extends ViewPart {
 		if (viewer.getControl().isDisposed()) {
 			return;
 		}
-		List<JobRecord> jobs = queue.jobs().reversed();
+		// newest at the top: the last queued job first, down to the next one to start, the running ones, then the ended ones
+		List<JobRecord> jobs = queue.jobsInOrder().reversed();
 		viewer.setInput(jobs);
 		boolean anyResumable = !queue.resumable().isEmpty();
 		setContentDescription(String.format(Locale.ROOT, "%d queued, %d running, %d ended; devices %s; queue %s%s",

@@ -238,6 +238,10 @@ class JobQueueTest {
 		assertEquals("queued in the place of job " + stopped.id(), again.message());
 		assertTrue(again.sequence() > first.jobs().get(2).sequence(), "its own sequence number is still the next one");
 		first.submit(job("urgent", 1));
+		// listed as they will start: the ended job, then the urgent one, then the one in its place before b and c
+		assertEquals(List.of("a", "urgent", "a-again", "b", "c"), first.jobsInOrder().stream().map(r -> r.spec().title()).toList());
+		assertEquals(List.of("a", "b", "c", "a-again", "urgent"), first.jobs().stream().map(r -> r.spec().title()).toList(),
+				"jobs() stays in submission order");
 		first.close(0);
 
 		Recorder recorder = new Recorder(10, null);
