@@ -68,10 +68,21 @@ public final class JobService {
 		return executor;
 	}
 
-	/** The devices of the installed backends (the default backend's first), each once. */
+	/**
+	 * The devices of the installed backends (the default backend's first), each once. A backend that computes on the
+	 * CPU only ({@link ComputeBackend#cpuOnly()}, the default builds) offers {@code cpu} without loading its native
+	 * libraries: the workbench's first window used to wait 1.3 s for libtorch and ND4J to load only to learn that.
+	 */
 	public List<ComputeDevice> devices() {
 		List<ComputeDevice> out = new ArrayList<>();
 		for (ComputeBackend b : runs.backends()) {
+			if (b.cpuOnly()) {
+				ComputeDevice cpu = new ComputeDevice("cpu", Runtime.getRuntime().availableProcessors() + " cores");
+				if (!out.contains(cpu)) {
+					out.add(cpu);
+				}
+				continue;
+			}
 			try {
 				for (String line : b.devices()) {
 					ComputeDevice d = ComputeDevice.parse(line);

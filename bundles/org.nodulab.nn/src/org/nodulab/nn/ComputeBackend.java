@@ -64,6 +64,15 @@ public interface ComputeBackend {
 	List<String> devices() throws BackendException;
 
 	/**
+	 * Whether this build of the backend computes on the CPU only, known without loading its native libraries (which
+	 * {@link #devices()} may do): then its one device is {@code cpu}, and whoever only needs the device list (the job
+	 * queue, a window opening its job views) need not load a second of libraries for it. The default: not known.
+	 */
+	default boolean cpuOnly() {
+		return false;
+	}
+
+	/**
 	 * Makes the calling thread compute on this device (its id: the first word of a {@link #devices()} line).
 	 * The default accepts the devices this backend lists and does nothing else (one CPU).
 	 *

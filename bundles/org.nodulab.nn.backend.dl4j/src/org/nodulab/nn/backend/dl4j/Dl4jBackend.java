@@ -76,6 +76,12 @@ public class Dl4jBackend implements ComputeBackend {
 	}
 
 	@Override
+	public boolean cpuOnly() {
+		// ND4J's CUDA backend (the -Pcuda build) is absent from the CPU build
+		return Dl4jBackend.class.getClassLoader().getResource("org/nd4j/linalg/jcublas/JCublasBackend.class") == null;
+	}
+
+	@Override
 	public List<String> devices() throws BackendException {
 		start();
 		Properties env = Nd4j.getExecutioner().getEnvironmentInformation();

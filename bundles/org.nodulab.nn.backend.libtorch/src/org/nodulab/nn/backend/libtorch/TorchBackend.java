@@ -41,6 +41,11 @@ public final class TorchBackend implements ComputeBackend {
 	}
 
 	@Override
+	public boolean cpuOnly() {
+		return !TorchRuntime.gpuBuild(); // the CPU build (the default) ships no CUDA libraries
+	}
+
+	@Override
 	public List<String> devices() throws BackendException {
 		TorchRuntime.start();
 		List<String> devices = new java.util.ArrayList<>();

@@ -47,6 +47,11 @@ public final class OrtBackend implements ComputeBackend {
 	}
 
 	@Override
+	public boolean cpuOnly() {
+		return true; // the CPU build of ONNX Runtime from Maven Central
+	}
+
+	@Override
 	public List<String> devices() throws BackendException {
 		OrtRuntime.start();
 		return List.of("cpu (" + Runtime.getRuntime().availableProcessors() + " threads)");

@@ -52,6 +52,9 @@ class Dl4jBackendTest {
 		assertEquals("org.nd4j.linalg.cpu.nativecpu.CpuBackend", facts.get("nd4j backend"));
 		assertTrue(facts.get("native bundle").startsWith("org.nodulab.dl4j.natives"), facts.toString());
 		assertTrue(backend.devices().get(0).startsWith("cpu"), backend.devices().toString());
+		// the CPU build says so without loading ND4J (the job queue's device list), and agrees with what ND4J lists
+		assertTrue(backend.cpuOnly(), "the default build is ND4J's CPU backend");
+		assertTrue(backend.devices().stream().allMatch(d -> d.startsWith("cpu")), backend.devices().toString());
 		assertEquals("3072 MiB", facts.get("javacpp maxbytes"), "the test JVM must run with the DL4J memory caps");
 	}
 

@@ -36,6 +36,10 @@ class TorchInOsgiTest {
 
 		TorchRuntime.start();
 		Map<String, String> torchFacts = TorchRuntime.describe();
+		// the CPU build (the default) says so without loading libtorch, and agrees with what the loaded libtorch lists
+		ComputeBackend torch = Osgi.services(ComputeBackend.class).stream().filter(b -> b.id().equals("libtorch")).findFirst().orElseThrow();
+		assertEquals(torchFacts.get("build").endsWith("(CPU)"), torch.cpuOnly(), torchFacts.toString());
+		assertEquals(torch.cpuOnly(), torch.devices().stream().allMatch(d -> d.startsWith("cpu")), torch.devices().toString());
 		assertEquals("1.5.13", torchFacts.get("javacpp"), torchFacts.toString());
 		assertTrue(torchFacts.get("libtorch").startsWith("2.10.0"), torchFacts.toString());
 		assertTrue(org.bytedeco.javacpp.Loader.class.getClassLoader() != dl4j.getClass().getClassLoader(), "two JavaCPPs");
