@@ -53,8 +53,9 @@ public interface CampaignExecutor<S> {
 	List<String> check(Context context);
 
 	/**
-	 * Starts the task of each run (none of them finished). An executor that runs them itself (local) may return only
-	 * when they ended.
+	 * Starts the task of each run (none of them finished; the list may be empty when every unfinished run is already
+	 * {@link #active}). An executor that runs them itself (local) may return only when they ended, and then also runs
+	 * and waits for the campaign's runs that it queued before and nobody runs.
 	 *
 	 * @throws Exception naming the command that failed and its output
 	 */

@@ -166,8 +166,10 @@ public final class CampaignService {
 		out.printf(java.util.Locale.ROOT, "campaign %s: %d runs, %d finished, %d to %s with executor '%s'%n", folder.name(),
 				folder.runIds().size(), finished, todo.size(), "start or resume", id);
 		out.flush();
-		if (!todo.isEmpty()) {
-			executor.submit(ctx, folder.ordered(todo)); // a run after the run it fine-tunes from
+		if (!todo.isEmpty() || !active.isEmpty()) {
+			// a run after the run it fine-tunes from; with none to submit, the executor still sees to the active ones (the
+			// local queue runs and waits for jobs an earlier 'campaign run' queued where no process runs them)
+			executor.submit(ctx, folder.ordered(todo));
 		}
 		report(folder);
 		return status(folder, id, Map.of(), out);

@@ -90,6 +90,16 @@ public final class LocalExecutor implements CampaignExecutor<LocalExecutor.Setti
 				context.out().println("  " + id + ": job " + r.id());
 			}
 			saveJobs(context, jobs);
+			// this campaign's jobs queued by an earlier 'campaign run' (one stopped with Ctrl-C, or with wait=false) are
+			// waited for too: where no other process runs the queue, this one does, and it must not close it after its
+			// own few while the campaign's others stay queued with nobody to run them
+			List<String> awaited = new ArrayList<>();
+			for (String job : jobs.values()) {
+				if (queue.job(job).map(j -> !j.state().ended()).orElse(false)) {
+					awaited.add(job);
+				}
+			}
+			awaited.sort(java.util.Comparator.comparing(job -> queue.job(job).orElseThrow(), JobQueue.START_ORDER));
 			if (queue.isClient()) {
 				context.out().println("the queue " + queue.dir() + " is run by another process (the workbench or 'nodulab jobs run'); it runs the "
 						+ submitted.size() + " job(s); follow with 'nodulab campaign status'");
@@ -107,8 +117,12 @@ public final class LocalExecutor implements CampaignExecutor<LocalExecutor.Setti
 				}
 			}, "nodulab-campaign-stop");
 			Runtime.getRuntime().addShutdownHook(stopper);
+			if (awaited.size() > submitted.size()) {
+				context.out().println("  with the campaign's " + (awaited.size() - submitted.size()) + " job(s) queued before in "
+						+ queue.dir() + ", which this process runs as well");
+			}
 			queue.release();
-			for (String job : submitted) {
+			for (String job : awaited) {
 				JobRecord end = queue.awaitEnd(job, Long.MAX_VALUE / 4);
 				if (end != null) {
 					context.out().printf(Locale.ROOT, "  job %s %s: %s%n", job, end.state().name().toLowerCase(Locale.ROOT), end.message());

@@ -447,7 +447,18 @@ class CampaignCommandsTest {
 		Result edited = run("campaign", "run", f.toString(), "-o", "queue=" + queue, "-o", "wait=false");
 		assertEquals(0, edited.code(), edited.err() + edited.out());
 		assertTrue(Files.readString(folder.resolve("experiments/wide/fold-0.yaml")).contains("denseUnits: 12"));
-		assertEquals(0, run("campaign", "cancel", folder.toString()).code());
+
+		// 'campaign run' without wait=false, every run queued already in a queue no process runs: this process runs the
+		// queue and waits for all of them (it used to start nothing and leave them queued, or run only the runs it
+		// submitted itself and close the queue on the others)
+		Result all = run("campaign", "run", f.toString(), "-o", "queue=" + queue);
+		assertEquals(0, all.code(), all.err() + all.out());
+		assertTrue(all.out().contains("0 to start or resume"), all.out());
+		assertTrue(all.out().contains("with the campaign's 4 job(s) queued before in"), all.out());
+		assertTrue(all.out().contains("campaign requeued: 4 runs: 4 finished (100% done)"), all.out());
+		for (String r : List.of("base/fold-0", "base/fold-1", "wide/fold-0", "wide/fold-1")) {
+			assertTrue(Files.exists(folder.resolve("runs/" + r + "/summary.json")), r);
+		}
 	}
 
 	@Test
