@@ -71,7 +71,8 @@ public final class JobService {
 	/**
 	 * The devices of the installed backends (the default backend's first), each once. A backend that computes on the
 	 * CPU only ({@link ComputeBackend#cpuOnly()}, the default builds) offers {@code cpu} without loading its native
-	 * libraries: the workbench's UI thread, just after its first window, used to wait 1.3 s for libtorch and ND4J to load only to learn that.
+	 * libraries: the workbench's UI thread, just after its first window, used to wait 1.3 s for libtorch and ND4J to
+	 * load only to learn that.
 	 */
 	public List<ComputeDevice> devices() {
 		List<ComputeDevice> out = new ArrayList<>();
