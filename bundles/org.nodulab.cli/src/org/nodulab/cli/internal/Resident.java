@@ -95,13 +95,26 @@ public final class Resident implements AutoCloseable {
 			throw new IOException(this.socket + ": a daemon runs there already (" + already + ")");
 		}
 		server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+		// Bound under a name of its own first and linked to the socket's name only once it listens: a client that
+		// connects to a socket file between the bind and the listen is refused, takes the file for a killed daemon's and
+		// removes it (a 'daemon start' polling for the new daemon did, on a loaded machine). The link also fails where
+		// another daemon took the name meanwhile, as the bind did. The name is shorter than the socket's.
+		Path bound = folder.resolve("t" + ProcessHandle.current().pid());
 		try {
-			server.bind(UnixDomainSocketAddress.of(this.socket));
-			Files.setPosixFilePermissions(this.socket, PosixFilePermissions.fromString("rw-------"));
+			Files.deleteIfExists(bound); // a daemon of this pid that was killed
+			server.bind(UnixDomainSocketAddress.of(bound));
+			Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+			try {
+				Files.createLink(this.socket, bound);
+			} catch (java.nio.file.FileAlreadyExistsException e) {
+				throw new IOException("a daemon runs there already (or started meanwhile)", e);
+			}
 			socketKey = Files.readAttributes(this.socket, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
 		} catch (IOException e) {
 			server.close();
 			throw new IOException(this.socket + ": cannot listen: " + e.getMessage(), e);
+		} finally {
+			Files.deleteIfExists(bound);
 		}
 		watchedStamp = stamp(watched);
 		// a daemon ended by a signal (kill, the machine's shutdown) leaves no socket behind
