@@ -139,6 +139,7 @@ public final class CampaignResults {
 		String baseline = folder.baseline();
 		Map<String, FrocResult> pooledFroc = new LinkedHashMap<>();
 		Map<String, Pooled> pooled = new LinkedHashMap<>();
+		Folds over = new Folds(seeds, bootstrap, seed, confidence, references);
 		List<Row> variantRows = new ArrayList<>();
 		int scans = 0;
 		// the baseline first, so that the others can be compared with it
@@ -150,7 +151,7 @@ public final class CampaignResults {
 			Map<String, RunData> byFold = data.get(variant);
 			JsonNode v = folder.variant(variant);
 			Row row = row("variant", variant, v.path("description").asText(), byFold, folds, seeds, bootstrap, seed, confidence,
-					references, pooled, pooledFroc, baseline, data.get(baseline), v.hasNonNull("notebook") ? v.get("notebook").asDouble() : null,
+					references, pooled, pooledFroc, baseline, data.get(baseline), over, v.hasNonNull("notebook") ? v.get("notebook").asDouble() : null,
 					(!v.hasNonNull("from") ? ""
 							: v.path("evaluatesOnly").asBoolean() ? "the model of " + v.path("from").asText() + " (same fold), not trained further; "
 									: "fine-tuned from the model of " + v.path("from").asText() + " (same fold); ")
@@ -190,7 +191,7 @@ public final class CampaignResults {
 			String best = members.stream().filter(m -> rows.get(m) != null && !Double.isNaN(rows.get(m).pooled()))
 					.max(Comparator.comparingDouble(m -> rows.get(m).pooled())).orElse(null);
 			Row row = row("ensemble", name, combine + " of " + String.join(", ", members), byFold, folds, seeds, bootstrap, seed,
-					confidence, references, pooled, pooledFroc, baseline, data.get(baseline), null, "", String.join("; ", notes));
+					confidence, references, pooled, pooledFroc, baseline, data.get(baseline), over, null, "", String.join("; ", notes));
 			if (best != null && pooled.containsKey(name)) {
 				double[] d = paired(pooledFroc.get(name), pooledFroc.get(best), confidence);
 				row = row.withNote((row.note().isEmpty() ? "" : row.note() + "; ")
@@ -198,11 +199,11 @@ public final class CampaignResults {
 			} else if (row.interim() != null) {
 				// interim: the members pooled over the same folds as the ensemble, the best of them against it
 				List<String> on = row.interim().folds();
-				FrocResult ensemble = evaluate(name + "-interim", pool(byFold, on, seeds), bootstrap, seed, confidence, references);
+				FrocResult ensemble = over.evaluate(name, byFold, on);
 				String bestNow = null;
 				FrocResult bestFroc = null;
 				for (String m : members) {
-					FrocResult f = evaluate(m + "-interim", pool(data.get(m), on, seeds), bootstrap, seed, confidence, references);
+					FrocResult f = over.evaluate(m, data.get(m), on);
 					if (bestFroc == null || f.cpm() > bestFroc.cpm()) {
 						bestNow = m;
 						bestFroc = f;
@@ -223,7 +224,7 @@ public final class CampaignResults {
 	private static Row row(String kind, String name, String description, Map<String, RunData> byFold, List<String> folds,
 			boolean seeds, int bootstrap, long seed, double confidence, Map<Path, Luna16Reference> references,
 			Map<String, Pooled> pooled, Map<String, FrocResult> pooledFroc, String baseline, Map<String, RunData> baselineByFold,
-			Double notebook, String changes, String note) throws Exception {
+			Folds over, Double notebook, String changes, String note) throws Exception {
 		Map<String, Double> foldCpm = new LinkedHashMap<>();
 		for (Map.Entry<String, RunData> f : byFold.entrySet()) {
 			RunData d = f.getValue();
@@ -265,7 +266,7 @@ public final class CampaignResults {
 				pWorse = d[3];
 			}
 		} else if (!byFold.isEmpty()) {
-			interim = interim(name, byFold, folds, seeds, bootstrap, seed, confidence, references,
+			interim = interim(name, byFold, folds, over, confidence, name.equals(baseline) ? null : baseline,
 					name.equals(baseline) ? null : baselineByFold);
 		}
 		return new Row(kind, name, description, foldCpm, byFold.size(), folds.size(), mean, sd, p, lower, upper, delta, dLower,
@@ -276,25 +277,56 @@ public final class CampaignResults {
 	 * The interim figures of a row with some folds finished: pooled over those, and against the baseline over the folds
 	 * both have finished (the same scans, the same resamples).
 	 */
-	private static Interim interim(String name, Map<String, RunData> byFold, List<String> folds, boolean seeds, int bootstrap,
-			long seed, double confidence, Map<Path, Luna16Reference> references, Map<String, RunData> baselineByFold)
-			throws Exception {
+	private static Interim interim(String name, Map<String, RunData> byFold, List<String> folds, Folds over, double confidence,
+			String baseline, Map<String, RunData> baselineByFold) throws Exception {
 		List<String> done = folds.stream().filter(byFold::containsKey).toList();
-		FrocResult froc = evaluate(name + "-interim", pool(byFold, done, seeds), bootstrap, seed, confidence, references);
+		FrocResult froc = over.evaluate(name, byFold, done);
 		double[] interval = froc.cpmInterval() != null ? froc.cpmInterval() : new double[] { Double.NaN, Double.NaN };
 		List<String> common = baselineByFold == null ? List.of() : done.stream().filter(baselineByFold::containsKey).toList();
 		double[] d = { Double.NaN, Double.NaN, Double.NaN, Double.NaN };
 		if (!common.isEmpty()) {
-			Pooled mine = pool(byFold, common, seeds);
-			Pooled theirs = pool(baselineByFold, common, seeds);
-			if (mine.scans().equals(theirs.scans())) {
-				FrocResult a = common.size() == done.size() ? froc : evaluate(name + "-interim", mine, bootstrap, seed, confidence, references);
-				d = paired(a, evaluate("baseline-interim", theirs, bootstrap, seed, confidence, references), confidence);
+			if (over.pool(byFold, common).scans().equals(over.pool(baselineByFold, common).scans())) {
+				d = paired(over.evaluate(name, byFold, common), over.evaluate(baseline, baselineByFold, common), confidence);
 			} else {
 				common = List.of();
 			}
 		}
 		return new Interim(done, froc.cpm(), interval[0], interval[1], common, d[0], d[1], d[2], d[3], "");
+	}
+
+	/**
+	 * Evaluations of rows pooled over some of their folds (interim figures), each computed once per table: a baseline
+	 * over the same folds serves every row compared with it, an ensemble's own evaluation serves its member comparison.
+	 */
+	private static final class Folds {
+		private final boolean seeds;
+		private final int bootstrap;
+		private final long seed;
+		private final double confidence;
+		private final Map<Path, Luna16Reference> references;
+		private final Map<String, FrocResult> done = new HashMap<>();
+
+		Folds(boolean seeds, int bootstrap, long seed, double confidence, Map<Path, Luna16Reference> references) {
+			this.seeds = seeds;
+			this.bootstrap = bootstrap;
+			this.seed = seed;
+			this.confidence = confidence;
+			this.references = references;
+		}
+
+		Pooled pool(Map<String, RunData> byFold, List<String> folds) {
+			return CampaignResults.pool(byFold, folds, seeds);
+		}
+
+		FrocResult evaluate(String name, Map<String, RunData> byFold, List<String> folds) throws IOException {
+			String key = name + "|" + String.join(",", folds);
+			FrocResult r = done.get(key);
+			if (r == null) {
+				r = CampaignResults.evaluate(name + "-interim", pool(byFold, folds), bootstrap, seed, confidence, references);
+				done.put(key, r);
+			}
+			return r;
+		}
 	}
 
 	private static FrocResult evaluate(String name, Pooled pool, int bootstrap, long seed, double confidence,
@@ -587,18 +619,19 @@ public final class CampaignResults {
 
 	/** The pooled CPM in plain text: final, or interim (marked {@code *}, with the folds it covers), or empty. */
 	public static String pooledText(Row r) {
-		String s = pooledCell(r);
-		return s.startsWith("_") ? s.substring(1, s.length() - 1) + "*" : s;
+		return pooledCell(r, "", "*");
 	}
 
 	/** The comparison with the baseline in plain text: final, or interim (marked {@code *}), or empty. */
 	public static String deltaText(Row r) {
-		String s = deltaCell(r);
-		return s.startsWith("_") ? s.substring(1, s.length() - 1) + "*" : s;
+		return deltaCell(r, "", "*");
 	}
 
-	/** The pooled CPM as a table shows it: final, or interim (in italics, with the folds it covers), or empty. */
-	static String pooledCell(Row r) {
+	/**
+	 * The pooled CPM as a table shows it: final, or interim (between {@code open} and {@code close}: markdown's italics,
+	 * or plain text's {@code *}; with the folds it covers), or empty.
+	 */
+	static String pooledCell(Row r, String open, String close) {
 		if (!Double.isNaN(r.pooled())) {
 			return f4(r.pooled()) + (Double.isNaN(r.lower()) ? "" : " [" + f4(r.lower()) + ", " + f4(r.upper()) + "]");
 		}
@@ -606,12 +639,12 @@ public final class CampaignResults {
 		if (i == null) {
 			return "";
 		}
-		return "_" + f4(i.pooled()) + (Double.isNaN(i.lower()) ? "" : " [" + f4(i.lower()) + ", " + f4(i.upper()) + "]") + " "
-				+ i.folds().size() + "/" + r.planned() + " folds_";
+		return open + f4(i.pooled()) + (Double.isNaN(i.lower()) ? "" : " [" + f4(i.lower()) + ", " + f4(i.upper()) + "]") + " "
+				+ i.folds().size() + "/" + r.planned() + " folds" + close;
 	}
 
-	/** The comparison with the baseline as a table shows it: final, or interim (in italics, over the folds both finished). */
-	static String deltaCell(Row r) {
+	/** The comparison with the baseline as a table shows it: final, or interim (as {@link #pooledCell}; over the folds both finished). */
+	static String deltaCell(Row r, String open, String close) {
 		if (!Double.isNaN(r.delta())) {
 			return String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", r.delta(), r.deltaLower(), r.deltaUpper());
 		}
@@ -619,8 +652,8 @@ public final class CampaignResults {
 		if (i == null || i.comparedFolds().isEmpty()) {
 			return "";
 		}
-		return String.format(Locale.ROOT, "_%+.4f [%+.4f, %+.4f] %d/%d folds_", i.delta(), i.deltaLower(), i.deltaUpper(),
-				i.comparedFolds().size(), r.planned());
+		return String.format(Locale.ROOT, "%s%+.4f [%+.4f, %+.4f] %d/%d folds%s", open, i.delta(), i.deltaLower(), i.deltaUpper(),
+				i.comparedFolds().size(), r.planned(), close);
 	}
 
 	static String markdown(Table t, List<String> best) {
@@ -642,7 +675,7 @@ public final class CampaignResults {
 			b.append("| ").append(r.kind().equals("ensemble") ? "ensemble " : "").append(r.name()).append(" | ");
 			t.folds().forEach(f -> b.append(r.foldCpm().containsKey(f) ? f4(r.foldCpm().get(f)) : "…").append(" | "));
 			b.append(f4(r.mean())).append(Double.isNaN(r.sd()) ? "" : " ± " + f4(r.sd())).append(" | ");
-			b.append(pooledCell(r)).append(" | ").append(deltaCell(r)).append(" | ");
+			b.append(pooledCell(r, "_", "_")).append(" | ").append(deltaCell(r, "_", "_")).append(" | ");
 			b.append(r.notebook() == null ? "" : f4(r.notebook()) + " / " + f4(r.pooled())).append(" |\n");
 		}
 		if (t.all().stream().anyMatch(r -> r.interim() != null)) {
