@@ -2,6 +2,8 @@ package org.nodulab.core.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
@@ -25,13 +27,17 @@ class DropinsTest {
 	@TempDir
 	Path folder;
 
-	static void bundle(Path jar, String name, String version) throws Exception {
+	/** A bundle jar with only a manifest; {@code headers}: more header names and values, alternating. */
+	static void bundle(Path jar, String name, String version, String... headers) throws Exception {
 		Manifest m = new Manifest();
 		Attributes a = m.getMainAttributes();
 		a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
 		a.putValue("Bundle-ManifestVersion", "2");
 		a.putValue("Bundle-SymbolicName", name);
 		a.putValue("Bundle-Version", version);
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			a.putValue(headers[i], headers[i + 1]);
+		}
 		try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
 			// a manifest is a bundle
 		}
@@ -91,5 +97,63 @@ class DropinsTest {
 		Files.delete(folder.resolve("views.jar"));
 		assertEquals(List.of("org.example.arch (arch.jar)", "org.example.views.ui (views.jar)"),
 				Dropins.synchronize(Osgi.context(), folder).uninstalled().stream().sorted().toList());
+	}
+
+	/**
+	 * The product installs the service loader mediator (Aries SPI Fly) without starting it (its start costs every
+	 * command 0.4 s); a drop-in that uses ServiceLoader through it gets it started before the drop-in starts, and a
+	 * drop-in that was already running without it (started by the framework from an earlier launch) is refreshed so that
+	 * its classes load again through it. A drop-in that does not ask leaves it stopped.
+	 */
+	@Test
+	void theServiceLoaderMediatorStartsForTheDropinsThatAskForIt() throws Exception {
+		Bundle mediator = installed(Dropins.SERVICE_LOADER_MEDIATOR);
+		assertNotNull(mediator, "the test runtime has Aries SPI Fly, as the product has");
+		boolean wasActive = mediator.getState() == Bundle.ACTIVE;
+		mediator.stop();
+		List<String> refreshed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		org.osgi.framework.BundleListener listener = e -> {
+			if (e.getType() == org.osgi.framework.BundleEvent.UNRESOLVED) {
+				refreshed.add(e.getBundle().getSymbolicName());
+			}
+		};
+		Osgi.context().addBundleListener(listener);
+		try {
+			bundle(folder.resolve("plain.jar"), "org.example.plain", "1.0.0");
+			Dropins.Report plain = Dropins.synchronize(Osgi.context(), folder);
+			assertTrue(plain.problems().isEmpty(), plain.problems().toString());
+			assertEquals(Bundle.ACTIVE, installed("org.example.plain").getState());
+			assertNotEquals(Bundle.ACTIVE, mediator.getState(), "a drop-in that does not use ServiceLoader leaves the mediator stopped");
+
+			bundle(folder.resolve("consumer.jar"), "org.example.consumer", "1.0.0", "Require-Capability",
+					"osgi.extender;filter:=\"(&(osgi.extender=osgi.serviceloader.processor)(version>=1.0.0))\"", "SPI-Consumer", "*");
+			Dropins.Report consumer = Dropins.synchronize(Osgi.context(), folder);
+			assertEquals(List.of("org.example.consumer 1.0.0 (consumer.jar)"), consumer.installed());
+			assertTrue(consumer.problems().isEmpty(), consumer.problems().toString());
+			assertEquals(Bundle.ACTIVE, mediator.getState(), "started for the consumer");
+			assertEquals(Bundle.ACTIVE, installed("org.example.consumer").getState());
+			assertEquals(List.of(), refreshed, "a drop-in installed now starts after the mediator: nothing to refresh");
+
+			// the next launch: the framework starts the consumer (installed before) while the mediator is stopped
+			mediator.stop();
+			Dropins.Report next = Dropins.synchronize(Osgi.context(), folder);
+			assertTrue(next.problems().isEmpty(), next.problems().toString());
+			assertFalse(next.changed(), "the folder did not change");
+			assertEquals(Bundle.ACTIVE, mediator.getState());
+			assertEquals(List.of("org.example.consumer"), refreshed, "the running consumer is refreshed, the plain drop-in is not");
+			assertEquals(Bundle.ACTIVE, installed("org.example.consumer").getState());
+			assertTrue(Dropins.needsServiceLoaderMediator(installed("org.example.consumer")));
+			assertFalse(Dropins.needsServiceLoaderMediator(installed("org.example.plain")));
+		} finally {
+			Osgi.context().removeBundleListener(listener);
+			Files.deleteIfExists(folder.resolve("plain.jar"));
+			Files.deleteIfExists(folder.resolve("consumer.jar"));
+			Dropins.synchronize(Osgi.context(), folder);
+			if (wasActive) {
+				mediator.start();
+			} else {
+				mediator.stop();
+			}
+		}
 	}
 }
