@@ -9,18 +9,25 @@ import picocli.CommandLine.IFactory;
 
 /** The {@code nodulab} command and its subcommands. */
 @Command(name = "nodulab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-		description = "False-positive reduction of lung nodule candidates in CT (LUNA16): experiments, training, evaluation.",
-		subcommands = { InfoCommand.class, ListCommand.class, ValidateCommand.class, VolumeCommand.class,
-				DatasetCommand.class, SynthCommand.class, DetectCommand.class, ScreenCommand.class, DemoCommand.class, TrainCommand.class, CvCommand.class,
-				ResumeCommand.class, PredictCommand.class, RunsCommand.class, ModelsCommand.class, EvalCommand.class,
-				EnsembleCommand.class, JobsCommand.class, CampaignCommand.class, NewCommand.class, BenchCommand.class, DaemonCommand.class,
-				CommandLine.HelpCommand.class })
+		description = "False-positive reduction of lung nodule candidates in CT (LUNA16): experiments, training, evaluation.")
 public final class NodulabCommand implements Runnable {
 
 	/** Exit code of a command that found invalid input (an invalid experiment file...). */
 	public static final int INVALID_INPUT = 1;
 	/** Exit code of a command stopped at a batch boundary after a checkpoint (Ctrl-C, a job's cancel): resumable. */
 	public static final int STOPPED = 3;
+
+	/** The subcommands, in the order {@code nodulab --help} lists them. */
+	static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(InfoCommand.class, ListCommand.class,
+			ValidateCommand.class, VolumeCommand.class, DatasetCommand.class, SynthCommand.class, DetectCommand.class,
+			ScreenCommand.class, DemoCommand.class, TrainCommand.class, CvCommand.class, ResumeCommand.class,
+			PredictCommand.class, RunsCommand.class, ModelsCommand.class, EvalCommand.class, EnsembleCommand.class,
+			JobsCommand.class, CampaignCommand.class, NewCommand.class, BenchCommand.class, DaemonCommand.class,
+			CommandLine.HelpCommand.class);
+
+	/** Each subcommand by its name, from its {@code @Command} annotation (reading it builds no model). */
+	private static final java.util.Map<String, Class<?>> BY_NAME = SUBCOMMANDS.stream()
+			.collect(java.util.stream.Collectors.toMap(c -> c.getAnnotation(Command.class).name(), c -> c));
 
 	@CommandLine.Spec
 	CommandLine.Model.CommandSpec spec;
@@ -34,7 +41,7 @@ public final class NodulabCommand implements Runnable {
 	 * Runs the command line; returns the exit code (0 success, 1 invalid input, 2 usage error).
 	 */
 	public static int run(Services services, String[] args, PrintStream out, PrintStream err) {
-		CommandLine commandLine = commandLine(services);
+		CommandLine commandLine = commandLine(services, args);
 		PrintWriter outWriter = new PrintWriter(out, true);
 		PrintWriter errWriter = new PrintWriter(err, true);
 		commandLine.setOut(outWriter);
@@ -54,8 +61,18 @@ public final class NodulabCommand implements Runnable {
 		}
 	}
 
-	/** The command line of the application, its commands made with these services. */
-	static CommandLine commandLine(Services services) {
+	/** The command line of the application with all its subcommands, made with these services. */
+	public static CommandLine commandLine(Services services) {
+		return commandLine(services, null);
+	}
+
+	/**
+	 * The command line of the application, its commands made with these services. Where the first argument names a
+	 * subcommand (other than {@code help}), only that one is added: picocli builds each command's model by reflection
+	 * over its options, about 0.2 s for all of them at every start, though a command line runs one. Otherwise (no
+	 * arguments, {@code --help}, {@code help train}, a misspelt command, which picocli answers with the list) all are.
+	 */
+	public static CommandLine commandLine(Services services, String[] args) {
 		IFactory factory = new IFactory() {
 			@Override
 			public <K> K create(Class<K> type) throws Exception {
@@ -67,13 +84,22 @@ public final class NodulabCommand implements Runnable {
 			}
 		};
 		CommandLine commandLine = new CommandLine(new NodulabCommand(), factory);
+		Class<?> only = args == null || args.length == 0 ? null : BY_NAME.get(args[0]);
+		for (Class<?> subcommand : SUBCOMMANDS) {
+			if (only == null || only == CommandLine.HelpCommand.class || subcommand == only) {
+				commandLine.addSubcommand(subcommand);
+			}
+		}
 		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
 		if (services.directory() != null) { // a job: relative paths are the submitter's
 			java.nio.file.Path base = services.directory();
 			commandLine.registerConverter(java.nio.file.Path.class, s -> base.resolve(s).normalize());
 		}
 		// 'nodulab jobs submit <command line...>': options that are not the submit's own belong to the job's command
-		commandLine.getSubcommands().get("jobs").getSubcommands().get("submit").setUnmatchedOptionsArePositionalParams(true);
+		CommandLine jobs = commandLine.getSubcommands().get("jobs");
+		if (jobs != null) {
+			jobs.getSubcommands().get("submit").setUnmatchedOptionsArePositionalParams(true);
+		}
 		return commandLine;
 	}
 
@@ -84,7 +110,7 @@ public final class NodulabCommand implements Runnable {
 	 * @throws CommandLine.ParameterException with picocli's message for a usage error
 	 */
 	static Object parse(Services services, String[] args) {
-		CommandLine.ParseResult result = commandLine(services).parseArgs(args);
+		CommandLine.ParseResult result = commandLine(services, args).parseArgs(args);
 		while (result.subcommand() != null) {
 			result = result.subcommand();
 		}
