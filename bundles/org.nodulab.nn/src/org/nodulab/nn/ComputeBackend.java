@@ -46,7 +46,7 @@ public interface ComputeBackend {
 	 * dataset.
 	 */
 	static void prepareInBackground(ComputeBackend backend) {
-		if ("false".equals(System.getProperty(PREPARE_IN_BACKGROUND))) {
+		if ("false".equals(System.getProperty(PREPARE_IN_BACKGROUND)) || !backend.preparesBesideOtherThreads()) {
 			return;
 		}
 		Thread t = new Thread(() -> {
@@ -58,6 +58,16 @@ public interface ComputeBackend {
 		}, "nodulab-" + backend.id() + "-prepare");
 		t.setDaemon(true);
 		t.start();
+	}
+
+	/**
+	 * Whether {@link #prepare} may run on a thread of its own while the command's thread goes on (and may load native
+	 * libraries of its own, the JDK's included). Not for a backend whose loading calls {@code dlclose} inside a
+	 * {@code dl_iterate_phdr} callback (JavaCPP's {@code Loader.addressof}): with another thread in {@code dlopen} at
+	 * that moment, each holds one of glibc's two loader locks and the process hangs for good. The default: it may.
+	 */
+	default boolean preparesBesideOtherThreads() {
+		return true;
 	}
 
 	/** Compute devices this backend can use, e.g. {@code cpu} or {@code cuda:0}. */

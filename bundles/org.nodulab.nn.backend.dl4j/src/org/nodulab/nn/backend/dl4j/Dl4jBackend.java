@@ -48,6 +48,18 @@ public class Dl4jBackend implements ComputeBackend {
 		start();
 	}
 
+	/**
+	 * No: ND4J's start looks up its BLAS functions through JavaCPP's {@code Loader.addressof}
+	 * ({@code CpuNDArrayFactory}, {@code CpuBlas.setMaxThreads}), which calls {@code dlclose} inside a
+	 * {@code dl_iterate_phdr} callback; a workbench that found its devices on a thread of its own hung so (gdb, 2026-12-08:
+	 * that thread in {@code addressof}, the window's thread in {@code dlopen} of an AWT library). So ND4J loads on the
+	 * thread that first needs it. libtorch's loading makes no such call.
+	 */
+	@Override
+	public boolean preparesBesideOtherThreads() {
+		return false;
+	}
+
 	@Override
 	public Map<String, String> describe() throws BackendException {
 		start();

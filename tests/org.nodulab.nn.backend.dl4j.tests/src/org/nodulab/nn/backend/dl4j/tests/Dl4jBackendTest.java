@@ -58,6 +58,33 @@ class Dl4jBackendTest {
 		assertEquals("3072 MiB", facts.get("javacpp maxbytes"), "the test JVM must run with the DL4J memory caps");
 	}
 
+	/**
+	 * ND4J is never loaded on a thread of its own beside the command's: its start calls dlclose inside a
+	 * dl_iterate_phdr callback (JavaCPP's Loader.addressof), which hangs the process when another thread is in dlopen.
+	 */
+	@Test
+	void nd4jIsNotLoadedOnABackgroundThread() throws Exception {
+		// the backend as the commands see it, noting which thread prepares it
+		java.util.List<String> preparedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+		org.nodulab.nn.ComputeBackend noted = (org.nodulab.nn.ComputeBackend) java.lang.reflect.Proxy.newProxyInstance(
+				getClass().getClassLoader(), new Class<?>[] { org.nodulab.nn.ComputeBackend.class }, (proxy, method, args) -> {
+					if (method.getName().equals("prepare")) {
+						preparedOn.add(Thread.currentThread().getName());
+					}
+					try {
+						return method.invoke(backend, args);
+					} catch (java.lang.reflect.InvocationTargetException e) {
+						throw e.getCause();
+					}
+				});
+		org.nodulab.nn.ComputeBackend.prepareInBackground(noted);
+		Thread.sleep(1000); // a thread of its own would have called prepare() by now
+		assertEquals(java.util.List.of(), preparedOn, "no thread of its own for ND4J's loading");
+		noted.prepare(); // on the calling thread, as the first network would
+		assertEquals(java.util.List.of(Thread.currentThread().getName()), preparedOn);
+		assertTrue(backend.devices().get(0).startsWith("cpu"));
+	}
+
 	@Test
 	void aSmallConvolution3dNetworkLearnsBrightSpheres() throws Exception {
 		NetworkGraph graph = smallVgg();
