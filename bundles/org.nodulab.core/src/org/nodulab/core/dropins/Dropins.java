@@ -156,7 +156,8 @@ public final class Dropins {
 	 * (a {@code SPI-Consumer} or {@code SPI-Provider} header, or a requirement on the {@code osgi.serviceloader.processor}
 	 * or {@code osgi.serviceloader.registrar} extender) gets it started before the drop-in starts; a drop-in the
 	 * framework already started (installed in an earlier launch) is refreshed, so that its classes are loaded again
-	 * through the mediator. Without the mediator in the installation such a drop-in is reported, not silently left
+	 * through the mediator. The mediator is started for the launch only (transiently), so that a launch without such
+	 * drop-ins goes without it again. Without the mediator in the installation such a drop-in is reported, not silently left
 	 * without its services.
 	 */
 	private static void startServiceLoaderMediatorFor(BundleContext context, String prefix, List<Bundle> fresh, List<String> problems) {
@@ -186,7 +187,8 @@ public final class Dropins {
 			return;
 		}
 		try {
-			mediator.start();
+			// for this launch only: once the drop-ins that ask for it are gone, the next launch starts without it
+			mediator.start(Bundle.START_TRANSIENT);
 		} catch (BundleException | RuntimeException e) {
 			for (Bundle b : asking) {
 				problems.add(b.getSymbolicName() + ": needs the OSGi service loader mediator, which cannot start: " + e.getMessage());

@@ -131,6 +131,8 @@ class DropinsTest {
 			assertEquals(List.of("org.example.consumer 1.0.0 (consumer.jar)"), consumer.installed());
 			assertTrue(consumer.problems().isEmpty(), consumer.problems().toString());
 			assertEquals(Bundle.ACTIVE, mediator.getState(), "started for the consumer");
+			assertFalse(mediator.adapt(org.osgi.framework.startlevel.BundleStartLevel.class).isPersistentlyStarted(),
+					"for this launch only: a launch without the consumer starts without the mediator");
 			assertEquals(Bundle.ACTIVE, installed("org.example.consumer").getState());
 			assertEquals(List.of(), refreshed, "a drop-in installed now starts after the mediator: nothing to refresh");
 
