@@ -61,11 +61,6 @@ public final class NodulabCommand implements Runnable {
 		}
 	}
 
-	/** The command line of the application with all its subcommands, made with these services. */
-	public static CommandLine commandLine(Services services) {
-		return commandLine(services, null);
-	}
-
 	/**
 	 * The command line of the application, its commands made with these services. Where the first argument names a
 	 * subcommand (other than {@code help}), only that one is added: picocli builds each command's model by reflection

@@ -170,12 +170,7 @@ public final class Dropins {
 		if (asking.isEmpty()) {
 			return;
 		}
-		Bundle mediator = null;
-		for (Bundle b : context.getBundles()) {
-			if (SERVICE_LOADER_MEDIATOR.equals(b.getSymbolicName())) {
-				mediator = b;
-			}
-		}
+		Bundle mediator = bundleNamed(context, SERVICE_LOADER_MEDIATOR);
 		if (mediator == null) {
 			for (Bundle b : asking) {
 				problems.add(b.getSymbolicName() + ": uses java.util.ServiceLoader through the OSGi service loader mediator ("
@@ -229,12 +224,17 @@ public final class Dropins {
 
 	/** Whether this framework has the workbench's bundles (SWT): the product's full configuration, not the command line's. */
 	public static boolean hasWorkbench(BundleContext context) {
+		return bundleNamed(context, "org.eclipse.swt") != null;
+	}
+
+	/** The installed bundle of that symbolic name, or null. */
+	private static Bundle bundleNamed(BundleContext context, String symbolicName) {
 		for (Bundle b : context.getBundles()) {
-			if ("org.eclipse.swt".equals(b.getSymbolicName())) {
-				return true;
+			if (symbolicName.equals(b.getSymbolicName())) {
+				return b;
 			}
 		}
-		return false;
+		return null;
 	}
 
 	/** The jar's Bundle-SymbolicName without its directives, or null when it has none or cannot be read. */
